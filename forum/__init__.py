@@ -1,0 +1,52 @@
+"""Blossom: a peer-support forum for working parents."""
+
+from pathlib import Path
+
+from flask import Flask
+
+from forum import auth, profiles, replies, threads
+from forum.cli import register_commands
+from forum.config import Config, instance_secret_key
+from forum.database import configure_engine
+from forum.errors import register_error_pages
+from forum.extensions import csrf, db, login_manager, migrate
+from forum.models import User
+from forum.templating import register_templating
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: type[Config] = Config) -> Flask:
+    app = Flask(
+        __name__,
+        template_folder=ROOT / "templates",
+        static_folder=ROOT / "static",
+        instance_relative_config=True,
+    )
+    app.config.from_object(config)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = instance_secret_key(app.instance_path)
+    init_extensions(app)
+    for blueprint in (auth.bp, threads.bp, replies.bp, profiles.bp):
+        app.register_blueprint(blueprint)
+    register_error_pages(app)
+    register_templating(app)
+    register_commands(app)
+    return app
+
+
+def init_extensions(app: Flask) -> None:
+    db.init_app(app)
+    with app.app_context():
+        configure_engine(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please log in first. It only takes a moment."
+    login_manager.login_message_category = "info"
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    return db.session.get(User, int(user_id)) if user_id.isdigit() else None

@@ -1,0 +1,75 @@
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from forum.auth.forms import LoginForm, SignupForm
+from forum.database import db
+from forum.forms import render_form, show_error
+from forum.services import accounts
+from forum.services.errors import ServiceError
+
+bp = Blueprint("auth", __name__)
+
+
+def local_path(target: str | None) -> str | None:
+    """A `next` address only if it stays on this site: a path, never another host."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or any(ord(c) < 32 for c in target):
+        return None
+    return target
+
+
+def _after_login():
+    return redirect(local_path(request.args.get("next")) or url_for("threads.home"))
+
+
+@bp.route("/signup", methods=["GET", "POST"])
+def signup():
+    if current_user.is_authenticated:
+        return redirect(url_for("threads.home"))
+    form = SignupForm()
+    if form.validate_on_submit():
+        try:
+            user = accounts.register(form.username.data, form.email.data, form.password.data)
+        except ServiceError as error:
+            show_error(form, error)
+        else:
+            db.session.commit()
+            login_user(user)
+            flash(f"Welcome to Blossom, {user.display_name}. We're glad you're here.")
+            return _after_login()
+    return render_form("auth/signup.html", form)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return _after_login()
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = accounts.authenticate(form.login.data, form.password.data)
+        if user is not None:
+            db.session.commit()
+            login_user(user, remember=form.remember.data)
+            flash(f"Welcome back, {user.display_name}.")
+            return _after_login()
+        form.password.errors.append(
+            "That username or email and password don't match. Check them and try again."
+        )
+    return render_form("auth/login.html", form)
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    logout_user()
+    flash("You're logged out. Take care of yourself.")
+    return redirect(url_for("threads.home"))
+
+
+@bp.get("/guidelines")
+def guidelines():
+    return render_template("auth/guidelines.html")

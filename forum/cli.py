@@ -1,0 +1,54 @@
+"""Commands for `flask --app forum ...`."""
+
+import click
+from flask import Flask
+from flask_migrate import upgrade
+from sqlalchemy import select
+from werkzeug.serving import run_simple
+
+from forum.database import db
+from forum.models import Role, Thread
+from forum.services import accounts
+from forum.services.categories import create_default_categories
+from forum.services.demo import seed_demo
+
+
+def register_commands(app: Flask) -> None:
+    @app.cli.command("seed-categories")
+    def seed_categories_command() -> None:
+        """Create the default categories that are missing."""
+        added = create_default_categories()
+        db.session.commit()
+        click.echo(f"Added {len(added)} categories.")
+
+    @app.cli.command("seed-demo")
+    def seed_demo_command() -> None:
+        """Add demo members and threads (running it again adds nothing twice)."""
+        added = seed_demo()
+        db.session.commit()
+        click.echo(f"Added {added} demo threads.")
+
+    @app.cli.command("set-role")
+    @click.argument("username")
+    @click.argument("role", type=click.Choice([r.value for r in Role]))
+    def set_role_command(username: str, role: str) -> None:
+        """Make a member a moderator or admin, or a member again."""
+        user = accounts.find_by_username(username)
+        if user is None:
+            raise click.ClickException(f"No member is called {username!r}.")
+        accounts.set_role(user, Role(role))
+        db.session.commit()
+        click.echo(f"{user.username} is now {role}.")
+
+    @app.cli.command("demo")
+    @click.option("--host", default="127.0.0.1", show_default=True)
+    @click.option("--port", default=5000, show_default=True)
+    def demo_command(host: str, port: int) -> None:
+        """Bring the database up to date, add demo content if it is empty, and serve the forum."""
+        upgrade()
+        create_default_categories()
+        if db.session.scalar(select(Thread.id).limit(1)) is None:
+            seed_demo()
+        db.session.commit()
+        click.echo(f"Blossom is at http://{host}:{port}/ (Ctrl+C to stop).")
+        run_simple(host, port, app, threaded=True)

@@ -1,0 +1,57 @@
+"""Kind error pages: what happened, in plain words, and where to go next."""
+
+from flask import Flask, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from forum.database import db
+from forum.services.errors import ServiceError
+
+MESSAGES = {
+    400: ("Something didn't come through right", "Your browser sent something we couldn't read. Please go back and try again."),
+    403: ("That's not open to you", "You don't have permission to do that. If you think you should, please contact the moderators."),
+    404: ("We couldn't find that page", "It may have been moved or deleted, or the link may have a typo."),
+    405: ("That didn't work that way", "That page can't be used like that. Please go back and use the buttons on the page."),
+    413: ("That was too much to send at once", "What you sent is larger than we can take. A post can be up to 20,000 characters."),
+    429: ("Let's take a breath", "That was a lot of requests in a short time. Please wait a minute and try again. Nothing you wrote is lost if you go back."),
+    500: ("Something went wrong on our side", "It isn't anything you did. Please try again in a moment."),
+}  # fmt: skip
+
+# Fields whose text is shown back when a form can't be accepted, so nothing typed is lost.
+KEPT_FIELDS = ("title", "body", "bio")
+
+
+def _page(status: int, message: str | None = None):
+    title, default = MESSAGES.get(status, MESSAGES[400 if status < 500 else 500])
+    kept = {}
+    if request.method == "POST" and status in (400, 413, 429):
+        try:
+            kept = {name: request.form[name] for name in KEPT_FIELDS if request.form.get(name)}
+        except Exception:  # the body itself may be what was wrong (too large, malformed)
+            kept = {}
+    context = {"status": status, "title": title, "message": message or default, "kept": kept}
+    return render_template("errors/error.html", **context), status
+
+
+def register_error_pages(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError):
+        return _page(
+            400,
+            "This form had been open a long time or your session changed, so we couldn't be sure "
+            "it came from you. Your text is below: copy it, go back, reload the page and paste it in.",
+        )
+
+    @app.errorhandler(ServiceError)
+    def service_error(error: ServiceError):
+        db.session.rollback()
+        return _page(error.status_code, error.message)
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        return _page(error.code or 500)
+
+    @app.errorhandler(InternalServerError)
+    def server_error(error: InternalServerError):
+        db.session.rollback()
+        return _page(500)

@@ -1,0 +1,35 @@
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from forum.database import db, utcnow
+from forum.models.category import Category
+from forum.models.user import User
+
+
+class Thread(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    category_id: Mapped[int] = mapped_column(ForeignKey("category.id"))
+    author_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    title: Mapped[str] = mapped_column(String(150))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_post_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # post_count is the highest position used (deleted posts keep theirs);
+    # reply_count counts the replies still shown. Both are changed in SQL only.
+    post_count: Mapped[int] = mapped_column(default=0)
+    reply_count: Mapped[int] = mapped_column(default=0)
+    locked: Mapped[bool] = mapped_column(default=False)
+    pinned: Mapped[bool] = mapped_column(default=False)
+
+    category: Mapped[Category] = relationship()
+    author: Mapped[User] = relationship()
+
+    __table_args__ = (
+        # The category page: pinned first, then latest activity.
+        Index("ix_thread_category_listing", "category_id", "pinned", "last_post_at"),
+        # The home page: latest activity everywhere.
+        Index("ix_thread_last_post_at", "last_post_at"),
+        # A profile: the member's recent threads.
+        Index("ix_thread_author_created", "author_id", "created_at"),
+    )

@@ -1,0 +1,3 @@
+from forum.profiles.views import bp
+
+__all__ = ["bp"]

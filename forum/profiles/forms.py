@@ -1,0 +1,32 @@
+from wtforms import PasswordField, StringField, TextAreaField
+from wtforms.validators import EqualTo
+
+from forum.forms import Form, chars, required, strip
+
+DISPLAY_NAME_MAX = 50
+BIO_MAX = 500
+
+
+class ProfileForm(Form):
+    display_name = StringField(
+        "Display name",
+        filters=[strip],
+        validators=[
+            required("Choose a name to show beside your posts."),
+            chars("Your display name", maximum=DISPLAY_NAME_MAX),
+        ],
+    )
+    bio = TextAreaField(
+        "About you", filters=[strip], validators=[chars("Your bio", maximum=BIO_MAX)]
+    )
+
+
+class PasswordForm(Form):
+    current_password = PasswordField(
+        "Current password", validators=[required("Enter your current password.")]
+    )
+    new_password = PasswordField("New password", validators=[required("Choose a new password.")])
+    confirm = PasswordField(
+        "New password again",
+        validators=[EqualTo("new_password", "The two passwords don't match. Try again.")],
+    )

@@ -1,0 +1,51 @@
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+
+from forum.database import db
+from forum.forms import render_form, show_error
+from forum.profiles.forms import PasswordForm, ProfileForm
+from forum.services import accounts, browsing
+from forum.services.errors import ServiceError
+
+bp = Blueprint("profiles", __name__)
+
+
+@bp.get("/u/<username>")
+def show(username: str):
+    member = accounts.find_by_username(username) or abort(404)
+    return render_template(
+        "profiles/show.html",
+        member=member,
+        threads=browsing.recent_threads_by(member),
+        replies=browsing.recent_replies_by(member),
+    )
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@login_required
+def settings():
+    form = ProfileForm(obj=current_user)
+    if form.validate_on_submit():
+        accounts.update_profile(current_user, form.display_name.data, form.bio.data)
+        db.session.commit()
+        flash("Your profile is saved.")
+        return redirect(url_for("profiles.settings"))
+    return render_form("profiles/settings.html", form)
+
+
+@bp.route("/settings/password", methods=["GET", "POST"])
+@login_required
+def password():
+    form = PasswordForm()
+    if form.validate_on_submit():
+        try:
+            accounts.change_password(
+                current_user, form.current_password.data, form.new_password.data
+            )
+        except ServiceError as error:
+            show_error(form, error)
+        else:
+            db.session.commit()
+            flash("Your password is changed.")
+            return redirect(url_for("profiles.settings"))
+    return render_form("profiles/password.html", form)

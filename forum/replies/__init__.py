@@ -1,0 +1,3 @@
+from forum.replies.views import bp
+
+__all__ = ["bp"]

@@ -1,0 +1,85 @@
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from forum.database import db
+from forum.forms import render_form, show_error
+from forum.models import Post, Thread
+from forum.replies.forms import EditForm, ReplyForm
+from forum.services import browsing, posting
+from forum.services.errors import NotAllowed, ServiceError
+
+bp = Blueprint("replies", __name__)
+
+
+def post_url(post: Post) -> str:
+    page = browsing.page_of_position(post.position, current_app.config["POSTS_PER_PAGE"])
+    return url_for("threads.show", thread_id=post.thread_id, page=page, _anchor=f"p{post.position}")
+
+
+def _editable_post(post_id: int) -> Post:
+    post = browsing.post_with_thread(post_id) or abort(404)
+    if not post.can_edit(current_user):
+        raise NotAllowed("You can only change your own posts, and not in a locked thread.")
+    return post
+
+
+@bp.route("/t/<int:thread_id>/reply", methods=["GET", "POST"])
+@login_required
+def reply(thread_id: int):
+    """The reply page: where a quote starts, and where a reply with a problem comes back to."""
+    thread = db.get_or_404(Thread, thread_id)
+    form = ReplyForm()
+    quoted_id = request.args.get("quote", type=int)
+    if request.method == "GET" and quoted_id:
+        quoted = browsing.post_with_thread(quoted_id)
+        if quoted is not None and quoted.thread_id == thread.id:
+            form.body.data = posting.quotation(quoted)
+    if form.validate_on_submit():
+        try:
+            post = posting.reply(current_user, thread, form.body.data)
+        except ServiceError as error:
+            db.session.rollback()
+            show_error(form, error)
+            return render_form("replies/reply.html", form, error.status_code, thread=thread)
+        db.session.commit()
+        flash("Your reply is posted.")
+        return redirect(post_url(post))
+    return render_form("replies/reply.html", form, thread=thread)
+
+
+@bp.get("/p/<int:post_id>")
+def permalink(post_id: int):
+    return redirect(post_url(db.get_or_404(Post, post_id)))
+
+
+@bp.route("/p/<int:post_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(post_id: int):
+    post = _editable_post(post_id)
+    form = EditForm()
+    if not post.is_opening:
+        del form.title
+    if request.method == "GET":
+        form.body.data = post.body_markdown
+        if post.is_opening:
+            form.title.data = post.thread.title
+    if form.validate_on_submit():
+        title = form.title.data if post.is_opening else None
+        posting.edit_post(current_user, post, form.body.data, title)
+        db.session.commit()
+        flash("Your changes are saved.")
+        return redirect(post_url(post))
+    return render_form("replies/edit.html", form, post=post)
+
+
+@bp.route("/p/<int:post_id>/delete", methods=["GET", "POST"])
+@login_required
+def delete(post_id: int):
+    """GET asks first, so a slip of the thumb deletes nothing."""
+    post = _editable_post(post_id)
+    if request.method == "POST":
+        posting.delete_post(current_user, post)
+        db.session.commit()
+        flash("Your post is deleted.")
+        return redirect(post_url(post))
+    return render_template("replies/delete.html", post=post)

@@ -1,0 +1,133 @@
+"""Signing up, signing in, and what a member may change about their account."""
+
+import re
+from functools import cache
+from importlib import resources
+
+from flask import current_app
+from sqlalchemy import or_, select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from forum.database import db, utcnow
+from forum.models import Role, User
+from forum.services.errors import ServiceError
+
+USERNAME_PATTERN = re.compile(r"[A-Za-z0-9_-]{3,30}")
+MIN_PASSWORD_LENGTH = 10
+RESERVED_USERNAMES = frozenset(
+    {
+        "admin", "administrator", "anonymous", "anon", "blossom", "deleted", "help", "mod",
+        "moderator", "moderators", "null", "none", "owner", "root", "staff", "support",
+        "system", "team", "undefined", "guest", "everyone", "official",
+    }
+)  # fmt: skip
+
+# Compared against when nobody has that name, so a miss takes as long as a wrong password.
+_DUMMY_HASH = generate_password_hash("not-a-real-password")
+
+
+@cache
+def _common_passwords() -> frozenset[str]:
+    text = resources.files("forum").joinpath("data/common-passwords.txt").read_text()
+    return frozenset(line for line in text.splitlines() if line and not line.startswith("#"))
+
+
+def _hash(password: str) -> str:
+    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+
+
+def username_key(username: str) -> str:
+    return username.strip().lower()
+
+
+def email_key(email: str) -> str:
+    return email.strip().lower()
+
+
+def check_username(username: str) -> None:
+    if not USERNAME_PATTERN.fullmatch(username):
+        raise ServiceError(
+            "Usernames are 3 to 30 characters: letters, digits, _ and - only.", "username"
+        )
+    if username_key(username) in RESERVED_USERNAMES:
+        raise ServiceError("That username is kept for the forum itself. Try another.", "username")
+
+
+def check_password(password: str, *names: str) -> None:
+    """Refuse passwords that are short, common, or just the member's own name."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise ServiceError(
+            f"Passwords need at least {MIN_PASSWORD_LENGTH} characters. A short phrase works well.",
+            "password",
+        )
+    lowered = password.lower()
+    if lowered in _common_passwords() or any(len(n) >= 4 and n.lower() in lowered for n in names):
+        raise ServiceError(
+            "That password is too easy to guess. Try a phrase only you would think of.",
+            "password",
+        )
+
+
+def find_by_username(username: str) -> User | None:
+    return db.session.scalar(select(User).where(User.username_key == username_key(username)))
+
+
+def register(username: str, email: str, password: str) -> User:
+    username = username.strip()
+    check_username(username)
+    check_password(password, username, email.split("@")[0])
+    if find_by_username(username) is not None:
+        raise ServiceError("Someone already has that username. Try another.", "username")
+    if db.session.scalar(select(User.id).where(User.email_key == email_key(email))) is not None:
+        raise ServiceError(
+            "That email address already has an account. Try logging in instead.", "email"
+        )
+    user = User(
+        username=username,
+        username_key=username_key(username),
+        email=email.strip(),
+        email_key=email_key(email),
+        password_hash=_hash(password),
+        display_name=username,
+        bio="",
+        role=Role.MEMBER,
+        last_seen_at=utcnow(),
+    )
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def authenticate(login: str, password: str) -> User | None:
+    """The member with this username or email and password, or None."""
+    key = login.strip().lower()
+    user = db.session.scalar(
+        select(User).where(or_(User.username_key == key, User.email_key == key))
+    )
+    if user is None:
+        check_password_hash(_DUMMY_HASH, password)
+        return None
+    if not check_password_hash(user.password_hash, password):
+        return None
+    user.last_seen_at = utcnow()
+    return user
+
+
+def update_profile(user: User, display_name: str, bio: str) -> None:
+    user.display_name = display_name.strip() or user.username
+    user.bio = bio.strip()
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    if not check_password_hash(user.password_hash, current):
+        raise ServiceError("That isn't your current password.", "current_password")
+    try:
+        check_password(new, user.username, user.email.split("@")[0])
+    except ServiceError as error:
+        raise ServiceError(error.message, "new_password") from None
+    user.password_hash = _hash(new)
+
+
+def set_role(user: User, role: Role) -> None:
+    """Give a member a role; the operator does this from the command line."""
+    user.role = role

@@ -1,0 +1,127 @@
+"""The statements each page reads with, authors preloaded, a fixed number of queries at any size."""
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from forum.database import db
+from forum.models import Category, Post, Thread, User
+
+
+@dataclass(frozen=True)
+class Page:
+    number: int
+    count: int  # pages in all, at least 1
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.count
+
+    @property
+    def links(self) -> list[int | None]:
+        """Page numbers to link to: the ends and the neighbours, None where a gap is."""
+        wanted = {1, self.count, *range(self.number - 2, self.number + 3)}
+        numbers = sorted(n for n in wanted if 1 <= n <= self.count)
+        links: list[int | None] = []
+        for n in numbers:
+            if links and n - (links[-1] or 0) > 1:
+                links.append(None)
+            links.append(n)
+        return links
+
+
+def page_count(items: int, per_page: int) -> int:
+    return max(1, -(-items // per_page))
+
+
+def page_of_position(position: int, per_page: int) -> int:
+    return (position - 1) // per_page + 1
+
+
+def categories() -> list[Category]:
+    return list(db.session.scalars(select(Category).order_by(Category.position, Category.id)))
+
+
+def category_by_slug(slug: str) -> Category | None:
+    return db.session.scalar(select(Category).where(Category.slug == slug))
+
+
+def latest_threads(limit: int = 10) -> list[Thread]:
+    return list(
+        db.session.scalars(
+            select(Thread)
+            .options(joinedload(Thread.author), joinedload(Thread.category))
+            .order_by(Thread.last_post_at.desc(), Thread.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def threads_in_category(category: Category, page: int, per_page: int) -> list[Thread]:
+    """Pinned threads first, then by latest activity, the order the listing index keeps."""
+    return list(
+        db.session.scalars(
+            select(Thread)
+            .where(Thread.category_id == category.id)
+            .options(joinedload(Thread.author))
+            .order_by(Thread.pinned.desc(), Thread.last_post_at.desc(), Thread.id.desc())
+            .offset((page - 1) * per_page)
+            .limit(per_page)
+        )
+    )
+
+
+def thread_with_category(thread_id: int) -> Thread | None:
+    return db.session.scalar(
+        select(Thread).where(Thread.id == thread_id).options(joinedload(Thread.category))
+    )
+
+
+def posts_on_page(thread: Thread, page: int, per_page: int) -> list[Post]:
+    """One page of a thread by position: page 1 and page 5,000 cost the same."""
+    first = (page - 1) * per_page + 1
+    return list(
+        db.session.scalars(
+            select(Post)
+            .where(Post.thread_id == thread.id, Post.position.between(first, first + per_page - 1))
+            .options(joinedload(Post.author))
+            .order_by(Post.position)
+        )
+    )
+
+
+def post_with_thread(post_id: int) -> Post | None:
+    return db.session.scalar(
+        select(Post)
+        .where(Post.id == post_id)
+        .options(joinedload(Post.thread), joinedload(Post.author))
+    )
+
+
+def recent_threads_by(user: User, limit: int = 5) -> list[Thread]:
+    return list(
+        db.session.scalars(
+            select(Thread)
+            .where(Thread.author_id == user.id)
+            .options(joinedload(Thread.category))
+            .order_by(Thread.created_at.desc(), Thread.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def recent_replies_by(user: User, limit: int = 5) -> list[Post]:
+    return list(
+        db.session.scalars(
+            select(Post)
+            .where(Post.author_id == user.id, Post.position > 1, Post.deleted_at.is_(None))
+            .options(joinedload(Post.thread))
+            .order_by(Post.created_at.desc(), Post.id.desc())
+            .limit(limit)
+        )
+    )

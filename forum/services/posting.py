@@ -1,0 +1,179 @@
+"""Starting threads, replying, editing and deleting posts.
+
+Counters are changed with SQL increments, never read-modify-write in Python, so they stay exact
+when many members post at once; a reply's position comes from the same atomic UPDATE.
+"""
+
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, case, func, select, update
+
+from forum.database import db, utcnow
+from forum.models import Category, Post, PostRevision, Thread, User
+from forum.services.errors import NotAllowed, ServiceError
+from forum.services.text import quote_markdown, render_markdown
+
+TITLE_MIN = 5
+TITLE_MAX = 150
+BODY_MAX = 20_000
+
+
+class ThreadLocked(ServiceError):
+    status_code = 403
+
+    def __init__(self) -> None:
+        super().__init__(
+            "This thread is locked, so it can't take new replies. Your text is still below "
+            "if you'd like to keep it.",
+            "body",
+        )
+
+
+def start_thread(
+    author: User, category: Category, title: str, body: str, at: datetime | None = None
+) -> Thread:
+    now = at or utcnow()
+    thread = Thread(
+        category=category,
+        author=author,
+        title=title.strip(),
+        created_at=now,
+        last_post_at=now,
+        post_count=1,
+        reply_count=0,
+    )
+    db.session.add(thread)
+    db.session.flush()
+    db.session.add(_new_post(thread, author, 1, body, now))
+    db.session.execute(
+        update(Category)
+        .where(Category.id == category.id)
+        .values(
+            thread_count=Category.thread_count + 1,
+            last_post_at=_later(Category.last_post_at, now),
+        )
+    )
+    db.session.execute(
+        update(User)
+        .where(User.id == author.id)
+        .values(thread_count=User.thread_count + 1, post_count=User.post_count + 1)
+    )
+    db.session.flush()
+    return thread
+
+
+def reply(author: User, thread: Thread, body: str, at: datetime | None = None) -> Post:
+    """Add a reply at the next position. `at` backdates it, for demo content."""
+    now = at or utcnow()
+    # Taking the next position locks the thread's row until commit, so positions never collide.
+    position = db.session.scalar(
+        update(Thread)
+        .where(Thread.id == thread.id, Thread.locked.is_(False))
+        .values(
+            post_count=Thread.post_count + 1,
+            reply_count=Thread.reply_count + 1,
+            last_post_at=_later(Thread.last_post_at, now),
+        )
+        .returning(Thread.post_count)
+    )
+    if position is None:
+        raise ThreadLocked()
+    post = _new_post(thread, author, position, body, now)
+    db.session.add(post)
+    db.session.execute(
+        update(Category)
+        .where(Category.id == thread.category_id)
+        .values(last_post_at=_later(Category.last_post_at, now))
+    )
+    db.session.execute(
+        update(User).where(User.id == author.id).values(post_count=User.post_count + 1)
+    )
+    db.session.flush()
+    return post
+
+
+def edit_post(editor: User, post: Post, body: str, title: str | None = None) -> PostRevision | None:
+    """Change a post, keeping what it said before as a revision. None when nothing changed."""
+    if not post.can_edit(editor):
+        raise NotAllowed("You can only edit your own posts, and not in a locked thread.")
+    thread = post.thread
+    new_title = title.strip() if title is not None and post.is_opening else thread.title
+    if body == post.body_markdown and new_title == thread.title:
+        return None
+    revision = PostRevision(
+        post=post,
+        editor=editor,
+        body_markdown=post.body_markdown,
+        title=thread.title if new_title != thread.title else None,
+        created_at=utcnow(),
+    )
+    db.session.add(revision)
+    post.body_markdown = body
+    post.body_html = render_markdown(body)
+    post.edited_at = revision.created_at
+    thread.title = new_title
+    db.session.flush()
+    return revision
+
+
+def delete_post(actor: User, post: Post) -> None:
+    """The author takes a post down. It stays in place as "deleted by its author"."""
+    if not post.can_edit(actor):
+        raise NotAllowed("You can only delete your own posts, and not in a locked thread.")
+    deleted = db.session.execute(
+        update(Post)
+        .where(Post.id == post.id, Post.deleted_at.is_(None))
+        .values(deleted_at=utcnow())
+    ).rowcount
+    if not deleted:  # already gone: a second click changes nothing
+        return
+    thread_id, category_id = post.thread_id, post.thread.category_id
+    latest_post = (
+        select(func.max(Post.created_at))
+        .where(Post.thread_id == thread_id, Post.deleted_at.is_(None))
+        .scalar_subquery()
+    )
+    db.session.execute(
+        update(Thread)
+        .where(Thread.id == thread_id)
+        .values(
+            reply_count=Thread.reply_count - (0 if post.is_opening else 1),
+            last_post_at=func.coalesce(latest_post, Thread.created_at),
+        )
+    )
+    db.session.execute(
+        update(Category)
+        .where(Category.id == category_id)
+        .values(
+            last_post_at=select(func.max(Thread.last_post_at))
+            .where(Thread.category_id == category_id)
+            .scalar_subquery()
+        )
+    )
+    db.session.execute(
+        update(User).where(User.id == post.author_id).values(post_count=User.post_count - 1)
+    )
+    db.session.flush()
+
+
+def quotation(post: Post) -> str:
+    """The start of a reply quoting this post."""
+    if post.is_deleted:
+        return ""
+    return quote_markdown(post.author.display_name, post.body_markdown)
+
+
+def _later(column, moment: datetime) -> ColumnElement:
+    """The later of a stored time and this one: writers finishing out of order never go back."""
+    return case((column > moment, column), else_=moment)
+
+
+def _new_post(thread: Thread, author: User, position: int, body: str, now: datetime) -> Post:
+    return Post(
+        thread_id=thread.id,
+        author_id=author.id,
+        position=position,
+        body_markdown=body,
+        body_html=render_markdown(body),
+        created_at=now,
+    )

@@ -1,0 +1,3 @@
+from forum.threads.views import bp
+
+__all__ = ["bp"]

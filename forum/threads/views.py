@@ -1,0 +1,65 @@
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from forum.database import db
+from forum.forms import render_form
+from forum.replies.forms import ReplyForm
+from forum.services import browsing, posting
+from forum.services.browsing import Page, page_count
+from forum.threads.forms import ThreadForm
+
+bp = Blueprint("threads", __name__)
+
+
+def requested_page(count: int) -> Page:
+    """The ?page= asked for: anything that is not a number means page 1; past the end is a 404."""
+    number = max(request.args.get("page", 1, type=int), 1)
+    if number > count:
+        abort(404)
+    return Page(number, count)
+
+
+@bp.get("/")
+def home():
+    return render_template(
+        "threads/home.html",
+        categories=browsing.categories(),
+        latest=browsing.latest_threads(),
+    )
+
+
+@bp.get("/c/<slug>")
+def category(slug: str):
+    category = browsing.category_by_slug(slug) or abort(404)
+    per_page = current_app.config["THREADS_PER_PAGE"]
+    page = requested_page(page_count(category.thread_count, per_page))
+    threads = browsing.threads_in_category(category, page.number, per_page)
+    return render_template("threads/category.html", category=category, threads=threads, page=page)
+
+
+@bp.get("/t/<int:thread_id>")
+def show(thread_id: int):
+    thread = browsing.thread_with_category(thread_id) or abort(404)
+    per_page = current_app.config["POSTS_PER_PAGE"]
+    page = requested_page(page_count(thread.post_count, per_page))
+    posts = browsing.posts_on_page(thread, page.number, per_page)
+    return render_template(
+        "threads/show.html", thread=thread, posts=posts, page=page, form=ReplyForm()
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new():
+    categories = browsing.categories()
+    form = ThreadForm()
+    form.category.choices = [(c.slug, c.name) for c in categories]
+    if request.method == "GET" and request.args.get("category"):
+        form.category.data = request.args["category"]
+    if form.validate_on_submit():
+        chosen = next(c for c in categories if c.slug == form.category.data)
+        thread = posting.start_thread(current_user, chosen, form.title.data, form.body.data)
+        db.session.commit()
+        flash("Your thread is up. Other parents will see it now.")
+        return redirect(url_for("threads.show", thread_id=thread.id))
+    return render_form("threads/new.html", form)

@@ -1,0 +1,124 @@
+"""Fixtures: the app on each database, a client, members, and a clean database for every test.
+
+Every test runs on SQLite, and on PostgreSQL too when TEST_DATABASE_URL is set.
+"""
+
+import contextvars
+import os
+
+import pytest
+from flask import Flask, has_app_context
+from flask.testing import FlaskClient
+from sqlalchemy import text
+
+from forum import create_app
+from forum.config import TestConfig, database_url
+from forum.database import db
+from forum.services.categories import create_default_categories
+from tests import factories
+
+BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
+
+
+def make_app(url: str, **settings) -> Flask:
+    config = type("Config", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": url, **settings})
+    app = create_app(config)
+    app.wsgi_app = IsolatedRequests(app.wsgi_app)
+    return app
+
+
+class IsolatedRequests:
+    """Run each request in its own app context and database session, as in production.
+
+    Tests hold an app context of their own to set up and inspect data; without this, Flask would
+    reuse it for requests, and requests would share the test's session and its cached objects.
+    """
+
+    def __init__(self, wsgi_app) -> None:
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ, start_response):
+        if has_app_context():
+            db.session.commit()  # what the test set up is visible to the request
+        try:
+            return contextvars.Context().run(self.wsgi_app, environ, start_response)
+        finally:
+            if has_app_context():
+                db.session.commit()  # and the test sees what the request did, not a stale copy
+
+
+def backend_url(backend: str, tmp_path_factory) -> str:
+    if backend == "postgresql":
+        return database_url(os.environ["TEST_DATABASE_URL"])
+    return f"sqlite:///{tmp_path_factory.mktemp('sqlite')}/forum.db"
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def app(request, tmp_path_factory) -> Flask:
+    app = make_app(backend_url(request.param, tmp_path_factory))
+    with app.app_context():
+        db.drop_all()
+        db.session.execute(text("DROP TABLE IF EXISTS alembic_version"))
+        db.session.commit()
+        db.create_all()
+    yield app
+    with app.app_context():
+        db.drop_all()
+        db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _context(request):
+    """Each test runs in an app context with the default categories, and leaves no rows behind."""
+    if "app" not in request.fixturenames:
+        yield
+        return
+    app = request.getfixturevalue("app")
+    with app.app_context():
+        create_default_categories()
+        db.session.commit()
+        yield
+        db.session.rollback()
+        tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+        if db.engine.dialect.name == "postgresql":
+            quoted = ", ".join(f'"{name}"' for name in tables)
+            db.session.execute(text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
+        else:
+            for name in tables:
+                db.session.execute(text(f'DELETE FROM "{name}"'))
+        db.session.commit()
+
+
+@pytest.fixture
+def client(app) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def member(app):
+    return factories.member("hannah")
+
+
+@pytest.fixture
+def other_member(app):
+    return factories.member("priya")
+
+
+@pytest.fixture
+def moderator(app):
+    return factories.member("morgan", role="moderator")
+
+
+@pytest.fixture
+def login(client):
+    """login(user) signs the test client in as that member, through the real login form."""
+
+    def sign_in(user, remember: bool = False):
+        response = client.post(
+            "/login",
+            data={"login": user.username, "password": factories.PASSWORD, "remember": remember},
+        )
+        assert response.status_code == 302, response.text
+        return user
+
+    return sign_in

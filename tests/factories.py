@@ -1,0 +1,47 @@
+"""Rows with sensible defaults, made through the same services the forum uses."""
+
+from sqlalchemy import select
+
+from forum.database import db
+from forum.models import Category, Post, Role, Thread, User
+from forum.services import accounts, posting
+
+PASSWORD = "a long and quiet morning"
+
+
+def member(username: str, role: str = Role.MEMBER, **profile) -> User:
+    user = accounts.register(username, f"{username}@example.org", PASSWORD)
+    user.role = role
+    for name, value in profile.items():
+        setattr(user, name, value)
+    db.session.commit()
+    return user
+
+
+def category(slug: str = "back-to-work") -> Category:
+    return db.session.scalars(select(Category).where(Category.slug == slug)).one()
+
+
+def thread(
+    author: User,
+    title: str = "First week back and I cried in the car",
+    body: str = "It was harder than I thought it would be.",
+    category_slug: str = "back-to-work",
+    replies: int = 0,
+    replier: User | None = None,
+) -> Thread:
+    started = posting.start_thread(author, category(category_slug), title, body)
+    for number in range(replies):
+        posting.reply(replier or author, started, f"Reply number {number + 1}. You've got this.")
+    db.session.commit()
+    return started
+
+
+def reply(author: User, to: Thread, body: str = "I'm right there with you.") -> Post:
+    post = posting.reply(author, to, body)
+    db.session.commit()
+    return post
+
+
+def opening_post(of: Thread) -> Post:
+    return db.session.scalars(select(Post).where(Post.thread_id == of.id, Post.position == 1)).one()
