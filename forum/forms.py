@@ -74,6 +74,18 @@ def title_field() -> StringField:
     )
 
 
+def rule(check):
+    """A validator from a service's check, so a form shows every problem at once."""
+
+    def validate(form, field) -> None:
+        try:
+            check(field.data or "")
+        except ServiceError as error:
+            raise ValidationError(error.message) from None
+
+    return validate
+
+
 def show_error(form: Form, error: ServiceError) -> None:
     """Put a service's refusal at the field it is about (or at the top of the form)."""
     field = getattr(form, error.field, None) if error.field else None

@@ -114,10 +114,10 @@ def login(client):
     """login(user) signs the test client in as that member, through the real login form."""
 
     def sign_in(user, remember: bool = False):
-        response = client.post(
-            "/login",
-            data={"login": user.username, "password": factories.PASSWORD, "remember": remember},
-        )
+        data = {"login": user.username, "password": factories.PASSWORD}
+        if remember:  # an unticked box is left out of a form, as a browser does
+            data["remember"] = "y"
+        response = client.post("/login", data=data)
         assert response.status_code == 302, response.text
         return user
 

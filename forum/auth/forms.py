@@ -1,7 +1,8 @@
 from wtforms import BooleanField, EmailField, PasswordField, StringField
 from wtforms.validators import Email, EqualTo, ValidationError
 
-from forum.forms import Form, required, strip
+from forum.forms import Form, required, rule, strip
+from forum.services import accounts
 
 
 def agreed(form, field) -> None:
@@ -10,7 +11,11 @@ def agreed(form, field) -> None:
 
 
 class SignupForm(Form):
-    username = StringField("Username", filters=[strip], validators=[required("Choose a username.")])
+    username = StringField(
+        "Username",
+        filters=[strip],
+        validators=[required("Choose a username."), rule(accounts.check_username)],
+    )
     email = EmailField(
         "Email",
         filters=[strip],
@@ -19,7 +24,9 @@ class SignupForm(Form):
             Email("That doesn't look like an email address. Check for typos?"),
         ],
     )
-    password = PasswordField("Password", validators=[required("Choose a password.")])
+    password = PasswordField(
+        "Password", validators=[required("Choose a password."), rule(accounts.check_password)]
+    )
     confirm = PasswordField(
         "Password again",
         validators=[EqualTo("password", "The two passwords don't match. Try typing them again.")],

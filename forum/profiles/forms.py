@@ -1,7 +1,8 @@
 from wtforms import PasswordField, StringField, TextAreaField
 from wtforms.validators import EqualTo
 
-from forum.forms import Form, chars, required, strip
+from forum.forms import Form, chars, required, rule, strip
+from forum.services import accounts
 
 DISPLAY_NAME_MAX = 50
 BIO_MAX = 500
@@ -25,7 +26,10 @@ class PasswordForm(Form):
     current_password = PasswordField(
         "Current password", validators=[required("Enter your current password.")]
     )
-    new_password = PasswordField("New password", validators=[required("Choose a new password.")])
+    new_password = PasswordField(
+        "New password",
+        validators=[required("Choose a new password."), rule(accounts.check_password)],
+    )
     confirm = PasswordField(
         "New password again",
         validators=[EqualTo("new_password", "The two passwords don't match. Try again.")],

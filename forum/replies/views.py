@@ -7,6 +7,7 @@ from forum.models import Post, Thread
 from forum.replies.forms import EditForm, ReplyForm
 from forum.services import browsing, posting
 from forum.services.errors import NotAllowed, ServiceError
+from forum.urls import record_id
 
 bp = Blueprint("replies", __name__)
 
@@ -23,13 +24,13 @@ def _editable_post(post_id: int) -> Post:
     return post
 
 
-@bp.route("/t/<int:thread_id>/reply", methods=["GET", "POST"])
+@bp.route("/t/<id:thread_id>/reply", methods=["GET", "POST"])
 @login_required
 def reply(thread_id: int):
     """The reply page: where a quote starts, and where a reply with a problem comes back to."""
     thread = db.get_or_404(Thread, thread_id)
     form = ReplyForm()
-    quoted_id = request.args.get("quote", type=int)
+    quoted_id = request.args.get("quote", type=record_id)
     if request.method == "GET" and quoted_id:
         quoted = browsing.post_with_thread(quoted_id)
         if quoted is not None and quoted.thread_id == thread.id:
@@ -47,12 +48,12 @@ def reply(thread_id: int):
     return render_form("replies/reply.html", form, thread=thread)
 
 
-@bp.get("/p/<int:post_id>")
+@bp.get("/p/<id:post_id>")
 def permalink(post_id: int):
     return redirect(post_url(db.get_or_404(Post, post_id)))
 
 
-@bp.route("/p/<int:post_id>/edit", methods=["GET", "POST"])
+@bp.route("/p/<id:post_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(post_id: int):
     post = _editable_post(post_id)
@@ -72,7 +73,7 @@ def edit(post_id: int):
     return render_form("replies/edit.html", form, post=post)
 
 
-@bp.route("/p/<int:post_id>/delete", methods=["GET", "POST"])
+@bp.route("/p/<id:post_id>/delete", methods=["GET", "POST"])
 @login_required
 def delete(post_id: int):
     """GET asks first, so a slip of the thumb deletes nothing."""

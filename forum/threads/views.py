@@ -37,7 +37,7 @@ def category(slug: str):
     return render_template("threads/category.html", category=category, threads=threads, page=page)
 
 
-@bp.get("/t/<int:thread_id>")
+@bp.get("/t/<id:thread_id>")
 def show(thread_id: int):
     thread = browsing.thread_with_category(thread_id) or abort(404)
     per_page = current_app.config["POSTS_PER_PAGE"]

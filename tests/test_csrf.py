@@ -1,0 +1,51 @@
+"""With CSRF protection on, as in production, every POST route refuses a request without a token."""
+
+import pytest
+
+from forum.database import db
+from tests import factories
+from tests.conftest import make_app
+
+
+@pytest.fixture
+def protected(tmp_path):
+    app = make_app(f"sqlite:///{tmp_path}/csrf.db", WTF_CSRF_ENABLED=True)
+    with app.app_context():
+        db.create_all()
+        yield app
+        db.engine.dispose()
+
+
+def post_routes(app) -> list[str]:
+    urls = []
+    for rule in app.url_map.iter_rules():
+        if "POST" in rule.methods:
+            values = {name: 1 for name in rule.arguments}
+            urls.append(rule.build(values)[1])
+    return sorted(urls)
+
+
+def test_every_post_route_refuses_a_missing_token(protected):
+    factories.member("hannah")
+    client = protected.test_client()
+    with client.session_transaction() as session:  # signed in, so only the token is missing
+        session["_user_id"] = "1"
+        session["_fresh"] = True
+    urls = post_routes(protected)
+    assert {"/login", "/signup", "/logout", "/new", "/t/1/reply", "/settings"} <= set(urls)
+    for url in urls:
+        response = client.post(url, data={"body": "What I wrote", "title": "My title"})
+        assert response.status_code == 400, url
+        assert "couldn&#39;t be sure" in response.text
+        assert "What I wrote" in response.text  # nothing typed is lost
+
+
+def test_a_form_with_its_token_is_accepted(protected):
+    client = protected.test_client()
+    page = client.get("/login").text
+    token = page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
+    factories.member("hannah")
+    response = client.post(
+        "/login", data={"csrf_token": token, "login": "hannah", "password": factories.PASSWORD}
+    )
+    assert response.status_code == 302
