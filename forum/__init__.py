@@ -12,7 +12,7 @@ from forum.errors import register_error_pages
 from forum.extensions import csrf, db, login_manager, migrate
 from forum.models import User
 from forum.templating import register_templating
-from forum.urls import IdConverter
+from forum.urls import IdConverter, TextConverter
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -25,7 +25,7 @@ def create_app(config: type[Config] = Config) -> Flask:
         instance_relative_config=True,
     )
     app.config.from_object(config)
-    app.url_map.converters["id"] = IdConverter
+    app.url_map.converters.update(id=IdConverter, default=TextConverter, string=TextConverter)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = instance_secret_key(app.instance_path)
     init_extensions(app)

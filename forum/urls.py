@@ -1,6 +1,6 @@
-"""Ids in addresses: only numbers a database row could have, so a huge one is a 404, not an error."""
+"""What addresses may hold: a huge id or a control character is a 404, never a database error."""
 
-from werkzeug.routing import IntegerConverter
+from werkzeug.routing import IntegerConverter, UnicodeConverter
 
 MAX_ID = 2**31 - 1  # the largest INTEGER primary key on PostgreSQL
 
@@ -16,3 +16,11 @@ def record_id(value: str) -> int:
 class IdConverter(IntegerConverter):
     def __init__(self, map, *args, **kwargs) -> None:
         super().__init__(map, min=1, max=MAX_ID)
+
+
+class TextConverter(UnicodeConverter):
+    """The default for <name> parts: any text but a slash or a control character (NUL breaks PostgreSQL)."""
+
+    def __init__(self, map, *args, **kwargs) -> None:
+        super().__init__(map, *args, **kwargs)
+        self.regex = "[^/\x00-\x1f\x7f]+"

@@ -99,6 +99,8 @@ def test_secure_cookies_when_configured(monkeypatch):
         ("get", "/t/99999999999999999999", 404, "couldn't find that page"),
         ("get", "/p/99999999999999999999/edit", 404, "couldn't find that page"),
         ("get", "/t/0", 404, "couldn't find that page"),
+        ("get", "/u/%00", 404, "couldn't find that page"),
+        ("get", "/c/a%01b", 404, "couldn't find that page"),
     ],
 )
 def test_error_pages_are_kind(client, method, url, status, words):
