@@ -4,7 +4,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from forum import auth, profiles, replies, threads
+from forum import auth, moderation, profiles, replies, reports, threads
 from forum.cli import register_commands
 from forum.config import Config, instance_secret_key
 from forum.database import configure_engine
@@ -29,7 +29,7 @@ def create_app(config: type[Config] = Config) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = instance_secret_key(app.instance_path)
     init_extensions(app)
-    for blueprint in (auth.bp, threads.bp, replies.bp, profiles.bp):
+    for blueprint in (auth.bp, threads.bp, replies.bp, profiles.bp, reports.bp, moderation.bp):
         app.register_blueprint(blueprint)
     register_error_pages(app)
     register_templating(app)
@@ -51,4 +51,6 @@ def init_extensions(app: Flask) -> None:
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    """The signed-in member; a ban ends their open sessions at the next request."""
+    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    return None if user is None or user.is_banned else user

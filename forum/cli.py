@@ -8,9 +8,17 @@ from werkzeug.serving import run_simple
 
 from forum.database import db
 from forum.models import Role, Thread
-from forum.services import accounts
+from forum.services import accounts, moderation
 from forum.services.categories import create_default_categories
 from forum.services.demo import seed_demo
+from forum.services.errors import ServiceError
+
+
+def _say_moderator(seeded) -> None:
+    click.echo(
+        f"Demo moderator: sign in as {seeded.moderator} with the password "
+        f"{seeded.moderator_password} to try the moderation queue."
+    )
 
 
 def register_commands(app: Flask) -> None:
@@ -24,9 +32,10 @@ def register_commands(app: Flask) -> None:
     @app.cli.command("seed-demo")
     def seed_demo_command() -> None:
         """Add demo members and threads (running it again adds nothing twice)."""
-        added = seed_demo()
+        seeded = seed_demo()
         db.session.commit()
-        click.echo(f"Added {added} demo threads.")
+        click.echo(f"Added {seeded.threads} demo threads.")
+        _say_moderator(seeded)
 
     @app.cli.command("set-role")
     @click.argument("username")
@@ -36,7 +45,10 @@ def register_commands(app: Flask) -> None:
         user = accounts.find_by_username(username)
         if user is None:
             raise click.ClickException(f"No member is called {username!r}.")
-        accounts.set_role(user, Role(role))
+        try:
+            moderation.set_role(None, user, Role(role), "Set from the command line.")
+        except ServiceError as error:
+            raise click.ClickException(error.message) from None
         db.session.commit()
         click.echo(f"{user.username} is now {role}.")
 
@@ -48,7 +60,7 @@ def register_commands(app: Flask) -> None:
         upgrade()
         create_default_categories()
         if db.session.scalar(select(Thread.id).limit(1)) is None:
-            seed_demo()
+            _say_moderator(seed_demo())
         db.session.commit()
         click.echo(f"Blossom is at http://{host}:{port}/ (Ctrl+C to stop).")
         run_simple(host, port, app, threaded=True)

@@ -49,6 +49,7 @@ class Config:
 
     PASSWORD_HASH_METHOD = "scrypt"
     SQLITE_BUSY_TIMEOUT_MS = 15_000
+    AUTO_HIDE_REPORTS = int(os.environ.get("AUTO_HIDE_REPORTS", 3))
     THREADS_PER_PAGE = 25
     POSTS_PER_PAGE = 20
 

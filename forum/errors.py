@@ -11,6 +11,7 @@ MESSAGES = {
     400: ("Something didn't come through right", "Your browser sent something we couldn't read. Please go back and try again."),
     403: ("That's not open to you", "You don't have permission to do that. If you think you should, please contact the moderators."),
     404: ("We couldn't find that page", "It may have been moved or deleted, or the link may have a typo."),
+    409: ("Someone got there first", "This was already handled, so nothing was changed. Please reload the page to see where things stand."),
     405: ("That didn't work that way", "That page can't be used like that. Please go back and use the buttons on the page."),
     413: ("That was too much to send at once", "What you sent is larger than we can take. A post can be up to 20,000 characters."),
     429: ("Let's take a breath", "That was a lot of requests in a short time. Please wait a minute and try again. Nothing you wrote is lost if you go back."),
@@ -24,7 +25,7 @@ KEPT_FIELDS = ("title", "body", "bio")
 def _page(status: int, message: str | None = None):
     title, default = MESSAGES.get(status, MESSAGES[400 if status < 500 else 500])
     kept = {}
-    if request.method == "POST" and status in (400, 413, 429):
+    if request.method == "POST" and status in (400, 403, 409, 413, 429):
         try:
             kept = {name: request.form[name] for name in KEPT_FIELDS if request.form.get(name)}
         except Exception:  # the body itself may be what was wrong (too large, malformed)

@@ -1,5 +1,7 @@
 """What addresses may hold: a huge id or a control character is a 404, never a database error."""
 
+from urllib.parse import urlsplit
+
 from werkzeug.routing import IntegerConverter, UnicodeConverter
 
 MAX_ID = 2**31 - 1  # the largest INTEGER primary key on PostgreSQL
@@ -24,3 +26,13 @@ class TextConverter(UnicodeConverter):
     def __init__(self, map, *args, **kwargs) -> None:
         super().__init__(map, *args, **kwargs)
         self.regex = "[^/\x00-\x1f\x7f]+"
+
+
+def local_path(target: str | None) -> str | None:
+    """A `next` address only if it stays on this site: a path, never another host."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or any(ord(c) < 32 for c in target):
+        return None
+    return target

@@ -1,5 +1,3 @@
-from urllib.parse import urlsplit
-
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -8,18 +6,9 @@ from forum.database import db
 from forum.forms import render_form, show_error
 from forum.services import accounts
 from forum.services.errors import ServiceError
+from forum.urls import local_path
 
 bp = Blueprint("auth", __name__)
-
-
-def local_path(target: str | None) -> str | None:
-    """A `next` address only if it stays on this site: a path, never another host."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or any(ord(c) < 32 for c in target):
-        return None
-    return target
 
 
 def _after_login():

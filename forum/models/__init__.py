@@ -1,8 +1,36 @@
 """The typed models, one module per domain."""
 
 from forum.models.category import Category
-from forum.models.post import Post, PostRevision
+from forum.models.moderation import (
+    REASON_LABELS,
+    Action,
+    Appeal,
+    AppealStatus,
+    MemberWarning,
+    ModerationAction,
+    Report,
+    ReportReason,
+    ReportStatus,
+)
+from forum.models.post import Post, PostRevision, PostStatus
 from forum.models.thread import Thread
 from forum.models.user import Role, User
 
-__all__ = ["Category", "Post", "PostRevision", "Role", "Thread", "User"]
+__all__ = [
+    "REASON_LABELS",
+    "Action",
+    "Appeal",
+    "AppealStatus",
+    "Category",
+    "ModerationAction",
+    "Post",
+    "PostRevision",
+    "PostStatus",
+    "Report",
+    "ReportReason",
+    "ReportStatus",
+    "Role",
+    "Thread",
+    "User",
+    "MemberWarning",
+]

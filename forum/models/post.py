@@ -1,4 +1,5 @@
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -8,16 +9,27 @@ from forum.models.thread import Thread
 from forum.models.user import User
 
 
+class PostStatus(StrEnum):
+    VISIBLE = "visible"
+    PENDING = "pending"  # hidden automatically by members' reports, waiting for a moderator
+    HIDDEN = "hidden"  # hidden by a moderator
+    REMOVED = "removed"  # removed by a moderator
+
+
 class Post(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     thread_id: Mapped[int] = mapped_column(ForeignKey("thread.id"))
     author_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     position: Mapped[int]  # 1 is the opening post; replies follow
+    # The author is kept for accountability; pages never show it to other members.
+    anonymous: Mapped[bool] = mapped_column(default=False)
     body_markdown: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str] = mapped_column(Text)  # rendered and sanitised once, on write
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     edited_at: Mapped[datetime | None]
     deleted_at: Mapped[datetime | None]
+    status: Mapped[str] = mapped_column(String(10), default=PostStatus.VISIBLE)
+    moderation_reason: Mapped[str | None] = mapped_column(Text)  # shown to the author
 
     thread: Mapped[Thread] = relationship()
     author: Mapped[User] = relationship()
@@ -37,14 +49,32 @@ class Post(db.Model):
     def is_deleted(self) -> bool:
         return self.deleted_at is not None
 
+    @property
+    def is_visible(self) -> bool:
+        """Shown to everyone, and so counted in the thread's, member's and category's numbers."""
+        return self.deleted_at is None and self.status == PostStatus.VISIBLE
+
     def can_edit(self, user: User) -> bool:
-        """The author may edit or delete their post while it stands and the thread is open."""
+        """The author may edit or delete their post while it stands and the thread is open.
+
+        A post hidden by members' reports may still be edited: that is how its author mends it.
+        """
         return (
             user.is_authenticated
             and user.id == self.author_id
+            and user.can_write
             and not self.is_deleted
+            and self.status in (PostStatus.VISIBLE, PostStatus.PENDING)
             and not self.thread.locked
         )
+
+    def can_see_body(self, user: User) -> bool:
+        """Everyone sees a visible post; a hidden or removed one only its author and moderators."""
+        if self.is_deleted:
+            return False
+        if self.status == PostStatus.VISIBLE:
+            return True
+        return user.is_authenticated and (user.id == self.author_id or user.is_moderator)
 
 
 class PostRevision(db.Model):

@@ -13,6 +13,7 @@ class Thread(db.Model):
     category_id: Mapped[int] = mapped_column(ForeignKey("category.id"))
     author_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     title: Mapped[str] = mapped_column(String(150))
+    anonymous: Mapped[bool] = mapped_column(default=False)  # the opening post is anonymous
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_post_at: Mapped[datetime] = mapped_column(default=utcnow)
     # post_count is the highest position used (deleted posts keep theirs);

@@ -30,10 +30,31 @@ class User(UserMixin, db.Model):
     thread_count: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_seen_at: Mapped[datetime | None]
+    # Set by moderators; the reason is the one given for the current suspension or ban.
+    suspended_until: Mapped[datetime | None]
+    banned_at: Mapped[datetime | None]
+    restriction_reason: Mapped[str | None] = mapped_column(Text)
+    unread_warnings: Mapped[int] = mapped_column(default=0)
 
     @property
     def is_moderator(self) -> bool:
         return self.role in (Role.MODERATOR, Role.ADMIN)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.ADMIN
+
+    @property
+    def is_banned(self) -> bool:
+        return self.banned_at is not None
+
+    @property
+    def is_suspended(self) -> bool:
+        return self.suspended_until is not None and self.suspended_until > utcnow()
+
+    @property
+    def can_write(self) -> bool:
+        return not (self.is_banned or self.is_suspended)
 
     @property
     def initials(self) -> str:

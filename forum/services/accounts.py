@@ -10,7 +10,8 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from forum.database import db, utcnow
 from forum.models import Role, User
-from forum.services.errors import ServiceError
+from forum.services.errors import NotAllowed, ServiceError
+from forum.templating import exact_time
 
 USERNAME_PATTERN = re.compile(r"[A-Za-z0-9_-]{3,30}")
 MIN_PASSWORD_LENGTH = 10
@@ -109,8 +110,26 @@ def authenticate(login: str, password: str) -> User | None:
         return None
     if not check_password_hash(user.password_hash, password):
         return None
+    if user.is_banned:  # said only to someone who knows the password
+        raise ServiceError(
+            "This account has been banned, so it can't sign in. "
+            f"The moderators' reason: {user.restriction_reason}",
+            "login",
+        )
     user.last_seen_at = utcnow()
     return user
+
+
+def ensure_can_write(user: User) -> None:
+    """Suspended and banned members can read, but not post, reply, edit or report."""
+    if user.is_banned:
+        raise NotAllowed("This account has been banned, so it can't post or change anything.")
+    if user.is_suspended:
+        raise NotAllowed(
+            f"Your account is suspended until {exact_time(user.suspended_until)}, so you can read "
+            f"but not post, reply, edit or report until then. The moderators' reason: "
+            f"{user.restriction_reason}"
+        )
 
 
 def update_profile(user: User, display_name: str, bio: str) -> None:
@@ -126,8 +145,3 @@ def change_password(user: User, current: str, new: str) -> None:
     except ServiceError as error:
         raise ServiceError(error.message, "new_password") from None
     user.password_hash = _hash(new)
-
-
-def set_role(user: User, role: Role) -> None:
-    """Give a member a role; the operator does this from the command line."""
-    user.role = role

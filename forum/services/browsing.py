@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from forum.database import db
-from forum.models import Category, Post, Thread, User
+from forum.models import Category, Post, PostStatus, Thread, User
 
 
 @dataclass(frozen=True)
@@ -95,6 +95,12 @@ def posts_on_page(thread: Thread, page: int, per_page: int) -> list[Post]:
     )
 
 
+def opening_post(thread: Thread) -> Post:
+    return db.session.scalars(
+        select(Post).where(Post.thread_id == thread.id, Post.position == 1)
+    ).one()
+
+
 def post_with_thread(post_id: int) -> Post | None:
     return db.session.scalar(
         select(Post)
@@ -107,7 +113,7 @@ def recent_threads_by(user: User, limit: int = 5) -> list[Thread]:
     return list(
         db.session.scalars(
             select(Thread)
-            .where(Thread.author_id == user.id)
+            .where(Thread.author_id == user.id, Thread.anonymous.is_(False))
             .options(joinedload(Thread.category))
             .order_by(Thread.created_at.desc(), Thread.id.desc())
             .limit(limit)
@@ -119,7 +125,13 @@ def recent_replies_by(user: User, limit: int = 5) -> list[Post]:
     return list(
         db.session.scalars(
             select(Post)
-            .where(Post.author_id == user.id, Post.position > 1, Post.deleted_at.is_(None))
+            .where(
+                Post.author_id == user.id,
+                Post.position > 1,
+                Post.deleted_at.is_(None),
+                Post.status == PostStatus.VISIBLE,
+                Post.anonymous.is_(False),
+            )
             .options(joinedload(Post.thread))
             .order_by(Post.created_at.desc(), Post.id.desc())
             .limit(limit)

@@ -2,19 +2,27 @@
 
 import secrets
 import tomllib
+from dataclasses import dataclass
 from datetime import timedelta
 from importlib import resources
 
 from sqlalchemy import select
 
 from forum.database import db, utcnow
-from forum.models import Category, Thread
-from forum.services import accounts, posting
+from forum.models import Category, Post, Report, Role, Thread, User
+from forum.services import accounts, moderation, posting, reporting
 from forum.services.categories import create_default_categories
 
 
-def seed_demo() -> int:
-    """Add the demo members and threads that are missing; returns how many threads it added."""
+@dataclass(frozen=True)
+class Seeded:
+    threads: int
+    moderator: str
+    moderator_password: str
+
+
+def seed_demo() -> Seeded:
+    """Add the demo members, threads, moderator and reports that are missing."""
     data = tomllib.loads(resources.files("forum").joinpath("data/demo.toml").read_text())
     create_default_categories()
     categories = {c.slug: c for c in db.session.scalars(select(Category))}
@@ -46,4 +54,36 @@ def seed_demo() -> int:
             at = min(at + timedelta(minutes=answer["minutes_after"]), now)
             posting.reply(members[answer["author"]], thread, answer["body"], at=at)
         added += 1
-    return added
+
+    moderator = _demo_moderator(data["moderator"])
+    for entry in data["reports"]:
+        _demo_report(members, entry)
+    return Seeded(added, moderator.username, data["moderator"]["password"])
+
+
+def _demo_moderator(entry: dict) -> User:
+    """A moderator with a published password, so a newcomer can try the queue. Demo only."""
+    moderator = accounts.find_by_username(entry["username"])
+    if moderator is None:
+        moderator = accounts.register(
+            entry["username"], f"{entry['username']}@demo.invalid", entry["password"]
+        )
+        accounts.update_profile(moderator, entry["display_name"], entry["bio"])
+        moderation.set_role(None, moderator, Role.MODERATOR, "Demo moderator.")
+    return moderator
+
+
+def _demo_report(members: dict[str, User], entry: dict) -> None:
+    reporter, author = members[entry["reporter"]], members[entry["author"]]
+    post = db.session.scalar(
+        select(Post)
+        .join(Thread)
+        .where(Thread.title == entry["thread"], Post.author_id == author.id)
+        .order_by(Post.position.desc())
+        .limit(1)
+    )
+    already = db.session.scalar(
+        select(Report.id).where(Report.post_id == post.id, Report.reporter_id == reporter.id)
+    )
+    if not already:
+        reporting.report_post(reporter, post, entry["reason"], entry["details"])

@@ -14,3 +14,9 @@ class NotAllowed(ServiceError):
 
     def __init__(self, message: str = "You can't do that here.", field: str | None = None) -> None:
         super().__init__(message, field)
+
+
+class AlreadyHandled(ServiceError):
+    """Someone else got there first: the item is no longer in the state this action expects."""
+
+    status_code = 409

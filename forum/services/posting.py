@@ -9,13 +9,15 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, case, func, select, update
 
 from forum.database import db, utcnow
-from forum.models import Category, Post, PostRevision, Thread, User
+from forum.models import Category, Post, PostRevision, PostStatus, Thread, User
+from forum.services import accounts
 from forum.services.errors import NotAllowed, ServiceError
 from forum.services.text import quote_markdown, render_markdown
 
 TITLE_MIN = 5
 TITLE_MAX = 150
 BODY_MAX = 20_000
+ANONYMOUS_NAME = "Anonymous parent"
 
 
 class ThreadLocked(ServiceError):
@@ -30,13 +32,20 @@ class ThreadLocked(ServiceError):
 
 
 def start_thread(
-    author: User, category: Category, title: str, body: str, at: datetime | None = None
+    author: User,
+    category: Category,
+    title: str,
+    body: str,
+    at: datetime | None = None,
+    anonymous: bool = False,
 ) -> Thread:
+    accounts.ensure_can_write(author)
     now = at or utcnow()
     thread = Thread(
         category=category,
         author=author,
         title=title.strip(),
+        anonymous=anonymous,
         created_at=now,
         last_post_at=now,
         post_count=1,
@@ -44,7 +53,7 @@ def start_thread(
     )
     db.session.add(thread)
     db.session.flush()
-    db.session.add(_new_post(thread, author, 1, body, now))
+    db.session.add(_new_post(thread, author, 1, body, now, anonymous))
     db.session.execute(
         update(Category)
         .where(Category.id == category.id)
@@ -62,8 +71,11 @@ def start_thread(
     return thread
 
 
-def reply(author: User, thread: Thread, body: str, at: datetime | None = None) -> Post:
+def reply(
+    author: User, thread: Thread, body: str, at: datetime | None = None, anonymous: bool = False
+) -> Post:
     """Add a reply at the next position. `at` backdates it, for demo content."""
+    accounts.ensure_can_write(author)
     now = at or utcnow()
     # Taking the next position locks the thread's row until commit, so positions never collide.
     position = db.session.scalar(
@@ -78,7 +90,7 @@ def reply(author: User, thread: Thread, body: str, at: datetime | None = None) -
     )
     if position is None:
         raise ThreadLocked()
-    post = _new_post(thread, author, position, body, now)
+    post = _new_post(thread, author, position, body, now, anonymous)
     db.session.add(post)
     db.session.execute(
         update(Category)
@@ -94,8 +106,17 @@ def reply(author: User, thread: Thread, body: str, at: datetime | None = None) -
 
 def edit_post(editor: User, post: Post, body: str, title: str | None = None) -> PostRevision | None:
     """Change a post, keeping what it said before as a revision. None when nothing changed."""
+    accounts.ensure_can_write(editor)
     if not post.can_edit(editor):
         raise NotAllowed("You can only edit your own posts, and not in a locked thread.")
+    return revise(editor, post, body, title)
+
+
+def revise(editor: User, post: Post, body: str, title: str | None = None) -> PostRevision | None:
+    """Change a post's text (and the thread's title, for an opening post), keeping the old one.
+
+    No checks here: edit_post checks an author, the moderation service a moderator.
+    """
     thread = post.thread
     new_title = title.strip() if title is not None and post.is_opening else thread.title
     if body == post.body_markdown and new_title == thread.title:
@@ -118,26 +139,43 @@ def edit_post(editor: User, post: Post, body: str, title: str | None = None) -> 
 
 def delete_post(actor: User, post: Post) -> None:
     """The author takes a post down. It stays in place as "deleted by its author"."""
+    accounts.ensure_can_write(actor)
     if not post.can_edit(actor):
         raise NotAllowed("You can only delete your own posts, and not in a locked thread.")
+    was_visible = post.is_visible
     deleted = db.session.execute(
         update(Post)
         .where(Post.id == post.id, Post.deleted_at.is_(None))
         .values(deleted_at=utcnow())
     ).rowcount
-    if not deleted:  # already gone: a second click changes nothing
+    if deleted:  # a second click changes nothing
+        visibility_changed(post, was_visible)
+
+
+def visibility_changed(post: Post, was_visible: bool) -> None:
+    """Bring the counters in line after a post was deleted, hidden, removed or restored.
+
+    Only visible posts count: in the thread's replies and last activity, the member's posts,
+    and the category's last activity. Everything is done in SQL from what is stored.
+    """
+    if post.is_visible == was_visible:
         return
+    step = 1 if post.is_visible else -1
     thread_id, category_id = post.thread_id, post.thread.category_id
     latest_post = (
         select(func.max(Post.created_at))
-        .where(Post.thread_id == thread_id, Post.deleted_at.is_(None))
+        .where(
+            Post.thread_id == thread_id,
+            Post.deleted_at.is_(None),
+            Post.status == PostStatus.VISIBLE,
+        )
         .scalar_subquery()
     )
     db.session.execute(
         update(Thread)
         .where(Thread.id == thread_id)
         .values(
-            reply_count=Thread.reply_count - (0 if post.is_opening else 1),
+            reply_count=Thread.reply_count + (0 if post.is_opening else step),
             last_post_at=func.coalesce(latest_post, Thread.created_at),
         )
     )
@@ -151,16 +189,17 @@ def delete_post(actor: User, post: Post) -> None:
         )
     )
     db.session.execute(
-        update(User).where(User.id == post.author_id).values(post_count=User.post_count - 1)
+        update(User).where(User.id == post.author_id).values(post_count=User.post_count + step)
     )
     db.session.flush()
 
 
 def quotation(post: Post) -> str:
     """The start of a reply quoting this post."""
-    if post.is_deleted:
+    if not post.is_visible:
         return ""
-    return quote_markdown(post.author.display_name, post.body_markdown)
+    name = ANONYMOUS_NAME if post.anonymous else post.author.display_name
+    return quote_markdown(name, post.body_markdown)
 
 
 def _later(column, moment: datetime) -> ColumnElement:
@@ -168,11 +207,14 @@ def _later(column, moment: datetime) -> ColumnElement:
     return case((column > moment, column), else_=moment)
 
 
-def _new_post(thread: Thread, author: User, position: int, body: str, now: datetime) -> Post:
+def _new_post(
+    thread: Thread, author: User, position: int, body: str, now: datetime, anonymous: bool
+) -> Post:
     return Post(
         thread_id=thread.id,
         author_id=author.id,
         position=position,
+        anonymous=anonymous,
         body_markdown=body,
         body_html=render_markdown(body),
         created_at=now,

@@ -1,0 +1,3 @@
+from forum.moderation.views import bp
+
+__all__ = ["bp"]

@@ -1,0 +1,3 @@
+from forum.reports.views import bp
+
+__all__ = ["bp"]

@@ -1,0 +1,81 @@
+"""The member's side of moderation: reporting a post, following reports, notices and appeals."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+
+from forum.database import db
+from forum.forms import render_form, show_error
+from forum.models import MemberWarning, ModerationAction
+from forum.reports.forms import AppealForm, ReportForm
+from forum.services import browsing, moderation, reporting
+from forum.services.errors import ServiceError
+
+bp = Blueprint("reports", __name__)
+
+
+@bp.route("/p/<id:post_id>/report", methods=["GET", "POST"])
+@login_required
+def report(post_id: int):
+    post = browsing.post_with_thread(post_id) or abort(404)
+    form = ReportForm()
+    if form.validate_on_submit():
+        try:
+            filed = reporting.report_post(current_user, post, form.reason.data, form.details.data)
+        except ServiceError as error:
+            db.session.rollback()
+            show_error(form, error)
+            return render_form("reports/report.html", form, error.status_code, post=post)
+        db.session.commit()
+        if filed.updated:
+            flash("You had already reported this post, so we've updated your report. Thank you.")
+        else:
+            flash(
+                "Thank you for telling us. A moderator will look at this soon; the author won't "
+                "be told who reported it. You can follow it under “Your reports”."
+            )
+        return redirect(url_for("replies.permalink", post_id=post.id))
+    return render_form("reports/report.html", form, post=post)
+
+
+@bp.get("/me/reports")
+@login_required
+def mine():
+    return render_template("reports/mine.html", reports=reporting.reports_by(current_user))
+
+
+@bp.get("/me/notices")
+@login_required
+def notices():
+    warnings, decisions, appeals = moderation.notices_for(current_user)
+    return render_template(
+        "reports/notices.html", warnings=warnings, decisions=decisions, appeals=appeals
+    )
+
+
+@bp.post("/me/warnings/<id:warning_id>/acknowledge")
+@login_required
+def acknowledge(warning_id: int):
+    moderation.acknowledge_warning(current_user, db.get_or_404(MemberWarning, warning_id))
+    db.session.commit()
+    flash("Thank you for reading it.")
+    return redirect(url_for("reports.notices"))
+
+
+@bp.route("/me/appeals/<id:action_id>", methods=["GET", "POST"])
+@login_required
+def appeal(action_id: int):
+    decision = db.get_or_404(ModerationAction, action_id)
+    if decision.target_user_id != current_user.id:
+        abort(404)  # another member's decision: not even its existence is shown
+    form = AppealForm()
+    if form.validate_on_submit():
+        try:
+            moderation.appeal(current_user, decision, form.message.data)
+        except ServiceError as error:
+            db.session.rollback()
+            show_error(form, error)
+            return render_form("reports/appeal.html", form, error.status_code, decision=decision)
+        db.session.commit()
+        flash("Your appeal is with the moderators. You'll see their answer on this page.")
+        return redirect(url_for("reports.notices"))
+    return render_form("reports/appeal.html", form, decision=decision)

@@ -1,0 +1,120 @@
+"""Members reporting posts, and the automatic hide when enough of them do."""
+
+from dataclasses import dataclass
+
+from flask import current_app
+from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
+
+from forum.database import db, utcnow
+from forum.models import (
+    Action,
+    ModerationAction,
+    Post,
+    PostStatus,
+    Report,
+    ReportReason,
+    ReportStatus,
+    User,
+)
+from forum.services import accounts, posting
+from forum.services.errors import NotAllowed, ServiceError
+
+DETAILS_MAX = 1_000
+
+
+@dataclass(frozen=True)
+class Filed:
+    report: Report
+    updated: bool  # the member had reported this post already, and changed their report
+
+
+def report_post(reporter: User, post: Post, reason: str, details: str = "") -> Filed:
+    accounts.ensure_can_write(reporter)
+    if post.author_id == reporter.id:
+        raise NotAllowed("You can't report your own post. You can edit or delete it instead.")
+    if post.is_deleted:
+        raise ServiceError(
+            "That post has been deleted by its author, so there's nothing to report."
+        )
+    if reason not in set(ReportReason):
+        raise ServiceError("Please choose a reason from the list.", "reason")
+    if len(details) > DETAILS_MAX:
+        raise ServiceError(f"Details can be up to {DETAILS_MAX:,} characters.", "details")
+    existing = _open_report(reporter, post)
+    if existing is None:
+        try:
+            with db.session.begin_nested():
+                report = Report(post=post, reporter=reporter, reason=reason, details=details)
+                db.session.add(report)
+        except IntegrityError:  # the same member, reporting twice at the same moment
+            existing = _open_report(reporter, post)
+        else:
+            _hide_if_reported_enough(post)
+            return Filed(report, updated=False)
+    existing.reason, existing.details, existing.updated_at = reason, details, utcnow()
+    _hide_if_reported_enough(post)
+    return Filed(existing, updated=True)
+
+
+def _open_report(reporter: User, post: Post) -> Report | None:
+    return db.session.scalar(
+        select(Report).where(
+            Report.post_id == post.id,
+            Report.reporter_id == reporter.id,
+            Report.status == ReportStatus.OPEN,
+        )
+    )
+
+
+def _hide_if_reported_enough(post: Post) -> None:
+    """Hide a post, pending review, once enough members in good standing have reported it.
+
+    "Someone may be at risk" never hides a post: the person needs to be seen and answered.
+    """
+    db.session.flush()
+    now = utcnow()
+    reporters = db.session.scalar(
+        select(func.count(func.distinct(Report.reporter_id)))
+        .join(User, User.id == Report.reporter_id)
+        .where(
+            Report.post_id == post.id,
+            Report.status == ReportStatus.OPEN,
+            Report.reason != ReportReason.AT_RISK,
+            User.banned_at.is_(None),
+            or_(User.suspended_until.is_(None), User.suspended_until <= now),
+        )
+    )
+    if reporters < current_app.config["AUTO_HIDE_REPORTS"]:
+        return
+    hidden = db.session.execute(
+        update(Post)
+        .where(and_(Post.id == post.id, Post.status == PostStatus.VISIBLE))
+        .values(status=PostStatus.PENDING, moderation_reason="Hidden after reports from members.")
+    ).rowcount
+    if hidden:
+        posting.visibility_changed(post, was_visible=post.deleted_at is None)
+        db.session.add(
+            ModerationAction(
+                moderator_id=None,
+                action=Action.AUTO_HIDE,
+                reason=f"{reporters} members reported it.",
+                post_id=post.id,
+                thread_id=post.thread_id,
+                target_user_id=post.author_id,
+            )
+        )
+
+
+def reports_by(reporter: User, limit: int = 50) -> list[Report]:
+    """A member's own reports, newest first, with what became of them."""
+    return list(
+        db.session.scalars(
+            select(Report)
+            .where(Report.reporter_id == reporter.id)
+            .order_by(Report.created_at.desc(), Report.id.desc())
+            .limit(limit)
+            .options(joinedload(Report.post).joinedload(Post.thread))
+        )
+    )
