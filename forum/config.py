@@ -2,6 +2,7 @@
 
 import os
 import secrets
+import time
 from pathlib import Path
 
 
@@ -14,13 +15,28 @@ def database_url(url: str) -> str:
 
 
 def instance_secret_key(instance_path: str) -> str:
-    """The key kept in the instance folder, made on first use, so no secret lives in code."""
+    """The key kept in the instance folder, made on first use, so no secret lives in code.
+
+    Several workers may start at once: one creates the file (readable by its owner only)
+    and writes it in one go; the others wait until it holds a whole key.
+    """
     path = Path(instance_path) / "secret_key"
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_hex(32))
-        path.chmod(0o600)
-    return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        for _ in range(100):
+            key = path.read_text().strip()
+            if len(key) == 64:
+                return key
+            time.sleep(0.01)
+        raise RuntimeError(
+            f"{path} does not hold a whole key; delete it to make a new one"
+        ) from None
+    key = secrets.token_hex(32)
+    with os.fdopen(descriptor, "w") as file:
+        file.write(key)
+    return key
 
 
 def _flag(name: str, default: bool = False) -> bool:
@@ -37,8 +53,10 @@ class Config:
 
     # A tired parent may leave a reply half-written for hours: tokens last as long as the session.
     WTF_CSRF_TIME_LIMIT = None
-    # A post is at most 20,000 characters; nothing legitimate comes near this.
-    MAX_CONTENT_LENGTH = 512 * 1024
+    # A post is at most 20,000 characters, up to 240 KB once encoded (emoji take 12 bytes each).
+    # Below these limits a long post gets its own message, with the text kept.
+    MAX_CONTENT_LENGTH = 1024 * 1024
+    MAX_FORM_MEMORY_SIZE = 1024 * 1024
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

@@ -1,13 +1,16 @@
 """Kind error pages: what happened, in plain words, and where to go next."""
 
-from flask import Flask, render_template, request
+from flask import Flask, flash, redirect, render_template, request
+from flask_login import login_url
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from forum.database import db
+from forum.database import SAFE_METHODS, db
+from forum.extensions import login_manager
 from forum.services.errors import ServiceError
 
 MESSAGES = {
+    401: ("Please log in again", "You were logged out before this could be sent. Log in, then paste your text back in."),
     400: ("Something didn't come through right", "Your browser sent something we couldn't read. Please go back and try again."),
     403: ("That's not open to you", "You don't have permission to do that. If you think you should, please contact the moderators."),
     404: ("We couldn't find that page", "It may have been moved or deleted, or the link may have a typo."),
@@ -19,13 +22,13 @@ MESSAGES = {
 }  # fmt: skip
 
 # Fields whose text is shown back when a form can't be accepted, so nothing typed is lost.
-KEPT_FIELDS = ("title", "body", "bio")
+KEPT_FIELDS = ("title", "body", "display_name", "bio", "details", "message", "reason")
 
 
 def _page(status: int, message: str | None = None):
     title, default = MESSAGES.get(status, MESSAGES[400 if status < 500 else 500])
     kept = {}
-    if request.method == "POST" and status in (400, 403, 409, 413, 429):
+    if request.method == "POST" and status in (400, 401, 403, 409, 413, 429):
         try:
             kept = {name: request.form[name] for name in KEPT_FIELDS if request.form.get(name)}
         except Exception:  # the body itself may be what was wrong (too large, malformed)
@@ -34,7 +37,18 @@ def _page(status: int, message: str | None = None):
     return render_template("errors/error.html", **context), status
 
 
+def unauthorized():
+    """Not logged in: a page that was asked for goes to the login form; text that was sent is
+    shown back, so a session that ended mid-reply loses nothing."""
+    if request.method in SAFE_METHODS:
+        flash(login_manager.login_message, login_manager.login_message_category)
+        return redirect(login_url(login_manager.login_view, next_url=request.url))
+    return _page(401)
+
+
 def register_error_pages(app: Flask) -> None:
+    login_manager.unauthorized_handler(unauthorized)
+
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
         return _page(

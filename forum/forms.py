@@ -2,8 +2,9 @@
 
 import unicodedata
 
-from flask import render_template
+from flask import has_request_context, render_template, request
 from flask_wtf import FlaskForm
+from flask_wtf.form import SUBMIT_METHODS, _Auto
 from wtforms import StringField, TextAreaField
 from wtforms.validators import ValidationError
 
@@ -25,16 +26,33 @@ class Form(FlaskForm):
             filters = [clean_text, *unbound_field.kwargs.get("filters", ())]
             return unbound_field.bind(form=form, filters=filters, **options)
 
+        def wrap_formdata(self, form, formdata):
+            """Read the posted form only: a file or JSON where text belongs counts as missing."""
+            if formdata is _Auto:
+                submitted = has_request_context() and request.method in SUBMIT_METHODS
+                return request.form if submitted else None
+            return formdata
+
 
 def strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
+def single_line(value):
+    """For names and titles: one line, single spaces, nothing before or after."""
+    return " ".join(value.split()) if isinstance(value, str) else value
+
+
+def visible(text: str) -> bool:
+    """Whether text has something a reader can see, not just spaces or invisible characters."""
+    return any(not c.isspace() and unicodedata.category(c) not in ("Cf", "Cc", "Zs") for c in text)
+
+
 def required(message: str):
-    """Present after stripping white space, with a message in the forum's words."""
+    """Present, and more than white space or invisible characters, with a message in our words."""
 
     def check(form, field) -> None:
-        if not (field.data or "").strip():
+        if not visible(field.data or ""):
             raise ValidationError(message)
 
     return check
@@ -66,7 +84,7 @@ def body_field(label: str) -> TextAreaField:
 def title_field() -> StringField:
     return StringField(
         "Title",
-        filters=[strip],
+        filters=[single_line],
         validators=[
             required("Give your thread a title, so others can find it."),
             chars("The title", TITLE_MIN, TITLE_MAX),

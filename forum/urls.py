@@ -18,6 +18,7 @@ def record_id(value: str) -> int:
 class IdConverter(IntegerConverter):
     def __init__(self, map, *args, **kwargs) -> None:
         super().__init__(map, min=1, max=MAX_ID)
+        self.regex = "[0-9]+"  # ASCII digits only: "١" is not an id
 
 
 class TextConverter(UnicodeConverter):

@@ -1,5 +1,10 @@
 """The app as a whole: configuration, the database setup, error pages, and security basics."""
 
+import io
+import multiprocessing
+import os
+import subprocess
+import sys
 from html import unescape
 
 import pytest
@@ -9,6 +14,7 @@ from forum import create_app
 from forum.config import Config, database_url, instance_secret_key
 from forum.database import db
 from forum.models import Post, Thread
+from forum.services import accounts
 from forum.services.categories import create_default_categories
 from tests import factories
 from tests.conftest import make_app
@@ -21,12 +27,19 @@ def test_secret_key_is_made_once_in_the_instance_folder(tmp_path):
     assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
 
 
-def test_no_secret_key_in_code():
-    assert Config.SECRET_KEY is None or Config.SECRET_KEY != "dev"
-
-
-def test_production_hashes_with_scrypt():
-    assert Config.PASSWORD_HASH_METHOD == "scrypt"
+def test_production_hashes_passwords_with_scrypt(tmp_path):
+    app = create_app(
+        type(
+            "C",
+            (Config,),
+            {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/p.db", "SECRET_KEY": "k"},
+        )
+    )
+    with app.app_context():
+        db.create_all()
+        user = accounts.register("scrypt_user", "s@example.org", "a long and quiet morning")
+        assert user.password_hash.startswith("scrypt:")
+        db.engine.dispose()
 
 
 @pytest.mark.parametrize(
@@ -75,19 +88,15 @@ def test_session_cookie_is_httponly_and_samesite_lax(client, member, login):
     assert response.status_code == 302
 
 
-def test_secure_cookies_when_configured(monkeypatch):
-    monkeypatch.setenv("SECURE_COOKIES", "1")
-    import importlib
-
-    import forum.config
-
-    reloaded = importlib.reload(forum.config)
-    try:
-        assert reloaded.Config.SESSION_COOKIE_SECURE is True
-        assert reloaded.Config.REMEMBER_COOKIE_SECURE is True
-    finally:
-        monkeypatch.delenv("SECURE_COOKIES")
-        importlib.reload(forum.config)
+def test_secure_cookies_when_configured():
+    """Settings are read from the environment when the app starts: here, in a new process."""
+    check = "from forum.config import Config as C; print(C.SESSION_COOKIE_SECURE, C.REMEMBER_COOKIE_SECURE)"
+    for value, expected in (("1", "True True"), ("", "False False")):
+        env = {**os.environ, "SECURE_COOKIES": value}
+        result = subprocess.run(
+            [sys.executable, "-c", check], env=env, capture_output=True, text=True
+        )
+        assert result.stdout.strip() == expected, result.stderr
 
 
 @pytest.mark.parametrize(
@@ -174,3 +183,28 @@ def test_create_app_has_no_side_effects_on_the_database(tmp_path):
     config = type("C", (Config,), {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "k"})
     create_app(config)
     assert not (tmp_path / "untouched.db").exists()
+
+
+@pytest.mark.parametrize("url", ["/new", "/login", "/signup", "/settings"])
+def test_a_file_or_json_where_text_belongs_is_a_400_not_a_500(client, member, login, url):
+    login(member)
+    upload = {"body": (io.BytesIO(b"not text"), "note.txt"), "title": (io.BytesIO(b"x"), "t.txt")}
+    response = client.post(url, data={**upload, "login": (io.BytesIO(b"x"), "l.txt")})
+    assert response.status_code in (302, 400)  # /login and /signup send a signed-in member home
+    as_json = client.post(url, json={"body": 12, "title": ["a"], "display_name": {"x": 1}})
+    assert as_json.status_code in (302, 400)
+    assert db.session.scalar(select(Thread.id)) is None
+
+
+def test_ids_are_ascii_digits_only(client, member):
+    thread = factories.thread(member)
+    assert client.get(f"/t/{thread.id}").status_code == 200
+    assert client.get("/t/\N{FULLWIDTH DIGIT ONE}").status_code == 404
+    assert client.get("/t/\N{ARABIC-INDIC DIGIT ONE}").status_code == 404
+
+
+def test_workers_starting_together_share_one_secret_key(tmp_path):
+    """Gunicorn starts workers at once; without SECRET_KEY set they must all read the same key."""
+    with multiprocessing.get_context("spawn").Pool(8) as pool:
+        keys = pool.map(instance_secret_key, [str(tmp_path)] * 8)
+    assert len(set(keys)) == 1 and len(keys[0]) == 64

@@ -1,5 +1,5 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 
 from forum.auth.forms import LoginForm, SignupForm
 from forum.database import db
@@ -39,7 +39,11 @@ def login():
         return _after_login()
     form = LoginForm()
     if form.validate_on_submit():
-        user = accounts.authenticate(form.login.data, form.password.data)
+        try:
+            user = accounts.authenticate(form.login.data, form.password.data)
+        except ServiceError as error:  # a banned account, told plainly at the form
+            show_error(form, error)
+            return render_form("auth/login.html", form)
         if user is not None:
             db.session.commit()
             login_user(user, remember=form.remember.data)
@@ -52,7 +56,6 @@ def login():
 
 
 @bp.post("/logout")
-@login_required
 def logout():
     logout_user()
     flash("You're logged out. Take care of yourself.")

@@ -128,7 +128,8 @@ def post_action(post_id: int, action: str):
             author = moderation.reveal_author(current_user, post, form.reason.data)
             db.session.commit()
             return render_template("moderation/revealed.html", post=post, author=author)
-        POST_ACTIONS[action](current_user, post, form.reason.data)
+        from_queue = request.form.get("from_queue") == "1"
+        POST_ACTIONS[action](current_user, post, form.reason.data, from_queue=from_queue)
     except ServiceError as error:
         return _post_page(post, "post", form, _failed(form, error))
     return _done(action, url_for("moderation.post", post_id=post.id))

@@ -1,7 +1,7 @@
 from wtforms import PasswordField, StringField, TextAreaField
 from wtforms.validators import EqualTo
 
-from forum.forms import Form, chars, required, rule, strip
+from forum.forms import Form, chars, required, rule, single_line, strip
 from forum.services import accounts
 
 DISPLAY_NAME_MAX = 50
@@ -11,7 +11,7 @@ BIO_MAX = 500
 class ProfileForm(Form):
     display_name = StringField(
         "Display name",
-        filters=[strip],
+        filters=[single_line],
         validators=[
             required("Choose a name to show beside your posts."),
             chars("Your display name", maximum=DISPLAY_NAME_MAX),

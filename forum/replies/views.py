@@ -5,7 +5,7 @@ from forum.database import db
 from forum.forms import render_form, show_error
 from forum.models import Post, Thread
 from forum.replies.forms import EditForm, ReplyForm
-from forum.services import browsing, posting
+from forum.services import accounts, browsing, posting
 from forum.services.errors import NotAllowed, ServiceError
 from forum.urls import record_id
 
@@ -19,6 +19,7 @@ def post_url(post: Post) -> str:
 
 def _editable_post(post_id: int) -> Post:
     post = browsing.post_with_thread(post_id) or abort(404)
+    accounts.ensure_can_write(current_user)  # a suspension says why and until when
     if not post.can_edit(current_user):
         raise NotAllowed("You can only change your own posts, and not in a locked thread.")
     return post
@@ -77,6 +78,10 @@ def edit(post_id: int):
 @login_required
 def delete(post_id: int):
     """GET asks first, so a slip of the thumb deletes nothing."""
+    post = browsing.post_with_thread(post_id) or abort(404)
+    if post.is_deleted and post.author_id == current_user.id:  # a second click, or another tab
+        flash("That post is already deleted.")
+        return redirect(post_url(post))
     post = _editable_post(post_id)
     if request.method == "POST":
         posting.delete_post(current_user, post)

@@ -17,10 +17,12 @@ bp = Blueprint("reports", __name__)
 @login_required
 def report(post_id: int):
     post = browsing.post_with_thread(post_id) or abort(404)
+    reporting.check_can_report(current_user, post)
     form = ReportForm()
     if form.validate_on_submit():
         try:
-            filed = reporting.report_post(current_user, post, form.reason.data, form.details.data)
+            details = form.details.data or ""
+            filed = reporting.report_post(current_user, post, form.reason.data, details)
         except ServiceError as error:
             db.session.rollback()
             show_error(form, error)

@@ -4,8 +4,10 @@ import re
 from functools import cache
 from importlib import resources
 
+from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from sqlalchemy import or_, select
+from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from forum.database import db, utcnow
@@ -23,9 +25,6 @@ RESERVED_USERNAMES = frozenset(
     }
 )  # fmt: skip
 
-# Compared against when nobody has that name, so a miss takes as long as a wrong password.
-_DUMMY_HASH = generate_password_hash("not-a-real-password")
-
 
 @cache
 def _common_passwords() -> frozenset[str]:
@@ -42,7 +41,18 @@ def username_key(username: str) -> str:
 
 
 def email_key(email: str) -> str:
+    """One key per inbox: the address as email-validator normalises it, then lower-cased."""
+    try:
+        email = validate_email(email.strip(), check_deliverability=False).normalized
+    except EmailNotValidError:
+        pass
     return email.strip().lower()
+
+
+@cache
+def _dummy_hash(method: str) -> str:
+    """Checked when nobody has that name, so a miss takes as long as a wrong password."""
+    return generate_password_hash("not-a-real-password", method=method)
 
 
 def check_username(username: str) -> None:
@@ -80,9 +90,7 @@ def register(username: str, email: str, password: str) -> User:
     if find_by_username(username) is not None:
         raise ServiceError("Someone already has that username. Try another.", "username")
     if db.session.scalar(select(User.id).where(User.email_key == email_key(email))) is not None:
-        raise ServiceError(
-            "That email address already has an account. Try logging in instead.", "email"
-        )
+        raise _email_taken()
     user = User(
         username=username,
         username_key=username_key(username),
@@ -94,9 +102,22 @@ def register(username: str, email: str, password: str) -> User:
         role=Role.MEMBER,
         last_seen_at=utcnow(),
     )
-    db.session.add(user)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():  # two sign-ups at the same moment: one wins, cleanly
+            db.session.add(user)
+    except IntegrityError:
+        if find_by_username(username) is not None:
+            raise ServiceError(
+                "Someone already has that username. Try another.", "username"
+            ) from None
+        raise _email_taken() from None
     return user
+
+
+def _email_taken() -> ServiceError:
+    return ServiceError(
+        "That email address already has an account. Try logging in instead.", "email"
+    )
 
 
 def authenticate(login: str, password: str) -> User | None:
@@ -106,7 +127,7 @@ def authenticate(login: str, password: str) -> User | None:
         select(User).where(or_(User.username_key == key, User.email_key == key))
     )
     if user is None:
-        check_password_hash(_DUMMY_HASH, password)
+        check_password_hash(_dummy_hash(current_app.config["PASSWORD_HASH_METHOD"]), password)
         return None
     if not check_password_hash(user.password_hash, password):
         return None
@@ -133,8 +154,8 @@ def ensure_can_write(user: User) -> None:
 
 
 def update_profile(user: User, display_name: str, bio: str) -> None:
-    user.display_name = display_name.strip() or user.username
-    user.bio = bio.strip()
+    user.display_name = display_name
+    user.bio = bio
 
 
 def change_password(user: User, current: str, new: str) -> None:

@@ -105,10 +105,13 @@ def _change_status(
     posting.visibility_changed(post, was_visible)
 
 
-def dismiss_reports(moderator: User, post: Post, reason: str) -> ModerationAction:
+def dismiss_reports(
+    moderator: User, post: Post, reason: str, from_queue: bool = True
+) -> ModerationAction:
     """Reviewed and left up: the reports close, and a post hidden by them comes back."""
     require_moderator(moderator)
     reason = _require_reason(reason)
+    posting.lock_row(Post, post.id, refresh=True)
     if not _resolve_reports(moderator, post, ReportStatus.DISMISSED, "Reviewed and left up"):
         raise AlreadyHandled("These reports were already handled, so nothing was changed.")
     if post.status == PostStatus.PENDING:
@@ -116,29 +119,49 @@ def dismiss_reports(moderator: User, post: Post, reason: str) -> ModerationActio
     return _record(moderator, Action.DISMISS, reason, **_post_targets(post))
 
 
-def hide_post(moderator: User, post: Post, reason: str) -> ModerationAction:
+def _reports_handled(resolved: int, from_queue: bool) -> None:
+    """From the queue, a moderator acts on the reports they saw: if another closed them, stop."""
+    if from_queue and not resolved:
+        raise AlreadyHandled(
+            "Another moderator handled these reports first, so nothing was changed."
+        )
+
+
+def hide_post(
+    moderator: User, post: Post, reason: str, from_queue: bool = False
+) -> ModerationAction:
     _require_over(moderator, post.author)
     reason = _require_reason(reason)
+    posting.lock_row(Post, post.id, refresh=True)
     _change_status(post, (PostStatus.VISIBLE, PostStatus.PENDING), PostStatus.HIDDEN, reason)
-    _resolve_reports(moderator, post, ReportStatus.ACTIONED, "Hidden by a moderator")
+    resolved = _resolve_reports(moderator, post, ReportStatus.ACTIONED, "Hidden by a moderator")
+    _reports_handled(resolved, from_queue)
     return _record(moderator, Action.HIDE, reason, **_post_targets(post))
 
 
-def remove_post(moderator: User, post: Post, reason: str) -> ModerationAction:
+def remove_post(
+    moderator: User, post: Post, reason: str, from_queue: bool = False
+) -> ModerationAction:
     _require_over(moderator, post.author)
     reason = _require_reason(reason)
+    posting.lock_row(Post, post.id, refresh=True)
     allowed = (PostStatus.VISIBLE, PostStatus.PENDING, PostStatus.HIDDEN)
     _change_status(post, allowed, PostStatus.REMOVED, reason)
-    _resolve_reports(moderator, post, ReportStatus.ACTIONED, "Removed by a moderator")
+    resolved = _resolve_reports(moderator, post, ReportStatus.ACTIONED, "Removed by a moderator")
+    _reports_handled(resolved, from_queue)
     return _record(moderator, Action.REMOVE, reason, **_post_targets(post))
 
 
-def restore_post(moderator: User, post: Post, reason: str) -> ModerationAction:
+def restore_post(
+    moderator: User, post: Post, reason: str, from_queue: bool = False
+) -> ModerationAction:
     require_moderator(moderator)
     reason = _require_reason(reason)
+    posting.lock_row(Post, post.id, refresh=True)
     allowed = (PostStatus.PENDING, PostStatus.HIDDEN, PostStatus.REMOVED)
     _change_status(post, allowed, PostStatus.VISIBLE, reason)
-    _resolve_reports(moderator, post, ReportStatus.DISMISSED, "Reviewed and left up")
+    resolved = _resolve_reports(moderator, post, ReportStatus.DISMISSED, "Reviewed and left up")
+    _reports_handled(resolved, from_queue)
     return _record(moderator, Action.RESTORE, reason, **_post_targets(post))
 
 

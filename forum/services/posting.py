@@ -117,6 +117,8 @@ def revise(editor: User, post: Post, body: str, title: str | None = None) -> Pos
 
     No checks here: edit_post checks an author, the moderation service a moderator.
     """
+    # Read the text as it stands now, holding the row, so two edits at once both leave a revision.
+    lock_row(Post, post.id, refresh=True)
     thread = post.thread
     new_title = title.strip() if title is not None and post.is_opening else thread.title
     if body == post.body_markdown and new_title == thread.title:
@@ -162,6 +164,11 @@ def visibility_changed(post: Post, was_visible: bool) -> None:
         return
     step = 1 if post.is_visible else -1
     thread_id, category_id = post.thread_id, post.thread.category_id
+    # Wait for anyone posting in this thread or category right now, so that the latest post
+    # read below includes theirs (PostgreSQL; SQLite writers queue already).
+    # FOR NO KEY UPDATE: the same lock a reply's UPDATE takes, without blocking foreign keys.
+    lock_row(Thread, thread_id)
+    lock_row(Category, category_id)
     latest_post = (
         select(func.max(Post.created_at))
         .where(
@@ -200,6 +207,17 @@ def quotation(post: Post) -> str:
         return ""
     name = ANONYMOUS_NAME if post.anonymous else post.author.display_name
     return quote_markdown(name, post.body_markdown)
+
+
+def lock_row(model, row_id: int, refresh: bool = False) -> None:
+    """Hold a row until commit (PostgreSQL; on SQLite the write lock is held already).
+
+    With refresh, the object in the session is read again as it stands now.
+    """
+    statement = select(model).where(model.id == row_id).with_for_update(key_share=True)
+    if refresh:
+        statement = statement.execution_options(populate_existing=True)
+    db.session.scalars(statement).one()
 
 
 def _later(column, moment: datetime) -> ColumnElement:

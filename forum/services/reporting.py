@@ -30,7 +30,7 @@ class Filed:
     updated: bool  # the member had reported this post already, and changed their report
 
 
-def report_post(reporter: User, post: Post, reason: str, details: str = "") -> Filed:
+def check_can_report(reporter: User, post: Post) -> None:
     accounts.ensure_can_write(reporter)
     if post.author_id == reporter.id:
         raise NotAllowed("You can't report your own post. You can edit or delete it instead.")
@@ -38,6 +38,10 @@ def report_post(reporter: User, post: Post, reason: str, details: str = "") -> F
         raise ServiceError(
             "That post has been deleted by its author, so there's nothing to report."
         )
+
+
+def report_post(reporter: User, post: Post, reason: str, details: str = "") -> Filed:
+    check_can_report(reporter, post)
     if reason not in set(ReportReason):
         raise ServiceError("Please choose a reason from the list.", "reason")
     if len(details) > DETAILS_MAX:

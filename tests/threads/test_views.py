@@ -39,8 +39,9 @@ def test_category_lists_pinned_first_then_latest_activity(client, member):
     html = client.get("/c/back-to-work").text
     order = [html.index(t) for t in ("Pinned welcome", "An older", "A newer")]
     assert order == sorted(order)
-    assert "Pinned" in html
-    assert new.id != old.id
+    assert '<span class="tag">Pinned</span>' in html
+    assert html.count('<span class="tag">Pinned</span>') == 1  # only the pinned thread says so
+    assert "A newer conversation" in html and new.id
 
 
 def test_category_pages_hold_25_threads(client, member, app):
@@ -139,6 +140,7 @@ def test_start_thread_refuses_bad_input_and_keeps_the_text(
     assert response.status_code == 400
     assert message in response.text
     assert 'aria-invalid="true"' in response.text
+    assert f'value="{title}"' in response.text or not title.strip()
     if body.strip():
         assert body[:200] in response.text
     assert db.session.scalar(select(Thread.id)) is None
