@@ -6,8 +6,10 @@ from flask import has_request_context, render_template, request
 from flask_wtf import FlaskForm
 from flask_wtf.form import SUBMIT_METHODS, _Auto
 from wtforms import StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
+from forum.services import browsing
 from forum.services.errors import ServiceError
 from forum.services.posting import BODY_MAX, TITLE_MAX, TITLE_MIN
 
@@ -102,6 +104,10 @@ def rule(check):
             raise ValidationError(error.message) from None
 
     return validate
+
+
+def category_choices(categories: list | None = None) -> list[SelectChoice]:
+    return [SelectChoice(c.slug, c.name) for c in categories or browsing.categories()]
 
 
 def show_error(form: Form, error: ServiceError) -> None:

@@ -1,4 +1,5 @@
 from wtforms import RadioField, SelectField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 
 from forum.forms import Form, body_field, chars, required, title_field
 from forum.models import Role
@@ -23,8 +24,8 @@ class ReasonForm(Form):
 
 class SuspendForm(ReasonForm):
     days = SelectField(
-        "For how long",
-        choices=[(d, f"{d} day{'s' if d > 1 else ''}") for d in SUSPENSION_DAYS],
+        "Suspension length",
+        choices=[SelectChoice(d, f"{d} day{'s' if d > 1 else ''}") for d in SUSPENSION_DAYS],
         coerce=int,
     )
 
@@ -34,7 +35,7 @@ class MoveForm(ReasonForm):
 
 
 class RoleForm(ReasonForm):
-    role = SelectField("Role", choices=[(r.value, r.value.title()) for r in Role])
+    role = SelectField("Role", choices=[SelectChoice(r.value, r.value.title()) for r in Role])
 
 
 class ModeratorEditForm(Form):
@@ -46,7 +47,10 @@ class ModeratorEditForm(Form):
 class AppealDecisionForm(Form):
     decision = RadioField(
         "Decision",
-        choices=[("uphold", "Uphold: the decision stands"), ("overturn", "Overturn: undo it")],
+        choices=[
+            SelectChoice("uphold", "Uphold: the decision stands"),
+            SelectChoice("overturn", "Overturn: undo it"),
+        ],
         validators=[required("Choose whether to uphold or overturn.")],
     )
     reason = reason_field("Your answer to the member")

@@ -5,7 +5,7 @@ from flask_login import current_user
 
 from forum.database import db
 from forum.extensions import login_manager
-from forum.forms import render_form, show_error
+from forum.forms import category_choices, render_form, show_error
 from forum.models import Action, Appeal, Post, Role, Thread
 from forum.moderation.forms import (
     AppealDecisionForm,
@@ -105,7 +105,7 @@ def _post_page(post: Post, failed: str = "", form=None, status: int = 200):
     }
     if failed:
         forms[failed] = form
-    forms["move"].category.choices = [(c.slug, c.name) for c in browsing.categories()]
+    forms["move"].category.choices = category_choices()
     history = moderation.histories({post.author_id})[post.author_id]
     return render_template("moderation/post.html", post=post, forms=forms, history=history), status
 
@@ -163,7 +163,7 @@ def thread_action(thread_id: int, action: str):
     opening = browsing.opening_post(thread)
     if action == "move":
         form, failed = MoveForm(), "move"
-        form.category.choices = [(c.slug, c.name) for c in browsing.categories()]
+        form.category.choices = category_choices()
     elif action in THREAD_ACTIONS:
         form, failed = ReasonForm(), "thread"
     else:

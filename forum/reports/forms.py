@@ -1,4 +1,5 @@
 from wtforms import RadioField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 
 from forum.forms import Form, chars, required
 from forum.models import REASON_LABELS
@@ -9,7 +10,7 @@ from forum.services.reporting import DETAILS_MAX
 class ReportForm(Form):
     reason = RadioField(
         "Why are you reporting this post?",
-        choices=[(reason.value, label) for reason, label in REASON_LABELS.items()],
+        choices=[SelectChoice(reason.value, label) for reason, label in REASON_LABELS.items()],
         validators=[required("Please choose a reason.")],
         validate_choice=False,  # the service refuses an unknown reason, at this field
     )

@@ -10,5 +10,5 @@ class ThreadForm(Form):
     body = body_field("What's on your mind?")
 
     def validate_category(self, field) -> None:
-        if field.data not in {value for value, _ in field.choices}:
+        if field.data not in {choice.value for choice in field.choices}:
             raise ValidationError("Choose where your thread belongs.")

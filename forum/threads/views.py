@@ -2,7 +2,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user, login_required
 
 from forum.database import db
-from forum.forms import render_form
+from forum.forms import category_choices, render_form
 from forum.replies.forms import ReplyForm
 from forum.services import browsing, posting
 from forum.services.browsing import Page, page_count
@@ -53,7 +53,7 @@ def show(thread_id: int):
 def new():
     categories = browsing.categories()
     form = ThreadForm()
-    form.category.choices = [(c.slug, c.name) for c in categories]
+    form.category.choices = category_choices(categories)
     if request.method == "GET" and request.args.get("category"):
         form.category.data = request.args["category"]
     if form.validate_on_submit():
