@@ -25,6 +25,9 @@ class ReasonForm(Form):
 class SuspendForm(ReasonForm):
     days = SelectField(
         "Suspension length",
+        default=SUSPENSION_DAYS[
+            0
+        ],  # the member form sends it with every action; only suspend reads it
         choices=[SelectChoice(d, f"{d} day{'s' if d > 1 else ''}") for d in SUSPENSION_DAYS],
         coerce=int,
     )

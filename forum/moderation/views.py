@@ -207,7 +207,7 @@ def member_action(username: str, action: str):
     member = accounts.find_by_username(username) or abort(404)
     if action not in MEMBER_ACTIONS and action not in ("suspend", "role"):
         abort(404)
-    form = {"suspend": SuspendForm, "role": RoleForm}.get(action, ReasonForm)()
+    form = RoleForm() if action == "role" else SuspendForm()  # the page's two forms
     failed = "role" if action == "role" else "member"
     if not form.validate_on_submit():
         return _member_page(member, failed, form, 400)
@@ -227,36 +227,38 @@ def member_action(username: str, action: str):
 def appeal(appeal_id: int):
     entry = db.get_or_404(Appeal, appeal_id)
     form = AppealDecisionForm()
+    status = None
     if form.validate_on_submit():
         try:
             moderation.resolve_appeal(
                 current_user, entry, form.decision.data == "overturn", form.reason.data
             )
         except ServiceError as error:
-            _failed(form, error)
+            status = _failed(form, error)
         else:
             db.session.commit()
             flash("The appeal is answered, and the member can see the outcome.")
             return redirect(url_for("moderation.queue"))
-    status = 400 if form.errors else 200
-    return render_template("moderation/appeal.html", appeal=entry, form=form), status
+    return render_form("moderation/appeal.html", form, status, appeal=entry)
 
 
 @bp.get("/log")
 def log():
-    moderator = accounts.find_by_username(request.args.get("moderator", ""))
-    member = accounts.find_by_username(request.args.get("member", ""))
+    names = {k: request.args.get(k, "").strip() for k in ("moderator", "member")}
+    people = {k: accounts.find_by_username(name) for k, name in names.items() if name}
     action = request.args.get("action", "")
     action = action if action in set(Action) else ""
     page = max(request.args.get("page", 1, type=int), 1)
-    entries, has_older = moderation.log_page(
-        moderation.log_statement(moderator, action, member), page
-    )
+    if None in people.values():  # a name nobody has matches nothing
+        entries, has_older = [], False
+    else:
+        statement = moderation.log_statement(people.get("moderator"), action, people.get("member"))
+        entries, has_older = moderation.log_page(statement, page)
     return render_template(
         "moderation/log.html",
         entries=entries,
         page=page,
         has_older=has_older,
         actions=list(Action),
-        filters={k: request.args.get(k, "") for k in ("moderator", "member")} | {"action": action},
+        filters=names | {"action": action},
     )
