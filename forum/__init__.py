@@ -4,7 +4,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from forum import auth, moderation, profiles, replies, reports, threads
+from forum import auth, moderation, profiles, replies, reports, support, threads
 from forum.cli import register_commands
 from forum.config import Config, instance_secret_key
 from forum.database import configure_engine
@@ -29,7 +29,8 @@ def create_app(config: type[Config] = Config) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = instance_secret_key(app.instance_path)
     init_extensions(app)
-    for blueprint in (auth.bp, threads.bp, replies.bp, profiles.bp, reports.bp, moderation.bp):
+    blueprints = (auth, threads, replies, profiles, reports, support, moderation)
+    for blueprint in (module.bp for module in blueprints):
         app.register_blueprint(blueprint)
     register_error_pages(app)
     register_templating(app)

@@ -68,6 +68,8 @@ class Config:
     PASSWORD_HASH_METHOD = "scrypt"
     SQLITE_BUSY_TIMEOUT_MS = 15_000
     AUTO_HIDE_REPORTS = int(os.environ.get("AUTO_HIDE_REPORTS", 3))
+    SAFETY_CONFIG = os.environ.get("SAFETY_CONFIG")  # None: forum/data/safety.toml
+    WAITING_DAYS = 14
     THREADS_PER_PAGE = 25
     POSTS_PER_PAGE = 20
 

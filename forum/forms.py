@@ -5,7 +5,7 @@ import unicodedata
 from flask import has_request_context, render_template, request
 from flask_wtf import FlaskForm
 from flask_wtf.form import SUBMIT_METHODS, _Auto
-from wtforms import StringField, TextAreaField
+from wtforms import BooleanField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
@@ -104,6 +104,21 @@ def rule(check):
             raise ValidationError(error.message) from None
 
     return validate
+
+
+CONTENT_NOTE_MAX = 100
+
+
+def anonymous_field() -> BooleanField:
+    return BooleanField("Post anonymously")
+
+
+def content_note_field() -> StringField:
+    return StringField(
+        "Content note (optional)",
+        filters=[single_line],
+        validators=[chars("A content note", maximum=CONTENT_NOTE_MAX)],
+    )
 
 
 def category_choices(categories: list | None = None) -> list[SelectChoice]:

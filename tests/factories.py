@@ -32,13 +32,18 @@ def thread(
 ) -> Thread:
     started = posting.start_thread(author, category(category_slug), title, body)
     for number in range(replies):
-        posting.reply(replier or author, started, f"Reply number {number + 1}. You've got this.")
+        posting.reply(
+            replier or author,
+            started,
+            f"Reply number {number + 1}. You've got this.",
+            kindness_confirmed=True,
+        )
     db.session.commit()
     return started
 
 
 def reply(author: User, to: Thread, body: str = "I'm right there with you.") -> Post:
-    post = posting.reply(author, to, body)
+    post = posting.reply(author, to, body, kindness_confirmed=True)
     db.session.commit()
     return post
 

@@ -13,11 +13,16 @@ from forum.models.moderation import (
     ReportStatus,
 )
 from forum.models.post import Post, PostRevision, PostStatus
+from forum.models.support import REACTIONS, Block, Reaction, ReactionKind
 from forum.models.thread import Thread
 from forum.models.user import Role, User
 
 __all__ = [
+    "REACTIONS",
     "REASON_LABELS",
+    "Block",
+    "Reaction",
+    "ReactionKind",
     "Action",
     "Appeal",
     "AppealStatus",

@@ -38,7 +38,8 @@ class ReportStatus(StrEnum):
 class Report(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     post_id: Mapped[int] = mapped_column(ForeignKey("post.id"))
-    reporter_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    # None: Blossom itself, when a post reads like someone may be at risk.
+    reporter_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
     reason: Mapped[str] = mapped_column(String(20))
     details: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(10), default=ReportStatus.OPEN)
@@ -49,7 +50,7 @@ class Report(db.Model):
     resolution: Mapped[str | None] = mapped_column(String(200))
 
     post: Mapped[Post] = relationship()
-    reporter: Mapped[User] = relationship(foreign_keys=[reporter_id])
+    reporter: Mapped[User | None] = relationship(foreign_keys=[reporter_id])
     resolved_by: Mapped[User | None] = relationship(foreign_keys=[resolved_by_id])
 
     __table_args__ = (

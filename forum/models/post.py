@@ -23,6 +23,11 @@ class Post(db.Model):
     position: Mapped[int]  # 1 is the opening post; replies follow
     # The author is kept for accountability; pages never show it to other members.
     anonymous: Mapped[bool] = mapped_column(default=False)
+    # Within a thread each anonymous author keeps one number: 1 is the thread's anonymous
+    # starter ("original poster"), then 2, 3, ... in the order they first posted.
+    anonymous_number: Mapped[int | None]
+    content_note: Mapped[str | None] = mapped_column(String(100))
+    helped_at: Mapped[datetime | None]  # marked "this helped me" by the thread's author
     body_markdown: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str] = mapped_column(Text)  # rendered and sanitised once, on write
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -39,6 +44,8 @@ class Post(db.Model):
         UniqueConstraint("thread_id", "position"),
         # A profile: the member's recent replies.
         Index("ix_post_author_created", "author_id", "created_at"),
+        # A thread's "What helped" panel.
+        Index("ix_post_thread_helped", "thread_id", "helped_at"),
     )
 
     @property
@@ -48,6 +55,12 @@ class Post(db.Model):
     @property
     def is_deleted(self) -> bool:
         return self.deleted_at is not None
+
+    @property
+    def anonymous_label(self) -> str:
+        if self.anonymous_number == 1:
+            return "Anonymous parent (original poster)"
+        return f"Anonymous parent {self.anonymous_number}"
 
     @property
     def is_visible(self) -> bool:

@@ -14,12 +14,14 @@ class Thread(db.Model):
     author_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     title: Mapped[str] = mapped_column(String(150))
     anonymous: Mapped[bool] = mapped_column(default=False)  # the opening post is anonymous
+    content_note: Mapped[str | None] = mapped_column(String(100))  # the opening post's
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_post_at: Mapped[datetime] = mapped_column(default=utcnow)
     # post_count is the highest position used (deleted posts keep theirs);
     # reply_count counts the replies still shown. Both are changed in SQL only.
     post_count: Mapped[int] = mapped_column(default=0)
     reply_count: Mapped[int] = mapped_column(default=0)
+    helped_count: Mapped[int] = mapped_column(default=0)  # replies marked "this helped me"
     locked: Mapped[bool] = mapped_column(default=False)
     pinned: Mapped[bool] = mapped_column(default=False)
 
@@ -33,4 +35,6 @@ class Thread(db.Model):
         Index("ix_thread_last_post_at", "last_post_at"),
         # A profile: the member's recent threads.
         Index("ix_thread_author_created", "author_id", "created_at"),
+        # Waiting for support: recent threads nobody has answered yet.
+        Index("ix_thread_waiting", "reply_count", "created_at"),
     )

@@ -4,7 +4,7 @@ from flask_login import current_user, login_required
 from forum.database import db
 from forum.forms import render_form, show_error
 from forum.profiles.forms import PasswordForm, ProfileForm
-from forum.services import accounts, browsing
+from forum.services import accounts, browsing, support
 from forum.services.errors import ServiceError
 
 bp = Blueprint("profiles", __name__)
@@ -18,7 +18,15 @@ def show(username: str):
         member=member,
         threads=browsing.recent_threads_by(member),
         replies=browsing.recent_replies_by(member),
+        helped=support.parents_helped(member),
+        blocked=support.is_blocked(current_user, member),
     )
+
+
+@bp.get("/settings/blocked")
+@login_required
+def blocked():
+    return render_template("profiles/blocked.html", blocks=support.blocked_members(current_user))
 
 
 @bp.route("/settings", methods=["GET", "POST"])

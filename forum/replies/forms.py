@@ -1,8 +1,13 @@
-from forum.forms import Form, body_field, title_field
+from wtforms import BooleanField
+
+from forum.forms import Form, anonymous_field, body_field, content_note_field, title_field
 
 
 class ReplyForm(Form):
     body = body_field("Your reply")
+    content_note = content_note_field()
+    anonymous = anonymous_field()
+    kindness_confirmed = BooleanField()  # set by the "Post anyway" button after a kindness check
 
 
 class EditForm(Form):

@@ -7,6 +7,7 @@ from forum.models import Post, Thread
 from forum.replies.forms import EditForm, ReplyForm
 from forum.services import accounts, browsing, posting
 from forum.services.errors import NotAllowed, ServiceError
+from forum.support.views import offer_support
 from forum.urls import record_id
 
 bp = Blueprint("replies", __name__)
@@ -38,13 +39,24 @@ def reply(thread_id: int):
             form.body.data = posting.quotation(quoted)
     if form.validate_on_submit():
         try:
-            post = posting.reply(current_user, thread, form.body.data)
+            post = posting.reply(
+                current_user,
+                thread,
+                form.body.data,
+                anonymous=form.anonymous.data,
+                content_note=form.content_note.data,
+                kindness_confirmed=form.kindness_confirmed.data,
+            )
         except ServiceError as error:
             db.session.rollback()
             show_error(form, error)
-            return render_form("replies/reply.html", form, error.status_code, thread=thread)
+            nudged = isinstance(error, posting.KindnessCheck)
+            return render_form(
+                "replies/reply.html", form, error.status_code, thread=thread, nudged=nudged
+            )
         db.session.commit()
         flash("Your reply is posted.")
+        offer_support(form.body.data)
         return redirect(post_url(post))
     return render_form("replies/reply.html", form, thread=thread)
 
@@ -70,6 +82,7 @@ def edit(post_id: int):
         posting.edit_post(current_user, post, form.body.data, title)
         db.session.commit()
         flash("Your changes are saved.")
+        offer_support(title, form.body.data)
         return redirect(post_url(post))
     return render_form("replies/edit.html", form, post=post)
 

@@ -52,7 +52,9 @@ def seed_demo() -> Seeded:
         )
         for answer in entry.get("replies", []):
             at = min(at + timedelta(minutes=answer["minutes_after"]), now)
-            posting.reply(members[answer["author"]], thread, answer["body"], at=at)
+            posting.reply(
+                members[answer["author"]], thread, answer["body"], kindness_confirmed=True, at=at
+            )
         added += 1
 
     moderator = _demo_moderator(data["moderator"])

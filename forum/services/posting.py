@@ -10,7 +10,7 @@ from sqlalchemy import ColumnElement, case, func, select, update
 
 from forum.database import db, utcnow
 from forum.models import Category, Post, PostRevision, PostStatus, Thread, User
-from forum.services import accounts
+from forum.services import accounts, safety
 from forum.services.errors import NotAllowed, ServiceError
 from forum.services.text import quote_markdown, render_markdown
 
@@ -31,21 +31,39 @@ class ThreadLocked(ServiceError):
         )
 
 
+class KindnessCheck(ServiceError):
+    """Not an error: a pause, so the author can read their reply again before it goes up."""
+
+    status_code = 400
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Before this goes up, could you read it once more? Some of its wording can land hard "
+            "on a tired parent. Our guidelines ask us to answer with kindness. If it says what "
+            "you mean, you can post it anyway.",
+            "body",
+        )
+
+
 def start_thread(
     author: User,
     category: Category,
     title: str,
     body: str,
-    at: datetime | None = None,
+    *,
     anonymous: bool = False,
+    content_note: str | None = None,
+    at: datetime | None = None,
 ) -> Thread:
+    """Start a thread. `at` backdates it, for demo content."""
     accounts.ensure_can_write(author)
     now = at or utcnow()
     thread = Thread(
         category=category,
         author=author,
-        title=title.strip(),
+        title=title,
         anonymous=anonymous,
+        content_note=content_note or None,
         created_at=now,
         last_post_at=now,
         post_count=1,
@@ -53,7 +71,9 @@ def start_thread(
     )
     db.session.add(thread)
     db.session.flush()
-    db.session.add(_new_post(thread, author, 1, body, now, anonymous))
+    post = _new_post(thread, author, 1, body, now, anonymous, content_note)
+    post.anonymous_number = 1 if anonymous else None
+    db.session.add(post)
     db.session.execute(
         update(Category)
         .where(Category.id == category.id)
@@ -62,22 +82,34 @@ def start_thread(
             last_post_at=_later(Category.last_post_at, now),
         )
     )
-    db.session.execute(
-        update(User)
-        .where(User.id == author.id)
-        .values(thread_count=User.thread_count + 1, post_count=User.post_count + 1)
-    )
+    if not anonymous:  # anonymous posts count in none of the member's public numbers
+        db.session.execute(
+            update(User)
+            .where(User.id == author.id)
+            .values(thread_count=User.thread_count + 1, post_count=User.post_count + 1)
+        )
     db.session.flush()
+    safety.check_post(post, f"{title}\n{body}")
     return thread
 
 
 def reply(
-    author: User, thread: Thread, body: str, at: datetime | None = None, anonymous: bool = False
+    author: User,
+    thread: Thread,
+    body: str,
+    *,
+    anonymous: bool = False,
+    content_note: str | None = None,
+    kindness_confirmed: bool = False,
+    at: datetime | None = None,
 ) -> Post:
     """Add a reply at the next position. `at` backdates it, for demo content."""
     accounts.ensure_can_write(author)
+    if not kindness_confirmed and safety.sounds_unkind(body):
+        raise KindnessCheck()
     now = at or utcnow()
-    # Taking the next position locks the thread's row until commit, so positions never collide.
+    # Taking the next position locks the thread's row until commit, so positions never collide
+    # (nor do anonymous numbers, given out below under the same lock).
     position = db.session.scalar(
         update(Thread)
         .where(Thread.id == thread.id, Thread.locked.is_(False))
@@ -90,18 +122,39 @@ def reply(
     )
     if position is None:
         raise ThreadLocked()
-    post = _new_post(thread, author, position, body, now, anonymous)
+    post = _new_post(thread, author, position, body, now, anonymous, content_note)
+    if anonymous:
+        post.anonymous_number = _anonymous_number(thread, author)
     db.session.add(post)
     db.session.execute(
         update(Category)
         .where(Category.id == thread.category_id)
         .values(last_post_at=_later(Category.last_post_at, now))
     )
-    db.session.execute(
-        update(User).where(User.id == author.id).values(post_count=User.post_count + 1)
-    )
+    if not anonymous:
+        db.session.execute(
+            update(User).where(User.id == author.id).values(post_count=User.post_count + 1)
+        )
     db.session.flush()
+    safety.check_post(post, body)
     return post
+
+
+def _anonymous_number(thread: Thread, author: User) -> int:
+    """The author's number in this thread: the one they had, else the next free one."""
+    if thread.anonymous and thread.author_id == author.id:
+        return 1
+    mine = db.session.scalar(
+        select(Post.anonymous_number)
+        .where(Post.thread_id == thread.id, Post.author_id == author.id, Post.anonymous)
+        .limit(1)
+    )
+    if mine is not None:
+        return mine
+    highest = db.session.scalar(
+        select(func.max(Post.anonymous_number)).where(Post.thread_id == thread.id)
+    )
+    return max(highest or 1, 1) + 1
 
 
 def edit_post(editor: User, post: Post, body: str, title: str | None = None) -> PostRevision | None:
@@ -109,7 +162,10 @@ def edit_post(editor: User, post: Post, body: str, title: str | None = None) -> 
     accounts.ensure_can_write(editor)
     if not post.can_edit(editor):
         raise NotAllowed("You can only edit your own posts, and not in a locked thread.")
-    return revise(editor, post, body, title)
+    revision = revise(editor, post, body, title)
+    if revision is not None:
+        safety.check_post(post, f"{title or ''}\n{body}")
+    return revision
 
 
 def revise(editor: User, post: Post, body: str, title: str | None = None) -> PostRevision | None:
@@ -195,9 +251,10 @@ def visibility_changed(post: Post, was_visible: bool) -> None:
             .scalar_subquery()
         )
     )
-    db.session.execute(
-        update(User).where(User.id == post.author_id).values(post_count=User.post_count + step)
-    )
+    if not post.anonymous:
+        db.session.execute(
+            update(User).where(User.id == post.author_id).values(post_count=User.post_count + step)
+        )
     db.session.flush()
 
 
@@ -226,13 +283,20 @@ def _later(column, moment: datetime) -> ColumnElement:
 
 
 def _new_post(
-    thread: Thread, author: User, position: int, body: str, now: datetime, anonymous: bool
+    thread: Thread,
+    author: User,
+    position: int,
+    body: str,
+    now: datetime,
+    anonymous: bool,
+    content_note: str | None,
 ) -> Post:
     return Post(
         thread_id=thread.id,
         author_id=author.id,
         position=position,
         anonymous=anonymous,
+        content_note=content_note or None,
         body_markdown=body,
         body_html=render_markdown(body),
         created_at=now,

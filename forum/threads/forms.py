@@ -1,13 +1,15 @@
 from wtforms import SelectField
 from wtforms.validators import ValidationError
 
-from forum.forms import Form, body_field, title_field
+from forum.forms import Form, anonymous_field, body_field, content_note_field, title_field
 
 
 class ThreadForm(Form):
     category = SelectField("Category", validate_choice=False)
     title = title_field()
     body = body_field("What's on your mind?")
+    content_note = content_note_field()
+    anonymous = anonymous_field()
 
     def validate_category(self, field) -> None:
         if field.data not in {choice.value for choice in field.choices}:

@@ -4,8 +4,9 @@ from flask_login import current_user, login_required
 from forum.database import db
 from forum.forms import category_choices, render_form
 from forum.replies.forms import ReplyForm
-from forum.services import browsing, posting
+from forum.services import browsing, posting, support
 from forum.services.browsing import Page, page_count
+from forum.support.views import offer_support
 from forum.threads.forms import ThreadForm
 
 bp = Blueprint("threads", __name__)
@@ -25,6 +26,7 @@ def home():
         "threads/home.html",
         categories=browsing.categories(),
         latest=browsing.latest_threads(),
+        waiting=support.waiting_threads(current_app.config["WAITING_DAYS"], limit=5),
     )
 
 
@@ -44,7 +46,14 @@ def show(thread_id: int):
     page = requested_page(page_count(thread.post_count, per_page))
     posts = browsing.posts_on_page(thread, page.number, per_page)
     return render_template(
-        "threads/show.html", thread=thread, posts=posts, page=page, form=ReplyForm()
+        "threads/show.html",
+        thread=thread,
+        posts=posts,
+        page=page,
+        form=ReplyForm(formdata=None),
+        reactions=support.reactions_for(posts, current_user),
+        folded=support.blocked_among(current_user, posts),
+        helped=support.what_helped(thread),
     )
 
 
@@ -58,8 +67,16 @@ def new():
         form.category.data = request.args["category"]
     if form.validate_on_submit():
         chosen = next(c for c in categories if c.slug == form.category.data)
-        thread = posting.start_thread(current_user, chosen, form.title.data, form.body.data)
+        thread = posting.start_thread(
+            current_user,
+            chosen,
+            form.title.data,
+            form.body.data,
+            anonymous=form.anonymous.data,
+            content_note=form.content_note.data,
+        )
         db.session.commit()
         flash("Your thread is up. Other parents will see it now.")
+        offer_support(form.title.data, form.body.data)
         return redirect(url_for("threads.show", thread_id=thread.id))
     return render_form("threads/new.html", form)

@@ -116,7 +116,11 @@ class Scene:
         self.author = other_member
         self.thread = factories.thread(member, title="Back at my desk, heart at home")
         self.post = posting.reply(
-            other_member, self.thread, "Honestly, just stop complaining.", anonymous=True
+            other_member,
+            self.thread,
+            "Honestly, just stop complaining.",
+            anonymous=True,
+            kindness_confirmed=True,
         )
         reporting.report_post(member, self.post, "unkind", "She told me to stop complaining.")
         db.session.commit()

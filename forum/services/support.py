@@ -1,0 +1,245 @@
+"""The peer-support layer: reactions, "this helped me", blocking, and threads waiting for support."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import case, delete, func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
+
+from forum.database import db, utcnow
+from forum.models import REACTIONS, Block, Post, PostStatus, Reaction, ReactionKind, Thread, User
+from forum.services import accounts
+from forum.services.errors import NotAllowed, ServiceError
+
+# Reactions
+
+
+@dataclass(frozen=True)
+class ReactionCount:
+    kind: ReactionKind
+    count: int
+    mine: bool
+
+    @property
+    def emoji(self) -> str:
+        return REACTIONS[self.kind][0]
+
+    @property
+    def action(self) -> str:
+        return REACTIONS[self.kind][1]
+
+    @property
+    def spoken(self) -> str:
+        """What a screen reader says: "3 hugs"."""
+        _, _, one, many = REACTIONS[self.kind]
+        return f"{self.count} {one if self.count == 1 else many}"
+
+
+def toggle_reaction(member: User, post: Post, kind: str) -> bool:
+    """Add the reaction, or take it back if it was there. True when it is there now."""
+    if kind not in set(ReactionKind):
+        raise ServiceError("That isn't a reaction we know.")
+    accounts.ensure_can_write(member)
+    if post.author_id == member.id:
+        raise NotAllowed("You can't react to your own post, but others can.")
+    if not post.is_visible:
+        raise ServiceError("This post can't take reactions just now.")
+    removed = db.session.execute(
+        delete(Reaction).where(
+            Reaction.post_id == post.id, Reaction.user_id == member.id, Reaction.kind == kind
+        )
+    ).rowcount
+    if removed:
+        return False
+    try:
+        with db.session.begin_nested():  # a double tap: the second finds the first
+            db.session.add(Reaction(post_id=post.id, user_id=member.id, kind=kind))
+    except IntegrityError:
+        pass
+    return True
+
+
+def reactions_for(posts: list[Post], viewer: User) -> dict[int, list[ReactionCount]]:
+    """Every reaction count on a page of posts, and which are the viewer's, in one query."""
+    viewer_id = viewer.id if viewer.is_authenticated else None
+    counts: dict[int, dict[str, tuple[int, bool]]] = defaultdict(dict)
+    if posts:
+        rows = db.session.execute(
+            select(
+                Reaction.post_id,
+                Reaction.kind,
+                func.count(),
+                func.max(case((Reaction.user_id == viewer_id, 1), else_=0)),
+            )
+            .where(Reaction.post_id.in_([p.id for p in posts]))
+            .group_by(Reaction.post_id, Reaction.kind)
+        )
+        for post_id, kind, count, mine in rows:
+            counts[post_id][kind] = (count, bool(mine))
+    return {
+        post.id: [
+            ReactionCount(kind, *counts[post.id].get(kind, (0, False))) for kind in ReactionKind
+        ]
+        for post in posts
+    }
+
+
+# This helped me
+
+
+def mark_helped(member: User, post: Post, helped: bool) -> None:
+    """The thread's author (anonymous or not) marks a reply that helped them, or unmarks it."""
+    accounts.ensure_can_write(member)
+    if post.thread.author_id != member.id:
+        raise NotAllowed("Only the parent who started the thread can mark what helped them.")
+    if post.is_opening or post.author_id == member.id:
+        raise ServiceError("Mark the replies others wrote: your own posts can't be marked.")
+    if not post.is_visible:
+        raise ServiceError("This reply isn't shown just now, so it can't be marked.")
+    changed = db.session.execute(
+        update(Post)
+        .where(
+            Post.id == post.id, Post.helped_at.is_(None) if helped else Post.helped_at.is_not(None)
+        )
+        .values(helped_at=utcnow() if helped else None)
+    ).rowcount
+    if changed:  # a second click changes nothing
+        step = 1 if helped else -1
+        db.session.execute(
+            update(Thread)
+            .where(Thread.id == post.thread_id)
+            .values(helped_count=Thread.helped_count + step)
+        )
+
+
+def what_helped(thread: Thread) -> list[Post]:
+    if not thread.helped_count:  # most threads: no query at all
+        return []
+    return list(
+        db.session.scalars(
+            select(Post)
+            .where(
+                Post.thread_id == thread.id,
+                Post.helped_at.is_not(None),
+                Post.deleted_at.is_(None),
+                Post.status == PostStatus.VISIBLE,
+            )
+            .options(joinedload(Post.author))
+            .order_by(Post.helped_at)
+        )
+    )
+
+
+def parents_helped(member: User) -> int:
+    """How many parents marked a reply of this member's as helpful. Anonymous replies never count."""
+    return db.session.scalar(
+        select(func.count(func.distinct(Thread.author_id)))
+        .select_from(Post)
+        .join(Thread, Thread.id == Post.thread_id)
+        .where(
+            Post.author_id == member.id,
+            Post.anonymous.is_(False),
+            Post.helped_at.is_not(None),
+            Post.deleted_at.is_(None),
+            Post.status == PostStatus.VISIBLE,
+        )
+    )
+
+
+# Blocking
+
+
+def block(member: User, other: User) -> None:
+    if other.id == member.id:
+        raise ServiceError("You can't block yourself.")
+    if db.session.scalar(
+        select(Block.id).where(Block.blocker_id == member.id, Block.blocked_id == other.id)
+    ):
+        return
+    try:
+        with db.session.begin_nested():
+            db.session.add(Block(blocker_id=member.id, blocked_id=other.id))
+    except IntegrityError:
+        pass
+
+
+def unblock(member: User, other: User) -> None:
+    db.session.execute(
+        delete(Block).where(Block.blocker_id == member.id, Block.blocked_id == other.id)
+    )
+
+
+def is_blocked(member: User, other: User) -> bool:
+    return (
+        member.is_authenticated
+        and db.session.scalar(
+            select(Block.id).where(Block.blocker_id == member.id, Block.blocked_id == other.id)
+        )
+        is not None
+    )
+
+
+def blocked_among(member: User, posts: list[Post]) -> set[int]:
+    """The posts on a page to fold for this member: by someone they blocked, never anonymous
+    (folding an anonymous post would tell them who wrote it)."""
+    if not member.is_authenticated:
+        return set()
+    authors = {p.author_id for p in posts if not p.anonymous}
+    if not authors:
+        return set()
+    blocked = set(
+        db.session.scalars(
+            select(Block.blocked_id).where(
+                Block.blocker_id == member.id, Block.blocked_id.in_(authors)
+            )
+        )
+    )
+    return {p.id for p in posts if not p.anonymous and p.author_id in blocked}
+
+
+def blocked_members(member: User) -> list[Block]:
+    return list(
+        db.session.scalars(
+            select(Block)
+            .where(Block.blocker_id == member.id)
+            .options(joinedload(Block.blocked))
+            .order_by(Block.created_at.desc())
+        )
+    )
+
+
+# Waiting for support
+
+
+def _waiting(days: int):
+    since = utcnow() - timedelta(days=days)
+    opening = (
+        select(Post.id)
+        .where(
+            Post.thread_id == Thread.id,
+            Post.position == 1,
+            Post.deleted_at.is_(None),
+            Post.status == PostStatus.VISIBLE,
+        )
+        .exists()
+    )
+    return (Thread.reply_count == 0, Thread.created_at >= since, Thread.locked.is_(False), opening)
+
+
+def waiting_threads(days: int, limit: int = 50) -> list[Thread]:
+    """Threads of the last days nobody has answered yet, oldest first."""
+    return list(
+        db.session.scalars(
+            select(Thread)
+            .where(*_waiting(days))
+            .options(joinedload(Thread.author), joinedload(Thread.category))
+            .order_by(Thread.created_at, Thread.id)
+            .limit(limit)
+        )
+    )
+
+
+def waiting_count(days: int) -> int:
+    return db.session.scalar(select(func.count(Thread.id)).where(*_waiting(days)))

@@ -1,0 +1,3 @@
+from forum.support.views import bp
+
+__all__ = ["bp"]

@@ -1,0 +1,95 @@
+"""The peer-support pages and actions: support resources, waiting threads, reactions, "this
+helped me", and blocking."""
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from forum.database import db
+from forum.services import accounts, browsing, safety, support
+from forum.services.errors import ServiceError
+
+bp = Blueprint("support", __name__)
+
+
+def offer_support(*texts: str) -> None:
+    """After posting: if the words read like someone may be at risk, show the resources panel."""
+    if safety.mentions_crisis("\n".join(t or "" for t in texts)):
+        flash("You're not alone.", "crisis")
+
+
+@bp.app_context_processor
+def support_context() -> dict:
+    return {
+        "safety": safety.settings(),
+        "waiting_count": support.waiting_count(current_app.config["WAITING_DAYS"]),
+    }
+
+
+@bp.get("/support")
+def resources():
+    return render_template("support/resources.html")
+
+
+@bp.get("/waiting")
+def waiting():
+    days = current_app.config["WAITING_DAYS"]
+    return render_template("support/waiting.html", threads=support.waiting_threads(days), days=days)
+
+
+def _back_to(post):
+    page = browsing.page_of_position(post.position, current_app.config["POSTS_PER_PAGE"])
+    return redirect(
+        url_for("threads.show", thread_id=post.thread_id, page=page, _anchor=f"p{post.position}")
+    )
+
+
+@bp.post("/p/<id:post_id>/react/<kind>")
+@login_required
+def react(post_id: int, kind: str):
+    """Without JavaScript: back to the same post. With htmx: just the reactions, updated."""
+    post = browsing.post_with_thread(post_id) or abort(404)
+    try:
+        support.toggle_reaction(current_user, post, kind)
+    except ServiceError as error:
+        db.session.rollback()
+        if request.headers.get("HX-Request"):
+            return error.message, error.status_code
+        raise
+    db.session.commit()
+    if request.headers.get("HX-Request"):
+        counts = support.reactions_for([post], current_user)[post.id]
+        return render_template("support/_reactions.html", post=post, counts=counts)
+    return _back_to(post)
+
+
+@bp.post("/p/<id:post_id>/helped")
+@login_required
+def helped(post_id: int):
+    post = browsing.post_with_thread(post_id) or abort(404)
+    marked = request.form.get("helped") == "1"
+    support.mark_helped(current_user, post, marked)
+    db.session.commit()
+    flash("Marked as helping you. Thank you for letting them know." if marked else "Unmarked.")
+    return _back_to(post)
+
+
+@bp.post("/u/<username>/block")
+@login_required
+def block(username: str):
+    other = accounts.find_by_username(username) or abort(404)
+    support.block(current_user, other)
+    db.session.commit()
+    flash(f"You won't see {other.display_name}'s posts unless you choose to. They aren't told.")
+    return redirect(url_for("profiles.show", username=other.username))
+
+
+@bp.post("/u/<username>/unblock")
+@login_required
+def unblock(username: str):
+    other = accounts.find_by_username(username) or abort(404)
+    support.unblock(current_user, other)
+    db.session.commit()
+    flash(f"You'll see {other.display_name}'s posts again.")
+    if request.form.get("from") == "settings":
+        return redirect(url_for("profiles.blocked"))
+    return redirect(url_for("profiles.show", username=other.username))
