@@ -1,4 +1,4 @@
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request
 from flask_login import current_user, login_required
 
 from forum.database import db
@@ -8,14 +8,9 @@ from forum.replies.forms import EditForm, ReplyForm
 from forum.services import accounts, browsing, posting
 from forum.services.errors import NotAllowed, ServiceError
 from forum.support.views import offer_support
-from forum.urls import record_id
+from forum.urls import post_url, record_id
 
 bp = Blueprint("replies", __name__)
-
-
-def post_url(post: Post) -> str:
-    page = browsing.page_of_position(post.position, current_app.config["POSTS_PER_PAGE"])
-    return url_for("threads.show", thread_id=post.thread_id, page=page, _anchor=f"p{post.position}")
 
 
 def _editable_post(post_id: int) -> Post:
@@ -47,17 +42,19 @@ def reply(thread_id: int):
                 content_note=form.content_note.data,
                 kindness_confirmed=form.kindness_confirmed.data,
             )
+        except posting.KindnessCheck as nudge:  # a pause, not an error: no field is marked wrong
+            db.session.rollback()
+            return render_form(
+                "replies/reply.html", form, nudge.status_code, thread=thread, nudge=nudge
+            )
         except ServiceError as error:
             db.session.rollback()
             show_error(form, error)
-            nudged = isinstance(error, posting.KindnessCheck)
-            return render_form(
-                "replies/reply.html", form, error.status_code, thread=thread, nudged=nudged
-            )
+            return render_form("replies/reply.html", form, error.status_code, thread=thread)
         db.session.commit()
         flash("Your reply is posted.")
-        offer_support(form.body.data)
-        return redirect(post_url(post))
+        # Someone who may be at risk sees the support panel first, not their own post.
+        return redirect(post_url(post, "support" if offer_support(form.body.data) else None))
     return render_form("replies/reply.html", form, thread=thread)
 
 
@@ -82,8 +79,7 @@ def edit(post_id: int):
         posting.edit_post(current_user, post, form.body.data, title)
         db.session.commit()
         flash("Your changes are saved.")
-        offer_support(title, form.body.data)
-        return redirect(post_url(post))
+        return redirect(post_url(post, "support" if offer_support(title, form.body.data) else None))
     return render_form("replies/edit.html", form, post=post)
 
 

@@ -7,14 +7,17 @@ from flask_login import current_user, login_required
 from forum.database import db
 from forum.services import accounts, browsing, safety, support
 from forum.services.errors import ServiceError
+from forum.urls import post_url
 
 bp = Blueprint("support", __name__)
 
 
-def offer_support(*texts: str) -> None:
+def offer_support(*texts: str) -> bool:
     """After posting: if the words read like someone may be at risk, show the resources panel."""
     if safety.mentions_crisis("\n".join(t or "" for t in texts)):
         flash("You're not alone.", "crisis")
+        return True
+    return False
 
 
 @bp.app_context_processor
@@ -36,13 +39,6 @@ def waiting():
     return render_template("support/waiting.html", threads=support.waiting_threads(days), days=days)
 
 
-def _back_to(post):
-    page = browsing.page_of_position(post.position, current_app.config["POSTS_PER_PAGE"])
-    return redirect(
-        url_for("threads.show", thread_id=post.thread_id, page=page, _anchor=f"p{post.position}")
-    )
-
-
 @bp.post("/p/<id:post_id>/react/<kind>")
 @login_required
 def react(post_id: int, kind: str):
@@ -59,7 +55,7 @@ def react(post_id: int, kind: str):
     if request.headers.get("HX-Request"):
         counts = support.reactions_for([post], current_user)[post.id]
         return render_template("support/_reactions.html", post=post, counts=counts)
-    return _back_to(post)
+    return redirect(post_url(post))
 
 
 @bp.post("/p/<id:post_id>/helped")
@@ -70,7 +66,7 @@ def helped(post_id: int):
     support.mark_helped(current_user, post, marked)
     db.session.commit()
     flash("Marked as helping you. Thank you for letting them know." if marked else "Unmarked.")
-    return _back_to(post)
+    return redirect(post_url(post))
 
 
 @bp.post("/u/<username>/block")
