@@ -9,8 +9,8 @@ from importlib import resources
 from sqlalchemy import select
 
 from forum.database import db, utcnow
-from forum.models import Category, Post, Report, Role, Thread, User
-from forum.services import accounts, moderation, posting, reporting
+from forum.models import Category, Post, ReactionKind, Report, Role, Thread, User
+from forum.services import accounts, moderation, posting, reporting, support
 from forum.services.categories import create_default_categories
 
 
@@ -48,19 +48,46 @@ def seed_demo() -> Seeded:
             continue
         at = now - timedelta(hours=entry["hours_ago"])
         thread = posting.start_thread(
-            author, categories[entry["category"]], entry["title"], entry["body"], at=at
+            author,
+            categories[entry["category"]],
+            entry["title"],
+            entry["body"],
+            anonymous=entry.get("anonymous", False),
+            content_note=entry.get("content_note"),
+            at=at,
         )
+        replies = []
         for answer in entry.get("replies", []):
             at = min(at + timedelta(minutes=answer["minutes_after"]), now)
-            posting.reply(
-                members[answer["author"]], thread, answer["body"], kindness_confirmed=True, at=at
+            replies.append(
+                posting.reply(
+                    members[answer["author"]],
+                    thread,
+                    answer["body"],
+                    kindness_confirmed=True,
+                    at=at,
+                )
             )
+        _warm_responses(thread, replies, list(members.values()))
         added += 1
 
     moderator = _demo_moderator(data["moderator"])
     for entry in data["reports"]:
         _demo_report(members, entry)
     return Seeded(added, moderator.username, data["moderator"]["password"])
+
+
+def _warm_responses(thread: Thread, replies: list[Post], members: list[User]) -> None:
+    """Reactions from other members, and the first kind reply marked as helping: always the
+    same ones, so the demo looks lived in and seeds the same way twice."""
+    kinds = list(ReactionKind)
+    for post in replies:
+        for index, member in enumerate(members):
+            if member.id != post.author_id and (post.position * 7 + index * 3) % 5 == 0:
+                support.toggle_reaction(member, post, kinds[(post.position + index) % len(kinds)])
+    helpful = next((r for r in replies if r.author_id != thread.author_id), None)
+    if helpful is not None:
+        support.mark_helped(thread.author, helpful, True)
 
 
 def _demo_moderator(entry: dict) -> User:
