@@ -412,7 +412,8 @@ class QueueItem:
 
     @property
     def reporter_count(self) -> int:
-        return len({r.reporter_id for r in self.reports})
+        """Members who reported it; Blossom's own at-risk flag is not a member."""
+        return len({r.reporter_id for r in self.reports if r.reporter_id is not None})
 
 
 def open_item_count() -> int:

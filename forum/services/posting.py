@@ -105,7 +105,8 @@ def reply(
 ) -> Post:
     """Add a reply at the next position. `at` backdates it, for demo content."""
     accounts.ensure_can_write(author)
-    if not kindness_confirmed and safety.sounds_unkind(body):
+    # Crisis first: someone who may be at risk is never held back, not even for a second look.
+    if not kindness_confirmed and safety.sounds_unkind(body) and not safety.mentions_crisis(body):
         raise KindnessCheck()
     now = at or utcnow()
     # Taking the next position locks the thread's row until commit, so positions never collide

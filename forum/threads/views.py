@@ -45,6 +45,7 @@ def show(thread_id: int):
     per_page = current_app.config["POSTS_PER_PAGE"]
     page = requested_page(page_count(thread.post_count, per_page))
     posts = browsing.posts_on_page(thread, page.number, per_page)
+    helped = support.what_helped(thread)
     return render_template(
         "threads/show.html",
         thread=thread,
@@ -52,8 +53,8 @@ def show(thread_id: int):
         page=page,
         form=ReplyForm(formdata=None),
         reactions=support.reactions_for(posts, current_user),
-        folded=support.blocked_among(current_user, posts),
-        helped=support.what_helped(thread),
+        folded=support.blocked_among(current_user, posts + helped),
+        helped=helped,
     )
 
 
