@@ -106,7 +106,7 @@ def _post_page(post: Post, failed: str = "", form=None, status: int = 200):
     if failed:
         forms[failed] = form
     forms["move"].category.choices = category_choices()
-    history = moderation.histories({post.author_id})[post.author_id]
+    history = [] if post.anonymous else moderation.histories({post.author_id})[post.author_id]
     return render_template("moderation/post.html", post=post, forms=forms, history=history), status
 
 

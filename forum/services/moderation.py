@@ -41,13 +41,27 @@ def require_moderator(user: User) -> None:
         raise NotAllowed("Only moderators can do that.")
 
 
-def _require_over(moderator: User, member: User) -> None:
-    """A moderator may act on members, never on themselves, and only admins on admins."""
+def _require_over(moderator: User, member: User, anonymous: bool = False) -> None:
+    """A moderator may act on members, never on themselves, and only admins on admins.
+
+    On an anonymous post the refusal names no reason: "that's an admin's post" would say who.
+    """
     require_moderator(moderator)
+    refused = member.id == moderator.id or (member.is_admin and not moderator.is_admin)
+    if refused and anonymous:
+        raise NotAllowed("You can't act on this post. Please ask an admin.")
     if member.id == moderator.id:
         raise NotAllowed("You can't take moderation action on your own account or posts.")
     if member.is_admin and not moderator.is_admin:
         raise NotAllowed("Moderators can't act against an admin.")
+
+
+def _about_named_posts():
+    """Log entries that don't tie a member to an anonymous post: only a reveal may do that."""
+    anonymous_post = (
+        select(Post.id).where(Post.id == ModerationAction.post_id, Post.anonymous).exists()
+    )
+    return ~anonymous_post
 
 
 def _require_reason(reason: str) -> str:
@@ -130,7 +144,7 @@ def _reports_handled(resolved: int, from_queue: bool) -> None:
 def hide_post(
     moderator: User, post: Post, reason: str, from_queue: bool = False
 ) -> ModerationAction:
-    _require_over(moderator, post.author)
+    _require_over(moderator, post.author, post.anonymous)
     reason = _require_reason(reason)
     posting.lock_row(Post, post.id, refresh=True)
     _change_status(post, (PostStatus.VISIBLE, PostStatus.PENDING), PostStatus.HIDDEN, reason)
@@ -142,7 +156,7 @@ def hide_post(
 def remove_post(
     moderator: User, post: Post, reason: str, from_queue: bool = False
 ) -> ModerationAction:
-    _require_over(moderator, post.author)
+    _require_over(moderator, post.author, post.anonymous)
     reason = _require_reason(reason)
     posting.lock_row(Post, post.id, refresh=True)
     allowed = (PostStatus.VISIBLE, PostStatus.PENDING, PostStatus.HIDDEN)
@@ -169,7 +183,7 @@ def edit_post(
     moderator: User, post: Post, body: str, title: str | None, reason: str
 ) -> ModerationAction:
     """A moderator's edit, kept as a revision like any other."""
-    _require_over(moderator, post.author)
+    _require_over(moderator, post.author, post.anonymous)
     reason = _require_reason(reason)
     if post.is_deleted:
         raise AlreadyHandled("This post was deleted by its author, so there is nothing to edit.")
@@ -454,7 +468,7 @@ def queue(limit: int = 25) -> list[QueueItem]:
         .order_by(Report.created_at)
     ):
         items[report.post_id].reports.append(report)
-    history = histories({item.post.author_id for item in items.values()})
+    history = histories({item.post.author_id for item in items.values() if not item.post.anonymous})
     for item in items.values():
         item.history = history[item.post.author_id]
     return list(items.values())
@@ -468,7 +482,7 @@ def histories(member_ids: set[int], each: int = 10) -> dict[int, list[Moderation
     )
     latest = (
         select(ModerationAction.id, rank.label("rank"))
-        .where(ModerationAction.target_user_id.in_(member_ids))
+        .where(ModerationAction.target_user_id.in_(member_ids), _about_named_posts())
         .subquery()
     )
     found: dict[int, list[ModerationAction]] = defaultdict(list)
@@ -513,7 +527,9 @@ def log_statement(
     if action:
         statement = statement.where(ModerationAction.action == action)
     if member is not None:
-        statement = statement.where(ModerationAction.target_user_id == member.id)
+        statement = statement.where(
+            ModerationAction.target_user_id == member.id, _about_named_posts()
+        )
     return statement.order_by(ModerationAction.created_at.desc(), ModerationAction.id.desc())
 
 

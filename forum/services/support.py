@@ -134,8 +134,11 @@ def what_helped(thread: Thread) -> list[Post]:
 
 def parents_helped(member: User) -> int:
     """How many parents marked a reply of this member's as helpful. Anonymous replies never count."""
+    # The starter of an anonymous thread counts as a parent of their own, never as their member
+    # id: otherwise marks in their named and anonymous threads would add up to one, saying who.
+    parent = case((Thread.anonymous, -Thread.id), else_=Thread.author_id)
     return db.session.scalar(
-        select(func.count(func.distinct(Thread.author_id)))
+        select(func.count(func.distinct(parent)))
         .select_from(Post)
         .join(Thread, Thread.id == Post.thread_id)
         .where(

@@ -360,14 +360,18 @@ def test_a_queue_item_shows_the_whole_post_its_author_reporters_and_history(
     assert "This post is waiting for a moderator." in page and "stop moaning" not in page
 
 
-def test_a_queue_item_names_the_real_author_of_an_anonymous_post(app, mod, member, other_member):
+def test_a_queue_item_marks_an_anonymous_post_and_names_nobody_until_revealed(
+    app, mod, member, other_member
+):
+    """Moderators too learn who wrote an anonymous post only through a logged reveal."""
     thread = factories.thread(member)
     post = posting.reply(other_member, thread, "I resent my baby some days.", anonymous=True)
     report(member, post, "at_risk", "Please check on her")
     [(_, at_risk, item)] = queue_items(mod.get("/mod/").text)
     assert at_risk
-    assert "priya (@priya)" in item
-    assert "Posted anonymously: others see “Anonymous parent”" in item
+    assert "priya" not in item and f"/mod/members/{other_member.username}" not in item
+    assert "Anonymous parent 2" in item
+    assert "Anonymous: reveal the author from the post's page" in item
 
 
 def test_closed_reports_leave_the_queue(mod, scene):
