@@ -4,13 +4,14 @@ from pathlib import Path
 
 from flask import Flask
 
-from forum import auth, moderation, profiles, replies, reports, support, threads
+from forum import auth, moderation, notifications, profiles, replies, reports, support, threads
 from forum.cli import register_commands
 from forum.config import Config, instance_secret_key
 from forum.database import configure_engine
 from forum.errors import register_error_pages
 from forum.extensions import csrf, db, login_manager, migrate
 from forum.models import User
+from forum.services.mail import init_mail
 from forum.templating import register_templating
 from forum.urls import IdConverter, TextConverter
 
@@ -29,12 +30,13 @@ def create_app(config: type[Config] = Config) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = instance_secret_key(app.instance_path)
     init_extensions(app)
-    blueprints = (auth, threads, replies, profiles, reports, support, moderation)
+    blueprints = (auth, threads, replies, profiles, reports, support, moderation, notifications)
     for blueprint in (module.bp for module in blueprints):
         app.register_blueprint(blueprint)
     register_error_pages(app)
     register_templating(app)
     register_commands(app)
+    init_mail(app)
     return app
 
 

@@ -8,7 +8,7 @@ from werkzeug.serving import run_simple
 
 from forum.database import db
 from forum.models import Role, Thread
-from forum.services import accounts, moderation
+from forum.services import accounts, digest, mail, moderation
 from forum.services.categories import create_default_categories
 from forum.services.demo import seed_demo
 from forum.services.errors import ServiceError
@@ -51,6 +51,21 @@ def register_commands(app: Flask) -> None:
             raise click.ClickException(error.message) from None
         db.session.commit()
         click.echo(f"{user.username} is now {role}.")
+
+    @app.cli.command("send-emails")
+    def send_emails_command() -> None:
+        """Send the emails waiting in the outbox (those a mail server refused or missed)."""
+        result = mail.send_pending()
+        click.echo(f"Sent {result.sent} emails; {result.failed} will be tried again.")
+
+    @app.cli.command("send-digests")
+    def send_digests_command() -> None:
+        """Send each member their daily digest of what they missed, then the outbox."""
+        run = digest.send_digests()
+        click.echo(
+            f"Wrote digests for {run.members} members. Sent {run.emails.sent} emails; "
+            f"{run.emails.failed} will be tried again."
+        )
 
     @app.cli.command("demo")
     @click.option("--host", default="127.0.0.1", show_default=True)

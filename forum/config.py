@@ -70,6 +70,22 @@ class Config:
     AUTO_HIDE_REPORTS = int(os.environ.get("AUTO_HIDE_REPORTS", 3))
     SAFETY_CONFIG = os.environ.get("SAFETY_CONFIG")  # None: forum/data/safety.toml
     WAITING_DAYS = 14
+    NOTIFICATIONS_PER_PAGE = 25
+
+    # Links in emails are built on this address, never on the Host header a request arrived with.
+    PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000")
+    # No MAIL_SERVER: emails are written as .eml files to MAIL_FOLDER (instance/mail by default).
+    MAIL_SERVER = os.environ.get("MAIL_SERVER")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", 25))
+    MAIL_USE_TLS = _flag("MAIL_USE_TLS")  # STARTTLS
+    MAIL_USE_SSL = _flag("MAIL_USE_SSL")  # TLS from the first byte, usually port 465
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_FROM = os.environ.get("MAIL_FROM", "Blossom <hello@blossom.invalid>")
+    MAIL_FOLDER = os.environ.get("MAIL_FOLDER")
+    MAIL_TIMEOUT = 10
+    MAIL_MAX_ATTEMPTS = 10
+    REQUIRE_VERIFIED_EMAIL = _flag("REQUIRE_VERIFIED_EMAIL")
     THREADS_PER_PAGE = 25
     POSTS_PER_PAGE = 20
 

@@ -4,9 +4,13 @@ Every test runs on SQLite, and on PostgreSQL too when TEST_DATABASE_URL is set.
 """
 
 import contextvars
+import email
 import os
+import socket
+from email import policy
 
 import pytest
+from aiosmtpd.controller import Controller
 from flask import Flask, has_app_context
 from flask.testing import FlaskClient
 from sqlalchemy import text
@@ -55,7 +59,8 @@ def backend_url(backend: str, tmp_path_factory) -> str:
 
 @pytest.fixture(scope="session", params=BACKENDS)
 def app(request, tmp_path_factory) -> Flask:
-    app = make_app(backend_url(request.param, tmp_path_factory))
+    mail_folder = str(tmp_path_factory.mktemp("mail"))
+    app = make_app(backend_url(request.param, tmp_path_factory), MAIL_FOLDER=mail_folder)
     with app.app_context():
         db.drop_all()
         db.session.execute(text("DROP TABLE IF EXISTS alembic_version"))
@@ -122,3 +127,53 @@ def login(client):
         return user
 
     return sign_in
+
+
+class Inbox:
+    """A real SMTP server's handler: every message it accepts, parsed, and who it was for."""
+
+    def __init__(self) -> None:
+        self.messages: list[email.message.EmailMessage] = []
+        self.refuse: set[str] = set()  # recipients it answers with a permanent error
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.refuse:
+            return "550 No such mailbox here"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        message = email.message_from_bytes(envelope.content, policy=policy.default)
+        message["X-Envelope-To"] = ", ".join(envelope.rcpt_tos)
+        self.messages.append(message)
+        return "250 Message accepted"
+
+    def to(self, address: str) -> list[email.message.EmailMessage]:
+        return [m for m in self.messages if m["To"] == address]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def smtp_server():
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    yield controller
+    controller.stop()
+
+
+@pytest.fixture
+def mailbox(app, smtp_server) -> Inbox:
+    """The app sends to a real SMTP server on localhost for this test; its inbox starts empty."""
+    inbox = smtp_server.handler
+    inbox.messages.clear()
+    inbox.refuse.clear()
+    saved = {key: app.config[key] for key in ("MAIL_SERVER", "MAIL_PORT")}
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp_server.port)
+    yield inbox
+    app.config.update(saved)

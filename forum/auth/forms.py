@@ -40,3 +40,25 @@ class LoginForm(Form):
     )
     password = PasswordField("Password", validators=[required("Enter your password.")])
     remember = BooleanField("Keep me logged in on this device")
+
+
+class ForgotForm(Form):
+    email = EmailField(
+        "Your email address",
+        filters=[strip],
+        validators=[
+            required("Enter the email address on your account."),
+            Email("That doesn't look like an email address. Check for typos?"),
+        ],
+    )
+
+
+class ResetForm(Form):
+    password = PasswordField(
+        "New password",
+        validators=[required("Choose a new password."), rule(accounts.check_password)],
+    )
+    confirm = PasswordField(
+        "New password again",
+        validators=[EqualTo("password", "The two passwords don't match. Try typing them again.")],
+    )

@@ -1,10 +1,10 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, login_required, login_user, logout_user
 
-from forum.auth.forms import LoginForm, SignupForm
+from forum.auth.forms import ForgotForm, LoginForm, ResetForm, SignupForm
 from forum.database import db
 from forum.forms import render_form, show_error
-from forum.services import accounts
+from forum.services import accounts, recovery
 from forum.services.errors import ServiceError
 from forum.urls import local_path
 
@@ -26,9 +26,13 @@ def signup():
         except ServiceError as error:
             show_error(form, error)
         else:
+            recovery.send_verification(user)
             db.session.commit()
             login_user(user)
-            flash(f"Welcome to Blossom, {user.display_name}. We're glad you're here.")
+            flash(
+                f"Welcome to Blossom, {user.display_name}. We're glad you're here. We've sent "
+                "you an email with a link to confirm your address."
+            )
             return _after_login()
     return render_form("auth/signup.html", form)
 
@@ -65,3 +69,51 @@ def logout():
 @bp.get("/guidelines")
 def guidelines():
     return render_template("auth/guidelines.html")
+
+
+@bp.get("/verify/<token>")
+def verify(token: str):
+    user = recovery.verify_email(token)
+    db.session.commit()
+    flash(f"Thank you, {user.display_name}: your email address is confirmed.")
+    return redirect(url_for("threads.home"))
+
+
+@bp.post("/verify/resend")
+@login_required
+def resend_verification():
+    if current_user.email_verified_at is None:
+        recovery.send_verification(current_user)
+        db.session.commit()
+        flash(f"We've sent a new link to {current_user.email}.")
+    else:
+        flash("Your email address is already confirmed.")
+    return redirect(url_for("profiles.email_address"))
+
+
+@bp.route("/forgot", methods=["GET", "POST"])
+def forgot():
+    form = ForgotForm()
+    if form.validate_on_submit():
+        recovery.request_password_reset(form.email.data)
+        db.session.commit()
+        # The same words whether or not the address has an account: this page tells nobody.
+        return render_template("auth/forgot_sent.html", email=form.email.data)
+    return render_form("auth/forgot.html", form)
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+def reset(token: str):
+    recovery.user_for_reset(token)  # an old or used link says so before anything is typed
+    form = ResetForm()
+    if form.validate_on_submit():
+        try:
+            recovery.reset_password(token, form.password.data)
+        except ServiceError as error:
+            show_error(form, error)
+        else:
+            db.session.commit()
+            logout_user()
+            flash("Your password is changed. Log in with your new one.")
+            return redirect(url_for("auth.login"))
+    return render_form("auth/reset.html", form)

@@ -12,6 +12,16 @@ from forum.models.moderation import (
     ReportReason,
     ReportStatus,
 )
+from forum.models.notification import (
+    TOPIC_OF,
+    Delivery,
+    EmailTopic,
+    FollowState,
+    Notification,
+    NotificationKind,
+    OutgoingEmail,
+    Subscription,
+)
 from forum.models.post import Post, PostRevision, PostStatus
 from forum.models.support import REACTIONS, Block, Reaction, ReactionKind
 from forum.models.thread import Thread
@@ -27,6 +37,14 @@ __all__ = [
     "Appeal",
     "AppealStatus",
     "Category",
+    "Delivery",
+    "EmailTopic",
+    "FollowState",
+    "Notification",
+    "NotificationKind",
+    "OutgoingEmail",
+    "Subscription",
+    "TOPIC_OF",
     "ModerationAction",
     "Post",
     "PostRevision",

@@ -35,6 +35,15 @@ class User(UserMixin, db.Model):
     banned_at: Mapped[datetime | None]
     restriction_reason: Mapped[str | None] = mapped_column(Text)
     unread_warnings: Mapped[int] = mapped_column(default=0)
+    unread_notifications: Mapped[int] = mapped_column(default=0)  # the bell; changed in SQL only
+    # Email: a confirmed address, and how the member likes to hear from us. Discreet by default:
+    # no thread titles or post text in emails unless they choose it.
+    email_verified_at: Mapped[datetime | None]
+    email_replies: Mapped[str] = mapped_column(String(12), default="daily")
+    email_reactions: Mapped[str] = mapped_column(String(12), default="never")
+    email_helped: Mapped[str] = mapped_column(String(12), default="daily")
+    email_moderation: Mapped[str] = mapped_column(String(12), default="immediately")
+    email_show_content: Mapped[bool] = mapped_column(default=False)
 
     @property
     def is_moderator(self) -> bool:

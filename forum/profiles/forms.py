@@ -1,5 +1,5 @@
-from wtforms import PasswordField, StringField, TextAreaField
-from wtforms.validators import EqualTo
+from wtforms import EmailField, PasswordField, StringField, TextAreaField
+from wtforms.validators import Email, EqualTo
 
 from forum.forms import Form, chars, required, rule, single_line, strip
 from forum.services import accounts
@@ -33,4 +33,18 @@ class PasswordForm(Form):
     confirm = PasswordField(
         "New password again",
         validators=[EqualTo("new_password", "The two passwords don't match. Try again.")],
+    )
+
+
+class EmailAddressForm(Form):
+    email = EmailField(
+        "New email address",
+        filters=[strip],
+        validators=[
+            required("Enter the new address."),
+            Email("That doesn't look like an email address. Check for typos?"),
+        ],
+    )
+    password = PasswordField(
+        "Your password", validators=[required("Enter your password, to show it's you.")]
     )

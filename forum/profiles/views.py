@@ -3,8 +3,8 @@ from flask_login import current_user, login_required
 
 from forum.database import db
 from forum.forms import render_form, show_error
-from forum.profiles.forms import PasswordForm, ProfileForm
-from forum.services import accounts, browsing, support
+from forum.profiles.forms import EmailAddressForm, PasswordForm, ProfileForm
+from forum.services import accounts, browsing, recovery, support
 from forum.services.errors import ServiceError
 
 bp = Blueprint("profiles", __name__)
@@ -57,3 +57,21 @@ def password():
             flash("Your password is changed.")
             return redirect(url_for("profiles.settings"))
     return render_form("profiles/password.html", form)
+
+
+@bp.route("/settings/email-address", methods=["GET", "POST"])
+@login_required
+def email_address():
+    form = EmailAddressForm()
+    if form.validate_on_submit():
+        try:
+            recovery.change_email(current_user, form.password.data, form.email.data)
+        except ServiceError as error:
+            show_error(form, error)
+        else:
+            db.session.commit()
+            flash(
+                f"Your email address is changed. Please confirm it: we sent a link to {current_user.email}."
+            )
+            return redirect(url_for("profiles.email_address"))
+    return render_form("profiles/email_address.html", form)

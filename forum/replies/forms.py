@@ -1,4 +1,4 @@
-from wtforms import BooleanField
+from wtforms import BooleanField, HiddenField
 
 from forum.forms import Form, anonymous_field, body_field, content_note_field, title_field
 
@@ -8,6 +8,7 @@ class ReplyForm(Form):
     content_note = content_note_field()
     anonymous = anonymous_field()
     kindness_confirmed = BooleanField()  # set by the "Post anyway" button after a kindness check
+    quote = HiddenField()  # the post being quoted, so its author can be told
 
 
 class EditForm(Form):

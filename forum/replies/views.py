@@ -21,6 +21,15 @@ def _editable_post(post_id: int) -> Post:
     return post
 
 
+def _quoted(value: str | None, thread: Thread) -> Post | None:
+    """The post a reply quotes, if the form names one in this thread; anything else is ignored."""
+    try:
+        post = browsing.post_with_thread(record_id(value or ""))
+    except ValueError:
+        return None
+    return post if post is not None and post.thread_id == thread.id else None
+
+
 @bp.route("/t/<id:thread_id>/reply", methods=["GET", "POST"])
 @login_required
 def reply(thread_id: int):
@@ -32,7 +41,9 @@ def reply(thread_id: int):
         quoted = browsing.post_with_thread(quoted_id)
         if quoted is not None and quoted.thread_id == thread.id:
             form.body.data = posting.quotation(quoted)
+            form.quote.data = str(quoted.id)
     if form.validate_on_submit():
+        quoted = _quoted(form.quote.data, thread)
         try:
             post = posting.reply(
                 current_user,
@@ -41,6 +52,7 @@ def reply(thread_id: int):
                 anonymous=form.anonymous.data,
                 content_note=form.content_note.data,
                 kindness_confirmed=form.kindness_confirmed.data,
+                quoted=quoted,
             )
         except posting.KindnessCheck as nudge:  # a pause, not an error: no field is marked wrong
             db.session.rollback()

@@ -153,6 +153,19 @@ def ensure_can_write(user: User) -> None:
         )
 
 
+def ensure_can_post(user: User) -> None:
+    """Writing threads and replies may also wait for a confirmed email (REQUIRE_VERIFIED_EMAIL).
+
+    Reporting and reacting don't: a worried member must always be able to reach the moderators.
+    """
+    ensure_can_write(user)
+    if current_app.config["REQUIRE_VERIFIED_EMAIL"] and user.email_verified_at is None:
+        raise NotAllowed(
+            "Please confirm your email address before posting: we sent you a link. You can "
+            "send a new one from Settings › Email."
+        )
+
+
 def update_profile(user: User, display_name: str, bio: str) -> None:
     user.display_name = display_name
     user.bio = bio
@@ -165,4 +178,8 @@ def change_password(user: User, current: str, new: str) -> None:
         check_password(new, user.username, user.email.split("@")[0])
     except ServiceError as error:
         raise ServiceError(error.message, "new_password") from None
-    user.password_hash = _hash(new)
+    set_password(user, new)
+
+
+def set_password(user: User, password: str) -> None:
+    user.password_hash = _hash(password)

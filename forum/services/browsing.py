@@ -2,11 +2,11 @@
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import null, select
 from sqlalchemy.orm import joinedload
 
 from forum.database import db
-from forum.models import Category, Post, PostStatus, Thread, User
+from forum.models import Category, FollowState, Post, PostStatus, Subscription, Thread, User
 
 
 @dataclass(frozen=True)
@@ -76,10 +76,24 @@ def threads_in_category(category: Category, page: int, per_page: int) -> list[Th
     )
 
 
-def thread_with_category(thread_id: int) -> Thread | None:
-    return db.session.scalar(
-        select(Thread).where(Thread.id == thread_id).options(joinedload(Thread.category))
+def thread_for_viewer(thread_id: int, viewer: User) -> tuple[Thread, FollowState] | None:
+    """A thread with its category, and whether the viewer follows it, in one query."""
+    muted = (
+        select(Subscription.muted)
+        .where(Subscription.thread_id == Thread.id, Subscription.user_id == viewer.id)
+        .scalar_subquery()
+        if viewer.is_authenticated
+        else null()
     )
+    row = db.session.execute(
+        select(Thread, muted).where(Thread.id == thread_id).options(joinedload(Thread.category))
+    ).first()
+    if row is None:
+        return None
+    thread, muted = row
+    if muted is None:
+        return thread, FollowState.NONE
+    return thread, FollowState.MUTED if muted else FollowState.FOLLOWING
 
 
 def posts_on_page(thread: Thread, page: int, per_page: int) -> list[Post]:

@@ -28,7 +28,7 @@ from forum.models import (
     Thread,
     User,
 )
-from forum.services import posting
+from forum.services import notifications, posting
 from forum.services.errors import AlreadyHandled, NotAllowed, ServiceError
 
 SUSPENSION_DAYS = (1, 3, 7, 30)
@@ -81,6 +81,7 @@ def _record(moderator: User | None, action: Action, reason: str, **targets) -> M
     )
     db.session.add(entry)
     db.session.flush()
+    notifications.moderation_recorded(entry)
     return entry
 
 
@@ -92,7 +93,8 @@ def _post_targets(post: Post) -> dict:
 
 
 def _resolve_reports(moderator: User, post: Post, status: ReportStatus, resolution: str) -> int:
-    return db.session.execute(
+    """Close the post's open reports; each member who reported it hears the outcome."""
+    reporters = db.session.scalars(
         update(Report)
         .where(Report.post_id == post.id, Report.status == ReportStatus.OPEN)
         .values(
@@ -101,8 +103,11 @@ def _resolve_reports(moderator: User, post: Post, status: ReportStatus, resoluti
             resolved_by_id=moderator.id,
             resolved_at=utcnow(),
         )
+        .returning(Report.reporter_id)
         .execution_options(synchronize_session=False)
-    ).rowcount
+    ).all()
+    notifications.reports_resolved(post, reporters, status)
+    return len(reporters)
 
 
 def _change_status(

@@ -10,7 +10,7 @@ from sqlalchemy import ColumnElement, case, func, select, update
 
 from forum.database import db, utcnow
 from forum.models import Category, Post, PostRevision, PostStatus, Thread, User
-from forum.services import accounts, safety
+from forum.services import accounts, notifications, safety
 from forum.services.errors import NotAllowed, ServiceError
 from forum.services.text import quote_markdown, render_markdown
 
@@ -56,7 +56,7 @@ def start_thread(
     at: datetime | None = None,
 ) -> Thread:
     """Start a thread. `at` backdates it, for demo content."""
-    accounts.ensure_can_write(author)
+    accounts.ensure_can_post(author)
     now = at or utcnow()
     thread = Thread(
         category=category,
@@ -90,6 +90,7 @@ def start_thread(
         )
     db.session.flush()
     safety.check_post(post, f"{title}\n{body}")
+    notifications.follow_automatically(author, thread)
     return thread
 
 
@@ -101,10 +102,11 @@ def reply(
     anonymous: bool = False,
     content_note: str | None = None,
     kindness_confirmed: bool = False,
+    quoted: Post | None = None,
     at: datetime | None = None,
 ) -> Post:
     """Add a reply at the next position. `at` backdates it, for demo content."""
-    accounts.ensure_can_write(author)
+    accounts.ensure_can_post(author)
     # Crisis first: someone who may be at risk is never held back, not even for a second look.
     if not kindness_confirmed and safety.sounds_unkind(body) and not safety.mentions_crisis(body):
         raise KindnessCheck()
@@ -138,6 +140,8 @@ def reply(
         )
     db.session.flush()
     safety.check_post(post, body)
+    notifications.reply_posted(post, quoted)
+    notifications.follow_automatically(author, thread)
     return post
 
 

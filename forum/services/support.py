@@ -10,7 +10,7 @@ from sqlalchemy.orm import joinedload
 
 from forum.database import db, utcnow
 from forum.models import REACTIONS, Block, Post, PostStatus, Reaction, ReactionKind, Thread, User
-from forum.services import accounts
+from forum.services import accounts, notifications
 from forum.services.errors import NotAllowed, ServiceError
 
 # Reactions
@@ -57,7 +57,8 @@ def toggle_reaction(member: User, post: Post, kind: str) -> bool:
         with db.session.begin_nested():  # a double tap: the second finds the first
             db.session.add(Reaction(post_id=post.id, user_id=member.id, kind=kind))
     except IntegrityError:
-        pass
+        return True
+    notifications.reacted(post, kind)
     return True
 
 
@@ -112,6 +113,8 @@ def mark_helped(member: User, post: Post, helped: bool) -> None:
             .where(Thread.id == post.thread_id)
             .values(helped_count=Thread.helped_count + step)
         )
+        if helped:
+            notifications.marked_helped(post)
 
 
 def what_helped(thread: Thread) -> list[Post]:

@@ -41,7 +41,7 @@ def category(slug: str):
 
 @bp.get("/t/<id:thread_id>")
 def show(thread_id: int):
-    thread = browsing.thread_with_category(thread_id) or abort(404)
+    thread, following = browsing.thread_for_viewer(thread_id, current_user) or abort(404)
     per_page = current_app.config["POSTS_PER_PAGE"]
     page = requested_page(page_count(thread.post_count, per_page))
     posts = browsing.posts_on_page(thread, page.number, per_page)
@@ -55,6 +55,7 @@ def show(thread_id: int):
         reactions=support.reactions_for(posts, current_user),
         folded=support.blocked_among(current_user, posts + helped),
         helped=helped,
+        following=following,
     )
 
 

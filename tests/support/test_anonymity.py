@@ -289,6 +289,12 @@ SURFACES = {
         "/mod/posts/{anon_reply}/reveal", (403, ["not open to you"]), LOGGED_OUT, "POST",
         {"reason": "Just curious"}),
     "audit log": Surface("/mod/log", (403, ["not open to you"]), LOGIN),
+    "notifications": Surface(
+        "/notifications", (200, [f"Anonymous parent (original poster) replied in “{T1_TITLE}”"]), LOGIN),
+    "following": Surface("/following", (200, [T1_TITLE]), LOGIN),
+    "following the anonymous thread": Surface(
+        "/t/{t1}/follow", (302, ["/t/{t1}"]), LOGGED_OUT, "POST", {"state": "muted"}),
+    "reading every notification": Surface("/notifications/read", (302, ["/notifications"]), LOGGED_OUT, "POST"),
 }  # fmt: skip
 
 

@@ -1,0 +1,3 @@
+from forum.notifications.views import bp
+
+__all__ = ["bp"]

@@ -1,0 +1,27 @@
+from wtforms import BooleanField, RadioField
+from wtforms.fields.choices import SelectChoice
+
+from forum.forms import Form
+from forum.models import Delivery, EmailTopic
+from forum.services.notifications import TOPIC_LABELS
+
+DELIVERY_CHOICES = [
+    SelectChoice(Delivery.IMMEDIATELY.value, "Straight away"),
+    SelectChoice(Delivery.DAILY.value, "In a daily digest"),
+    SelectChoice(Delivery.NEVER.value, "Never"),
+]
+
+
+def _choice(topic: EmailTopic) -> RadioField:
+    return RadioField(TOPIC_LABELS[topic], choices=DELIVERY_CHOICES)
+
+
+class EmailChoicesForm(Form):
+    replies = _choice(EmailTopic.REPLIES)
+    reactions = _choice(EmailTopic.REACTIONS)
+    helped = _choice(EmailTopic.HELPED)
+    moderation = _choice(EmailTopic.MODERATION)
+    show_content = BooleanField("Show thread titles and what was written in my emails")
+
+    def choices(self) -> dict[str, str]:
+        return {topic.value: getattr(self, topic.value).data for topic in EmailTopic}

@@ -1,0 +1,120 @@
+"""The bell, the notifications page, following threads, email choices and unsubscribing."""
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from forum.database import db
+from forum.extensions import csrf
+from forum.forms import render_form
+from forum.models import EmailTopic, FollowState, Thread
+from forum.notifications.forms import EmailChoicesForm
+from forum.services import notifications
+from forum.services.browsing import page_count
+from forum.threads.views import requested_page
+from forum.urls import local_path
+
+bp = Blueprint("notifications", __name__)
+
+
+@bp.app_context_processor
+def bell() -> dict:
+    return {"unread_notifications": notifications.unread_count(current_user)}
+
+
+@bp.get("/notifications")
+@login_required
+def index():
+    per_page = current_app.config["NOTIFICATIONS_PER_PAGE"]
+    number = max(request.args.get("page", 1, type=int), 1)
+    items, total = notifications.page_of(current_user, number, per_page)
+    page = requested_page(max(page_count(total, per_page), 1))
+    return render_template("notifications/index.html", items=items, page=page)
+
+
+def _own(notification_id: int):
+    return notifications.own_notification(current_user, notification_id) or abort(404)
+
+
+@bp.post("/notifications/<id:notification_id>/open")
+@login_required
+def open_one(notification_id: int):
+    notification = _own(notification_id)
+    notifications.mark_read(current_user, notification)
+    shown = notifications.describe([notification], current_user)[0]
+    db.session.commit()
+    return redirect(shown.url)
+
+
+@bp.post("/notifications/<id:notification_id>/read")
+@login_required
+def read_one(notification_id: int):
+    notifications.mark_read(current_user, _own(notification_id))
+    db.session.commit()
+    return redirect(local_path(request.form.get("next")) or url_for(".index"))
+
+
+@bp.post("/notifications/read")
+@login_required
+def read_all():
+    notifications.mark_all_read(current_user)
+    db.session.commit()
+    flash("All caught up.")
+    return redirect(url_for(".index"))
+
+
+@bp.get("/following")
+@login_required
+def following():
+    per_page = current_app.config["THREADS_PER_PAGE"]
+    number = max(request.args.get("page", 1, type=int), 1)
+    rows, total = notifications.followed_threads(current_user, number, per_page)
+    page = requested_page(max(page_count(total, per_page), 1))
+    return render_template("notifications/following.html", rows=rows, page=page)
+
+
+FOLLOW_MESSAGES = {
+    FollowState.FOLLOWING: "You're following this thread: we'll tell you about new replies.",
+    FollowState.MUTED: "This thread is muted: you won't hear about its replies.",
+    FollowState.NONE: "You're no longer following this thread.",
+}
+
+
+@bp.post("/t/<id:thread_id>/follow")
+@login_required
+def follow(thread_id: int):
+    thread = db.get_or_404(Thread, thread_id)
+    state = request.form.get("state", "")
+    notifications.set_follow(current_user, thread, state)
+    db.session.commit()
+    flash(FOLLOW_MESSAGES[state])
+    return redirect(
+        local_path(request.form.get("next")) or url_for("threads.show", thread_id=thread.id)
+    )
+
+
+@bp.route("/settings/email", methods=["GET", "POST"])
+@login_required
+def email_choices():
+    form = EmailChoicesForm(
+        data={topic.value: getattr(current_user, f"email_{topic}") for topic in EmailTopic}
+        | {"show_content": current_user.email_show_content}
+    )
+    if form.validate_on_submit():
+        notifications.set_email_choices(current_user, form.choices(), form.show_content.data)
+        db.session.commit()
+        flash("Your email choices are saved.")
+        return redirect(url_for(".email_choices"))
+    return render_form("notifications/email.html", form)
+
+
+@bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
+@csrf.exempt  # the signed token is the proof; mail apps' one-click POST carries nothing else
+def unsubscribe(token: str):
+    """GET asks first, so a mail scanner opening the link changes nothing; POST unsubscribes."""
+    user, topic = notifications.unsubscribe_target(token)
+    what = notifications.describe_topic(topic)
+    if request.method == "GET":
+        return render_template("notifications/unsubscribe.html", token=token, what=what)
+    notifications.unsubscribe(user, topic)
+    db.session.commit()
+    return render_template("notifications/unsubscribed.html", what=what)

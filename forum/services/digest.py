@@ -1,0 +1,82 @@
+"""The daily digest: one email per member of what they missed since their last one.
+
+Each member's digest is written to the outbox in the same transaction that clears their pending
+notifications, so a run that stops halfway leaves the rest for the next run, and running twice
+sends nothing twice.
+"""
+
+from dataclasses import dataclass
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import joinedload
+
+from forum.database import db
+from forum.models import TOPIC_OF, Delivery, Notification, NotificationKind, Post, User
+from forum.services import links, mail, notifications
+
+
+@dataclass(frozen=True)
+class DigestRun:
+    members: int  # members sent a digest
+    emails: mail.Sent
+
+
+def send_digests() -> DigestRun:
+    member_ids = list(
+        db.session.scalars(
+            select(Notification.user_id).where(Notification.digest_pending).distinct()
+        )
+    )
+    db.session.commit()
+    written = 0
+    with links.public_request():
+        for member_id in member_ids:
+            written += _digest_for(member_id)
+            db.session.commit()
+    return DigestRun(written, mail.send_pending())
+
+
+def _digest_for(member_id: int) -> bool:
+    member = db.session.get(User, member_id)
+    pending = list(
+        db.session.scalars(
+            select(Notification)
+            .where(Notification.user_id == member_id, Notification.digest_pending)
+            .options(
+                joinedload(Notification.post).joinedload(Post.author),
+                joinedload(Notification.post).joinedload(Post.thread),
+                joinedload(Notification.thread),
+            )
+            .order_by(Notification.updated_at, Notification.id)
+        )
+    )
+    taken = db.session.execute(
+        update(Notification)
+        .where(Notification.id.in_([n.id for n in pending]), Notification.digest_pending)
+        .values(digest_pending=False)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if taken != len(pending):  # another run is sending this member's digest
+        db.session.rollback()
+        return False
+    # What they read in the app, or no longer want by email, they haven't missed.
+    missed = [
+        n
+        for n in pending
+        if n.read_at is None
+        and getattr(member, f"email_{TOPIC_OF[NotificationKind(n.kind)]}") == Delivery.DAILY
+    ]
+    if not missed or member.email_verified_at is None or member.is_banned:
+        return False
+    items = notifications.describe(missed, member)
+    mail.queue(
+        member.email,
+        "Your Blossom digest",
+        "digest",
+        user=member,
+        unsubscribe_url=links.unsubscribe_url(member, "digest"),
+        items=items,
+        show_content=member.email_show_content,
+        topic="digest",
+    )
+    return True

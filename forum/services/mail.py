@@ -1,0 +1,233 @@
+"""Email: written to the outbox in the same transaction as what caused it, then sent.
+
+Nothing is lost when the mail server is down or refuses a message: it stays in the outbox and the
+next send (after the next request that writes an email, or `flask --app forum send-emails`) tries
+again, up to MAIL_MAX_ATTEMPTS times. A message is claimed before it is sent, so two senders never
+send it twice.
+"""
+
+import logging
+import smtplib
+import ssl
+from dataclasses import dataclass
+from datetime import UTC, timedelta
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
+from pathlib import Path
+
+from flask import Flask, current_app, g, has_app_context
+from sqlalchemy import event, or_, select, update
+from sqlalchemy.orm import Session
+
+from forum.database import db, utcnow
+from forum.models import OutgoingEmail, User
+from forum.services import links
+
+log = logging.getLogger(__name__)
+
+CLAIM_LAPSES = timedelta(minutes=5)
+
+
+def queue(
+    to_address: str,
+    subject: str,
+    template: str,
+    *,
+    user: User | None = None,
+    unsubscribe_url: str | None = None,
+    **context,
+) -> OutgoingEmail:
+    """Write an email into the outbox. It goes out once the transaction that wrote it commits."""
+    base = current_app.config["PUBLIC_URL"].rstrip("/")
+    context.update(subject=subject, unsubscribe_url=unsubscribe_url, base=base)
+    # Straight from the template environment: an email needs none of a page's context (the
+    # header's counts, the signed-in member), and its addresses are the public site's.
+    environment = current_app.jinja_env
+    with links.public_request():
+        text_body = environment.get_template(f"email/{template}.txt").render(context)
+        html_body = environment.get_template(f"email/{template}.html").render(context)
+    email = OutgoingEmail(
+        user_id=user.id if user else None,
+        to_address=to_address,
+        subject=subject,
+        text_body=text_body,
+        html_body=html_body,
+        unsubscribe_url=unsubscribe_url,
+    )
+    db.session.add(email)
+    db.session.flush()
+    g.setdefault("mail_queued", []).append(email.id)
+    return email
+
+
+def _committed(session: Session) -> None:
+    if has_app_context() and "mail_queued" in g:
+        g.setdefault("mail_ready", []).extend(g.pop("mail_queued"))
+
+
+def _rolled_back(session: Session, previous_transaction) -> None:
+    if has_app_context() and previous_transaction.parent is None:
+        g.pop("mail_queued", None)
+
+
+event.listen(db.session, "after_commit", _committed)
+event.listen(db.session, "after_soft_rollback", _rolled_back)
+
+
+@dataclass(frozen=True)
+class Sent:
+    sent: int
+    failed: int
+
+
+def send_pending(ids: list[int] | None = None) -> Sent:
+    """Send what waits in the outbox (only these ids, if given). Failures stay for the next try."""
+    now = utcnow()
+    statement = select(OutgoingEmail.id).where(
+        OutgoingEmail.sent_at.is_(None),
+        OutgoingEmail.attempts < current_app.config["MAIL_MAX_ATTEMPTS"],
+        or_(OutgoingEmail.claimed_at.is_(None), OutgoingEmail.claimed_at < now - CLAIM_LAPSES),
+    )
+    if ids is not None:
+        statement = statement.where(OutgoingEmail.id.in_(ids))
+    waiting = list(db.session.scalars(statement.order_by(OutgoingEmail.id)))
+    db.session.commit()
+    sent = failed = 0
+    if not waiting:
+        return Sent(0, 0)
+    try:
+        transport = _transport()
+    except (OSError, smtplib.SMTPException) as error:
+        for email_id in waiting:
+            if _claim(email_id, now):
+                _failed(email_id, error)
+        return Sent(0, len(waiting))
+    with transport:
+        for email_id in waiting:
+            email = _claim(email_id, now)
+            if email is None:  # another sender has it
+                continue
+            try:
+                transport.send(build_message(email))
+            except (OSError, smtplib.SMTPException) as error:
+                _failed(email_id, error)
+                failed += 1
+            else:
+                db.session.execute(
+                    update(OutgoingEmail)
+                    .where(OutgoingEmail.id == email_id)
+                    .values(sent_at=utcnow(), claimed_at=None, last_error=None)
+                )
+                db.session.commit()
+                sent += 1
+    return Sent(sent, failed)
+
+
+def _claim(email_id: int, now) -> OutgoingEmail | None:
+    claimed = db.session.execute(
+        update(OutgoingEmail)
+        .where(
+            OutgoingEmail.id == email_id,
+            OutgoingEmail.sent_at.is_(None),
+            or_(OutgoingEmail.claimed_at.is_(None), OutgoingEmail.claimed_at < now - CLAIM_LAPSES),
+        )
+        .values(claimed_at=now, attempts=OutgoingEmail.attempts + 1)
+    ).rowcount
+    db.session.commit()
+    return db.session.get(OutgoingEmail, email_id, populate_existing=True) if claimed else None
+
+
+def _failed(email_id: int, error: Exception) -> None:
+    log.warning("Email %s was not sent, and will be tried again: %s", email_id, error)
+    db.session.execute(
+        update(OutgoingEmail)
+        .where(OutgoingEmail.id == email_id)
+        .values(claimed_at=None, last_error=f"{type(error).__name__}: {error}"[:1000])
+    )
+    db.session.commit()
+
+
+def build_message(email: OutgoingEmail) -> EmailMessage:
+    message = EmailMessage()
+    message["From"] = current_app.config["MAIL_FROM"]
+    message["To"] = email.to_address
+    message["Subject"] = email.subject
+    message["Date"] = format_datetime(email.created_at.replace(tzinfo=UTC))
+    message["Message-ID"] = make_msgid(domain="blossom.invalid")
+    if email.unsubscribe_url:
+        # RFC 8058: mail apps offer "Unsubscribe", and a POST to the address does it at once.
+        message["List-Unsubscribe"] = f"<{email.unsubscribe_url}>"
+        message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    message.set_content(email.text_body)
+    message.add_alternative(email.html_body, subtype="html")
+    return message
+
+
+class _SMTP:
+    def __init__(self, config) -> None:
+        kind = smtplib.SMTP_SSL if config["MAIL_USE_SSL"] else smtplib.SMTP
+        self.smtp = kind(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=config["MAIL_TIMEOUT"])
+        try:
+            if config["MAIL_USE_TLS"] and not config["MAIL_USE_SSL"]:
+                self.smtp.starttls(context=ssl.create_default_context())
+            if config["MAIL_USERNAME"]:
+                self.smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"] or "")
+        except BaseException:
+            self.smtp.close()
+            raise
+
+    def send(self, message: EmailMessage) -> None:
+        self.smtp.send_message(message)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        try:
+            self.smtp.quit()
+        except (OSError, smtplib.SMTPException):
+            self.smtp.close()
+
+
+class _Folder:
+    """With no mail server set up, each email is written to a file a person can open."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        folder.mkdir(parents=True, exist_ok=True)
+
+    def send(self, message: EmailMessage) -> None:
+        stamp = utcnow().strftime("%Y%m%d-%H%M%S-%f")
+        path = self.folder / f"{stamp}.eml"
+        path.write_bytes(bytes(message))
+        log.warning("No MAIL_SERVER is set: the email to %s was written to %s", message["To"], path)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        pass
+
+
+def mail_folder() -> Path:
+    return Path(current_app.config["MAIL_FOLDER"] or Path(current_app.instance_path) / "mail")
+
+
+def _transport():
+    config = current_app.config
+    return _SMTP(config) if config["MAIL_SERVER"] else _Folder(mail_folder())
+
+
+def init_mail(app: Flask) -> None:
+    """Send what a request wrote to the outbox once its transaction has committed."""
+
+    @app.after_request
+    def send_queued(response):
+        ready = g.pop("mail_ready", None)
+        if ready:
+            try:
+                send_pending(ready)
+            except Exception:  # the member's request succeeded; the outbox keeps the rest
+                log.exception("Sending queued email failed")
+                db.session.rollback()
+        return response

@@ -1,0 +1,104 @@
+"""Proving an email address is the member's, changing it, and getting back into an account.
+
+Links are signed and expire. A verification link is for one address and works once; a reset link
+carries a fingerprint of the password it replaces, so it works once and dies with any change.
+"""
+
+import hashlib
+
+from sqlalchemy import select
+from werkzeug.security import check_password_hash
+
+from forum.database import db, utcnow
+from forum.models import User
+from forum.services import accounts, links, mail
+from forum.services.errors import ServiceError
+
+VERIFY_MAX_AGE = 3 * 24 * 3600
+RESET_MAX_AGE = 3600
+
+
+def send_verification(user: User) -> None:
+    token = links.make_token("verify", {"u": user.id, "e": user.email_key})
+    mail.queue(
+        user.email,
+        "Please confirm your email for Blossom",
+        "verify",
+        user=user,
+        name=user.display_name,
+        link=links.external("auth.verify", token=token),
+    )
+
+
+def verify_email(token: str) -> User:
+    payload = links.read_token("verify", token, VERIFY_MAX_AGE)
+    user = db.session.get(User, payload.get("u")) if isinstance(payload.get("u"), int) else None
+    if user is None or user.email_key != payload.get("e"):
+        raise links.BadLink(
+            "This link is for an email address that is no longer on the account. "
+            "If you changed it, use the link in the newest email."
+        )
+    if user.email_verified_at is not None:
+        raise links.BadLink("This link has already been used: your email address is confirmed.")
+    user.email_verified_at = utcnow()
+    return user
+
+
+def _fingerprint(user: User) -> str:
+    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:24]
+
+
+def request_password_reset(address: str) -> None:
+    """Send a reset link if the address has an account. The caller says the same either way."""
+    user = db.session.scalar(select(User).where(User.email_key == accounts.email_key(address)))
+    if user is None or user.is_banned:
+        return
+    token = links.make_token("reset", {"u": user.id, "p": _fingerprint(user)})
+    mail.queue(
+        user.email,
+        "Resetting your Blossom password",
+        "reset",
+        user=user,
+        name=user.display_name,
+        link=links.external("auth.reset", token=token),
+    )
+
+
+def user_for_reset(token: str) -> User:
+    payload = links.read_token("reset", token, RESET_MAX_AGE)
+    user = db.session.get(User, payload.get("u")) if isinstance(payload.get("u"), int) else None
+    if user is None or user.is_banned or payload.get("p") != _fingerprint(user):
+        raise links.BadLink(
+            "This link has already been used, or your password has changed since it was sent. "
+            "You can ask for a new one."
+        )
+    return user
+
+
+def reset_password(token: str, new_password: str) -> User:
+    user = user_for_reset(token)
+    try:
+        accounts.check_password(new_password, user.username, user.email.split("@")[0])
+    except ServiceError as error:
+        raise ServiceError(error.message, "password") from None
+    accounts.set_password(user, new_password)
+    user.email_verified_at = user.email_verified_at or utcnow()  # they read mail sent there
+    return user
+
+
+def change_email(user: User, password: str, new_address: str) -> None:
+    """A new address must be confirmed again; the old one is told, in case it wasn't them."""
+    accounts.ensure_can_write(user)
+    if not check_password_hash(user.password_hash, password):
+        raise ServiceError("That isn't your current password.", "password")
+    key = accounts.email_key(new_address)
+    if key == user.email_key:
+        raise ServiceError("That's the address you have already.", "email")
+    if db.session.scalar(select(User.id).where(User.email_key == key)) is not None:
+        raise ServiceError("That email address already has an account.", "email")
+    old_address = user.email
+    user.email, user.email_key, user.email_verified_at = new_address.strip(), key, None
+    db.session.flush()
+    mail.queue(old_address, "Your Blossom email address was changed", "email_changed",
+               user=user, name=user.display_name)  # fmt: skip
+    send_verification(user)

@@ -1,0 +1,194 @@
+"""Confirming an email address, changing it, and resetting a forgotten password, by email."""
+
+import re
+import time
+
+import pytest
+from sqlalchemy import select
+from werkzeug.security import check_password_hash
+
+from forum.database import db
+from forum.models import User
+from forum.services import links, mail
+from tests import factories
+from tests.notifications.test_in_app import browser
+
+NEW_PASSWORD = "a brand new quiet evening"
+
+
+def link_in(message) -> str:
+    text = message.get_body(("plain",)).get_content()
+    found = re.search(r"http://127\.0\.0\.1:5000(/\S+)", text)
+    assert found, text
+    return found.group(1)
+
+
+def signup(client, name="hannah"):
+    response = client.post(
+        "/signup",
+        data={"username": name, "email": f"{name}@example.org", "password": factories.PASSWORD,
+              "confirm": factories.PASSWORD, "agree": "y"},
+    )  # fmt: skip
+    assert response.status_code == 302, response.text
+    return db.session.scalars(select(User).where(User.username == name)).one()
+
+
+def made_long_ago(purpose: str, payload: dict, seconds: int) -> str:
+    """A token signed `seconds` ago: the clock moved, not the test."""
+    real = time.time
+    time.time = lambda: real() - seconds
+    try:
+        return links.make_token(purpose, payload)
+    finally:
+        time.time = real
+
+
+def test_signing_up_sends_a_link_that_confirms_the_address_once(app, client, mailbox):
+    user = signup(client)
+    [message] = mailbox.to("hannah@example.org")
+    assert message["Subject"] == "Please confirm your email for Blossom"
+    assert message.get_body(("html",)) is not None
+    path = link_in(message)
+    assert path.startswith("/verify/")
+    response = client.get(path, follow_redirects=True)
+    assert "your email address is confirmed" in response.text
+    db.session.refresh(user)
+    assert user.email_verified_at is not None
+    again = client.get(path)
+    assert again.status_code == 400 and "already been used" in again.text
+
+
+def test_verification_links_expire_and_cannot_be_forged(app, client, mailbox):
+    user = signup(client)
+    old = made_long_ago("verify", {"u": user.id, "e": user.email_key}, 4 * 24 * 3600)
+    response = client.get(f"/verify/{old}")
+    assert response.status_code == 400 and "expired" in response.text
+    other_purpose = links.make_token("reset", {"u": user.id, "e": user.email_key})
+    for token in (other_purpose, "abc", "a" * 5000, link_in(mailbox.messages[0])[8:-2] + "zz"):
+        response = client.get(f"/verify/{token}")
+        assert response.status_code == 400, token
+    db.session.refresh(user)
+    assert user.email_verified_at is None
+
+
+def test_a_verification_link_for_an_old_address_does_not_confirm_the_new_one(app, client, mailbox):
+    user = signup(client)
+    first_link = link_in(mailbox.messages[0])
+    response = client.post(
+        "/settings/email-address",
+        data={"email": "hannah.new@example.org", "password": factories.PASSWORD},
+    )
+    assert response.status_code == 302
+    assert client.get(first_link).status_code == 400
+    db.session.refresh(user)
+    assert user.email == "hannah.new@example.org" and user.email_verified_at is None
+    # The old address is told; the new one gets its own link, which works.
+    [notice] = mailbox.to("hannah@example.org")[1:]
+    assert notice["Subject"] == "Your Blossom email address was changed"
+    [confirm] = mailbox.to("hannah.new@example.org")
+    assert client.get(link_in(confirm)).status_code == 302
+    db.session.refresh(user)
+    assert user.email_verified_at is not None
+
+
+@pytest.mark.parametrize(
+    ("data", "field_message"),
+    [
+        (
+            {"email": "new@example.org", "password": "wrong password"},
+            "That isn&#39;t your current password.",
+        ),
+        (
+            {"email": "not an address", "password": factories.PASSWORD},
+            "doesn&#39;t look like an email",
+        ),
+        ({"email": "priya@example.org", "password": factories.PASSWORD}, "already has an account"),
+        ({"email": "", "password": factories.PASSWORD}, "Enter the new address."),
+    ],
+)
+def test_a_refused_email_change_says_why_and_keeps_the_address(
+    app, member, other_member, data, field_message
+):
+    response = browser(app, member).post("/settings/email-address", data=data)
+    assert response.status_code == 400
+    assert field_message in response.text
+    db.session.refresh(member)
+    assert member.email == "hannah@example.org"
+
+
+def test_forgot_password_answers_the_same_for_any_address(app, client, member, mailbox):
+    known = client.post("/forgot", data={"email": "hannah@example.org"})
+    unknown = client.post("/forgot", data={"email": "nobody@example.org"})
+    assert known.status_code == unknown.status_code == 200
+    assert known.text.replace("hannah@", "X@") == unknown.text.replace("nobody@", "X@")
+    assert [m["To"] for m in mailbox.messages] == ["hannah@example.org"]
+    assert mailbox.messages[0]["Subject"] == "Resetting your Blossom password"
+
+
+def test_a_reset_link_sets_a_new_password_once(app, client, member, mailbox):
+    client.post("/forgot", data={"email": "HANNAH@example.org"})
+    path = link_in(mailbox.messages[0])
+    assert "Choose a new password" in client.get(path).text
+    response = client.post(path, data={"password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
+    assert response.status_code == 302 and "/login" in response.location
+    db.session.refresh(member)
+    assert check_password_hash(member.password_hash, NEW_PASSWORD)
+    used = client.post(
+        path, data={"password": "another new password", "confirm": "another new password"}
+    )
+    assert used.status_code == 400 and "already been used" in used.text
+    db.session.refresh(member)
+    assert check_password_hash(member.password_hash, NEW_PASSWORD)
+
+
+def test_a_reset_link_dies_when_the_password_changes_and_after_an_hour(
+    app, client, member, mailbox
+):
+    client.post("/forgot", data={"email": "hannah@example.org"})
+    path = link_in(mailbox.messages[0])
+    browser(app, member).post(
+        "/settings/password",
+        data={"current_password": factories.PASSWORD, "new_password": NEW_PASSWORD,
+              "confirm": NEW_PASSWORD},
+    )  # fmt: skip
+    assert client.get(path).status_code == 400
+    db.session.refresh(member)
+    stale = made_long_ago("reset", {"u": member.id, "p": path}, 3601)
+    response = client.get(f"/reset/{stale}")
+    assert response.status_code == 400 and "expired" in response.text
+
+
+def test_a_weak_new_password_comes_back_with_a_message(app, client, member, mailbox):
+    client.post("/forgot", data={"email": "hannah@example.org"})
+    path = link_in(mailbox.messages[0])
+    response = client.post(path, data={"password": "short", "confirm": "short"})
+    assert response.status_code == 400 and "at least 10 characters" in response.text
+    db.session.refresh(member)
+    assert check_password_hash(member.password_hash, factories.PASSWORD)
+
+
+@pytest.mark.parametrize("email", ["", "not-an-email", "x" * 300 + "@example.org", "\x00"])
+def test_bad_forgot_addresses_come_back_kindly(client, email):
+    response = client.post("/forgot", data={"email": email})
+    assert response.status_code == 400
+
+
+def test_posting_can_wait_for_a_confirmed_address(app, member, mailbox):
+    app.config["REQUIRE_VERIFIED_EMAIL"] = True
+    try:
+        client = browser(app, member)
+        response = client.post(
+            "/new", data={"category": "back-to-work", "title": "First day back", "body": "Hard."}
+        )
+        assert response.status_code == 403
+        assert "confirm your email address" in response.text
+        assert "Hard." in response.text  # nothing typed is lost
+        client.post("/verify/resend")
+        mail.send_pending()
+        client.get(link_in(mailbox.to("hannah@example.org")[-1]))
+        response = client.post(
+            "/new", data={"category": "back-to-work", "title": "First day back", "body": "Hard."}
+        )
+        assert response.status_code == 302
+    finally:
+        app.config["REQUIRE_VERIFIED_EMAIL"] = False

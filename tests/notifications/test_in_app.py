@@ -1,0 +1,299 @@
+"""In-app notifications: who is told what, the bell, reading them, and following threads."""
+
+import re
+
+import pytest
+from sqlalchemy import func, select
+
+from forum.database import db, utcnow
+from forum.models import Notification, Subscription
+from forum.services import links, moderation, notifications, posting, reporting, support
+from tests import factories
+
+
+def browser(app, user):
+    client = app.test_client()
+    response = client.post("/login", data={"login": user.username, "password": factories.PASSWORD})
+    assert response.status_code == 302
+    return client
+
+
+def texts(user) -> list[str]:
+    rows = db.session.scalars(
+        select(Notification)
+        .where(Notification.user_id == user.id)
+        .order_by(Notification.updated_at.desc(), Notification.id.desc())
+    ).all()
+    with links.public_request():
+        return [shown.text for shown in notifications.describe(list(rows), user)]
+
+
+def bell(page: str) -> int:
+    found = re.search(r'aria-label="(\d+) unread"', page)
+    return int(found.group(1)) if found else 0
+
+
+def test_a_reply_tells_the_threads_followers_but_not_its_author(app, member, other_member):
+    thread = factories.thread(member, title="Back at work and missing her")
+    third = factories.member("tomas")
+    factories.reply(third, thread, "Same here.")  # tomas now follows it too
+    factories.reply(other_member, thread, "You're doing so well.")
+    assert texts(member) == [
+        "priya replied in “Back at work and missing her”",
+        "tomas replied in “Back at work and missing her”",
+    ]
+    assert texts(third) == ["priya replied in “Back at work and missing her”"]
+    assert texts(other_member) == []
+
+
+def test_an_anonymous_reply_is_announced_by_its_label_never_a_name(app, member, other_member):
+    thread = factories.thread(member, title="Nobody asks how I am")
+    posting.reply(other_member, thread, "I see you.", anonymous=True)
+    db.session.commit()
+    [text] = texts(member)
+    assert text == "Anonymous parent 2 replied in “Nobody asks how I am”"
+    page = browser(app, member).get("/notifications").text
+    assert "Anonymous parent 2 replied" in page
+    for trace in ("priya", f"/u/{other_member.username}", "avatar-3"):
+        assert trace not in page
+
+
+def test_muting_a_thread_silences_its_replies_even_for_its_starter(app, member, other_member):
+    thread = factories.thread(member)
+    notifications.set_follow(member, thread, "muted")
+    db.session.commit()
+    factories.reply(other_member, thread)
+    assert texts(member) == []
+    # Replying again doesn't undo the member's choice.
+    factories.reply(member, thread, "Thank you all.")
+    factories.reply(other_member, thread, "Any time.")
+    assert texts(member) == []
+
+
+def test_a_blocked_member_does_not_reach_the_blocker(app, member, other_member):
+    thread = factories.thread(member)
+    support.block(member, other_member)
+    db.session.commit()
+    factories.reply(other_member, thread)
+    assert texts(member) == []
+
+
+def test_quoting_tells_the_quoted_member_once(app, member, other_member):
+    thread = factories.thread(member, title="The guilt at drop-off")
+    opening = factories.opening_post(thread)
+    client = browser(app, other_member)
+    form = client.get(f"/t/{thread.id}/reply?quote={opening.id}").text
+    assert f'name="quote" type="hidden" value="{opening.id}"' in form
+    body = posting.quotation(opening) + "It gets easier, I promise."
+    response = client.post(f"/t/{thread.id}/reply", data={"body": body, "quote": opening.id})
+    assert response.status_code == 302
+    assert texts(member) == ["priya quoted you in “The guilt at drop-off”"]
+
+
+@pytest.mark.parametrize("quote", ["abc", "-1", "99999999999", "999"])
+def test_a_bad_quote_field_posts_the_reply_and_tells_nobody_of_a_quote(
+    app, member, other_member, quote
+):
+    thread = factories.thread(member, title="The guilt at drop-off")
+    response = browser(app, other_member).post(
+        f"/t/{thread.id}/reply", data={"body": "> something\n\nHugs", "quote": quote}
+    )
+    assert response.status_code == 302
+    assert texts(member) == ["priya replied in “The guilt at drop-off”"]
+
+
+def test_reactions_gather_in_one_row_that_comes_back_unread(app, member, other_member):
+    thread = factories.thread(member, title="Small win: she slept")
+    post = factories.opening_post(thread)
+    for name in ("a_parent", "b_parent", "c_parent"):
+        support.toggle_reaction(factories.member(name), post, "hug")
+    support.toggle_reaction(other_member, post, "heart")
+    db.session.commit()
+    assert texts(member) == [
+        "1 parent sent a heart on your post in “Small win: she slept”",
+        "3 parents sent hugs on your post in “Small win: she slept”",
+    ]
+    db.session.refresh(member)
+    assert member.unread_notifications == 2
+    notifications.mark_all_read(member)
+    support.toggle_reaction(other_member, post, "hug")
+    db.session.commit()
+    db.session.refresh(member)
+    assert member.unread_notifications == 1
+    assert texts(member)[0] == "4 parents sent hugs on your post in “Small win: she slept”"
+    assert db.session.scalar(select(func.count()).select_from(Notification)) == 2
+
+
+def test_taking_a_reaction_back_tells_nobody(app, member, other_member):
+    post = factories.opening_post(factories.thread(member))
+    support.toggle_reaction(other_member, post, "hug")
+    support.toggle_reaction(other_member, post, "hug")  # taken back
+    db.session.commit()
+    db.session.refresh(member)
+    assert member.unread_notifications == 1  # the first hug only
+
+
+def test_marking_helped_tells_the_replier(app, member, other_member):
+    thread = factories.thread(member, title="Pumping at work")
+    reply = factories.reply(other_member, thread, "Book the room as a meeting.")
+    support.mark_helped(member, reply, True)
+    db.session.commit()
+    assert (
+        texts(other_member)[0] == "Your reply in “Pumping at work” helped the parent who started it"
+    )
+
+
+def test_moderation_outcomes_reach_the_author_and_the_reporters(app, member, other_member):
+    mod = factories.member("morgan", role="moderator")
+    thread = factories.thread(member, title="Honest feelings")
+    reply = factories.reply(other_member, thread, "Stop moaning.")
+    reporting.report_post(member, reply, "unkind")
+    db.session.commit()
+    moderation.hide_post(mod, reply, "Unkind to a parent who is struggling", from_queue=True)
+    moderation.warn(mod, other_member, "Please be gentle here.")
+    db.session.commit()
+    assert texts(member)[0] == (
+        "A moderator acted on a post you reported. Thank you for looking out for others."
+    )
+    assert texts(other_member) == [
+        "The moderators sent you a message. Their reason: Please be gentle here.",
+        "A moderator hid your post in “Honest feelings”. Their reason: Unkind to a parent who is struggling",
+    ]
+    assert "morgan" not in " ".join(texts(member) + texts(other_member))
+
+
+def test_a_dismissed_report_tells_the_reporter_it_was_left_up(app, member, other_member):
+    mod = factories.member("morgan", role="moderator")
+    reply = factories.reply(other_member, factories.thread(member))
+    reporting.report_post(member, reply, "spam")
+    db.session.commit()
+    moderation.dismiss_reports(mod, reply, "Not spam")
+    db.session.commit()
+    assert texts(member)[0] == "A moderator reviewed a post you reported and left it up."
+
+
+def test_the_bell_counts_unread_and_the_page_marks_them_read(app, member, other_member):
+    thread = factories.thread(member)
+    first = factories.reply(other_member, thread, "One")
+    factories.reply(other_member, thread, "Two")
+    client = browser(app, member)
+    assert bell(client.get("/").text) == 2
+    page = client.get("/notifications").text
+    assert page.count("Unread: ") == 2
+    [first_id] = db.session.scalars(
+        select(Notification.id).where(Notification.post_id == first.id)
+    ).all()
+    response = client.post(f"/notifications/{first_id}/open")
+    assert response.status_code == 302
+    assert response.location.endswith(f"/t/{thread.id}?page=1#p{first.position}")
+    assert bell(client.get("/").text) == 1
+    client.post("/notifications/read")
+    assert bell(client.get("/").text) == 0
+    db.session.refresh(member)
+    assert member.unread_notifications == 0
+
+
+def test_reading_twice_never_takes_the_count_below_zero(app, member, other_member):
+    factories.reply(other_member, factories.thread(member))
+    [notification_id] = db.session.scalars(select(Notification.id)).all()
+    client = browser(app, member)
+    for _ in range(2):
+        assert client.post(f"/notifications/{notification_id}/read").status_code == 302
+    client.post("/notifications/read")
+    db.session.refresh(member)
+    assert member.unread_notifications == 0
+
+
+def test_nobody_opens_or_reads_another_members_notification(app, member, other_member):
+    factories.reply(other_member, factories.thread(member))
+    [notification_id] = db.session.scalars(select(Notification.id)).all()
+    client = browser(app, other_member)
+    for action in ("open", "read"):
+        assert client.post(f"/notifications/{notification_id}/{action}").status_code == 404
+    assert client.post("/notifications/2147483647/open").status_code == 404
+    db.session.refresh(member)
+    assert member.unread_notifications == 1
+
+
+def test_the_notifications_page_is_newest_first_and_paginated(app, member, other_member):
+    thread = factories.thread(member)
+    for n in range(27):
+        factories.reply(other_member, thread, f"Reply {n}")
+    client = browser(app, member)
+    first = client.get("/notifications").text
+    assert first.count('class="notification') == 25
+    assert 'aria-label="Page 2"' in first
+    second = client.get("/notifications?page=2").text
+    assert second.count('class="notification') == 2
+    for bad in ("abc", "-1", "0"):
+        assert client.get(f"/notifications?page={bad}").status_code == 200
+    assert client.get("/notifications?page=9").status_code == 404
+
+
+@pytest.mark.parametrize("url", ["/notifications", "/following", "/settings/email"])
+def test_notification_pages_ask_visitors_to_log_in(client, url):
+    response = client.get(url)
+    assert response.status_code == 302
+    assert "/login" in response.location
+
+
+def test_starting_and_replying_follow_a_thread(app, member, other_member):
+    thread = factories.thread(member)
+    factories.reply(other_member, thread)
+    followers = db.session.scalars(
+        select(Subscription.user_id).where(Subscription.thread_id == thread.id)
+    ).all()
+    assert sorted(followers) == sorted([member.id, other_member.id])
+
+
+def test_following_muting_and_unfollowing_from_the_thread_page(app, member, other_member):
+    thread = factories.thread(member, title="Reading along")
+    client = browser(app, other_member)
+    assert "Follow this thread" in client.get(f"/t/{thread.id}").text
+    response = client.post(f"/t/{thread.id}/follow", data={"state": "following"})
+    assert response.status_code == 302
+    assert "You're following this thread." in client.get(f"/t/{thread.id}").text
+    assert "Reading along" in client.get("/following").text
+    client.post(f"/t/{thread.id}/follow", data={"state": "muted"})
+    assert "You muted this thread." in client.get(f"/t/{thread.id}").text
+    assert "Muted" in client.get("/following").text
+    client.post(f"/t/{thread.id}/follow", data={"state": "none"})
+    assert "Reading along" not in client.get("/following").text
+
+
+@pytest.mark.parametrize("state", ["", "everything", "following\x00"])
+def test_an_unknown_follow_choice_is_refused_and_changes_nothing(app, member, other_member, state):
+    thread = factories.thread(member)
+    response = browser(app, other_member).post(f"/t/{thread.id}/follow", data={"state": state})
+    assert response.status_code == 400
+    assert (
+        db.session.scalar(
+            select(func.count())
+            .select_from(Subscription)
+            .where(Subscription.user_id == other_member.id)
+        )
+        == 0
+    )
+
+
+def test_following_a_missing_thread_is_a_404(app, member):
+    assert (
+        browser(app, member).post("/t/999/follow", data={"state": "following"}).status_code == 404
+    )
+
+
+def test_a_notification_of_a_reply_later_hidden_names_nobody(app, member, other_member):
+    mod = factories.member("morgan", role="moderator")
+    thread = factories.thread(member, title="Tough day")
+    reply = factories.reply(other_member, thread, "Something unkind")
+    moderation.hide_post(mod, reply, "Unkind")
+    db.session.commit()
+    assert texts(member) == ["Someone replied in “Tough day”"]
+
+
+def test_the_header_bell_costs_no_query_of_its_own(app, member, other_member):
+    factories.reply(other_member, factories.thread(member))
+    member.unread_notifications = 5  # the page shows the stored number, it doesn't count rows
+    member.last_seen_at = utcnow()
+    db.session.commit()
+    assert bell(browser(app, member).get("/").text) == 5
