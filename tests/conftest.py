@@ -145,6 +145,7 @@ class Inbox:
     async def handle_DATA(self, server, session, envelope):
         message = email.message_from_bytes(envelope.content, policy=policy.default)
         message["X-Envelope-To"] = ", ".join(envelope.rcpt_tos)
+        message.raw = envelope.content  # the bytes as they came over the wire
         self.messages.append(message)
         return "250 Message accepted"
 

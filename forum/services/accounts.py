@@ -162,7 +162,7 @@ def ensure_can_post(user: User) -> None:
     if current_app.config["REQUIRE_VERIFIED_EMAIL"] and user.email_verified_at is None:
         raise NotAllowed(
             "Please confirm your email address before posting: we sent you a link. You can "
-            "send a new one from Settings › Email."
+            "send a new one from Settings › Email address."
         )
 
 

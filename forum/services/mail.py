@@ -11,6 +11,7 @@ import smtplib
 import ssl
 from dataclasses import dataclass
 from datetime import UTC, timedelta
+from email import policy
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
@@ -148,7 +149,9 @@ def _failed(email_id: int, error: Exception) -> None:
 
 
 def build_message(email: OutgoingEmail) -> EmailMessage:
-    message = EmailMessage()
+    # Long lines stay whole (RFC 5322 allows 998 characters): folded, a link in a header would be
+    # turned into encoded words that mail apps don't read as an address.
+    message = EmailMessage(policy=policy.SMTP.clone(max_line_length=998))
     message["From"] = current_app.config["MAIL_FROM"]
     message["To"] = email.to_address
     message["Subject"] = email.subject

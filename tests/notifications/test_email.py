@@ -56,6 +56,9 @@ def test_an_immediate_reply_email_is_discreet_with_both_parts_and_a_way_out(app,
     assert link(message, "/t/") == f"/t/{thread.id}?page=1#p{reply.position}"
     # One-click unsubscribe: the headers, and the link works with no sign-in.
     unsubscribe = message["List-Unsubscribe"].strip("<>")
+    assert (
+        f"List-Unsubscribe: <{unsubscribe}>".encode() in message.raw
+    )  # whole, as mail apps read it
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert unsubscribe in body(message, "plain")
     path = unsubscribe.removeprefix("http://127.0.0.1:5000")
