@@ -1231,6 +1231,12 @@ def test_the_log_pages_fifty_at_a_time(mod, moderator, member):
     assert visit("/mod/log?page=9")[0] == []
 
 
+@pytest.mark.parametrize("page", ["2147483648", "9223372036854775807", "99999999999999999999999"])
+def test_a_log_page_no_database_could_reach_is_a_kind_404(mod, log_entries, page):
+    response = mod.get(f"/mod/log?page={page}")
+    assert response.status_code == 404 and "couldn't find" in unescape(response.text)
+
+
 def test_no_route_changes_or_deletes_the_log(app, mod, log_entries):
     rules = [rule for rule in app.url_map.iter_rules() if rule.rule.startswith("/mod/log")]
     assert rules
