@@ -387,7 +387,7 @@ def resolve_appeal(
     moderator: User, entry: Appeal, overturn: bool, response: str
 ) -> ModerationAction:
     """Uphold the decision or overturn it; overturning a removal or suspension undoes it."""
-    _require_over(moderator, entry.user)
+    _require_over(moderator, entry.user, entry.about_anonymous_post)
     response = _require_reason(response)
     status = AppealStatus.OVERTURNED if overturn else AppealStatus.UPHELD
     resolved = db.session.execute(
