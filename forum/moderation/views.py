@@ -107,7 +107,13 @@ def _post_page(post: Post, failed: str = "", form=None, status: int = 200):
         forms[failed] = form
     forms["move"].category.choices = category_choices()
     history = [] if post.anonymous else moderation.histories({post.author_id})[post.author_id]
-    return render_template("moderation/post.html", post=post, forms=forms, history=history), status
+    return render_template(
+        "moderation/post.html",
+        post=post,
+        forms=forms,
+        history=history,
+        revisions=moderation.revisions(post),
+    ), status
 
 
 @bp.get("/posts/<id:post_id>")

@@ -20,6 +20,7 @@ from forum.models import (
     MemberWarning,
     ModerationAction,
     Post,
+    PostRevision,
     PostStatus,
     Report,
     ReportReason,
@@ -495,6 +496,19 @@ def histories(member_ids: set[int], each: int = 10) -> dict[int, list[Moderation
     ):
         found[entry.target_user_id].append(entry)
     return found
+
+
+def revisions(post: Post) -> list[PostRevision]:
+    """What a post said before each edit, newest first: what was reported stays readable after
+    its author changes it."""
+    return list(
+        db.session.scalars(
+            select(PostRevision)
+            .where(PostRevision.post_id == post.id)
+            .options(joinedload(PostRevision.editor))
+            .order_by(PostRevision.created_at.desc(), PostRevision.id.desc())
+        )
+    )
 
 
 def open_appeals() -> list[Appeal]:

@@ -803,6 +803,23 @@ def test_a_moderator_edit_keeps_a_revision_by_the_moderator(app, mod, moderator,
     assert "Jane Smith" not in page and "edited" in page
 
 
+def test_moderators_can_read_what_a_reported_post_said_before_its_edits(mod, moderator, scene):
+    posting.edit_post(scene.author, scene.post, "Sorry, that came out wrong. Hugs.")
+    db.session.commit()
+    queue = mod.get("/mod/").text
+    assert "edited after it was reported" in queue and "see what it said before" in queue
+    moderation.edit_post(moderator, scene.post, "Hugs.", None, "Trimmed")
+    db.session.commit()
+    page = unescape(mod.get(f"/mod/posts/{scene.post.id}").text)
+    assert "Earlier versions (2)" in page
+    earlier = page[page.index("Earlier versions") :]
+    assert earlier.index("by morgan") < earlier.index("Sorry, that came out wrong. Hugs.")
+    assert earlier.index("by the author") < earlier.index("Honestly, just stop complaining.")
+    assert scene.author.username not in page  # the post is anonymous: "the author", unnamed
+    never_edited = factories.opening_post(scene.thread)
+    assert "Earlier versions" not in mod.get(f"/mod/posts/{never_edited.id}").text
+
+
 def test_a_moderator_edit_of_a_reply_leaves_the_title(mod, member, other_member):
     thread = factories.thread(member, title="Missed her first smile")
     post = factories.reply(other_member, thread, "My number is 07700 900123, text me")

@@ -546,6 +546,7 @@ def test_the_moderators_post_page_offers_a_reveal_without_revealing(app, world):
     page = signed_in(app, world.moderator).get(f"/mod/posts/{world.anon_reply.id}")
     assert page.status_code == 200
     assert "Reveal who wrote it" in page.text and "feeds are the hardest" in page.text
+    assert "Earlier versions (1)" in page.text and "feeds are the worst" in page.text
     assert leaks(app, page) == []
 
 
