@@ -97,6 +97,10 @@ def check_password(password: str, *names: str) -> None:
 
 
 def find_by_username(username: str) -> User | None:
+    """The member with this name, ignoring case. Text that could be nobody's username (a NUL,
+    which PostgreSQL refuses, or a 5,000-character filter) is not looked up at all."""
+    if not USERNAME_PATTERN.fullmatch(username.strip()):
+        return None
     return db.session.scalar(select(User).where(User.username_key == username_key(username)))
 
 

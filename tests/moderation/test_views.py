@@ -1206,7 +1206,12 @@ def log_entries(moderator, member, other_member):
      ("?moderator=ada&action=warn&member=priya", ["e4"]),
      ("?moderator=morgan&member=priya", []),
      ("?moderator=nobody-by-that-name", []),
-     ("?member=nobody-by-that-name", [])],
+     ("?member=nobody-by-that-name", []),
+     ("?moderator=%20morgan%20", ["e3", "e1"]),
+     ("?moderator=mor%00gan", []),
+     ("?member=pri%00ya", []),
+     ("?member=" + "p" * 5000, []),
+     ("?action=%00", ["e5", "e4", "e3", "e2", "e1"])],
 )  # fmt: skip
 def test_the_log_is_newest_first_and_filters(mod, log_entries, query, expected):
     page = mod.get(f"/mod/log{query}")
