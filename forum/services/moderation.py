@@ -280,6 +280,17 @@ def warn(moderator: User, member: User, reason: str) -> ModerationAction:
     return entry
 
 
+def unread_warnings(member: User) -> list[MemberWarning]:
+    """The warnings a member has not yet said they've read, oldest first."""
+    return list(
+        db.session.scalars(
+            select(MemberWarning)
+            .where(MemberWarning.user_id == member.id, MemberWarning.acknowledged_at.is_(None))
+            .order_by(MemberWarning.created_at, MemberWarning.id)
+        )
+    )
+
+
 def acknowledge_warning(member: User, warning: MemberWarning) -> None:
     if warning.user_id != member.id:
         raise NotAllowed("That message isn't yours.")
