@@ -57,6 +57,14 @@ def _require_over(moderator: User, member: User, anonymous: bool = False) -> Non
         raise NotAllowed("Moderators can't act against an admin.")
 
 
+def _require_not_own(moderator: User, post: Post) -> None:
+    """Leaving a post up or bringing it back is for moderators, but never on their own post:
+    reports about a moderator are decided by someone else."""
+    require_moderator(moderator)
+    if post.author_id == moderator.id:
+        raise NotAllowed("You can't take moderation action on your own account or posts.")
+
+
 def _about_named_posts():
     """Log entries that don't tie a member to an anonymous post: only a reveal may do that."""
     anonymous_post = (
@@ -124,7 +132,7 @@ def dismiss_reports(
     moderator: User, post: Post, reason: str, from_queue: bool = True
 ) -> ModerationAction:
     """Reviewed and left up: the reports close, and a post hidden by them comes back."""
-    require_moderator(moderator)
+    _require_not_own(moderator, post)
     reason = _require_reason(reason)
     posting.lock_row(Post, post.id, refresh=True)
     if not _resolve_reports(moderator, post, ReportStatus.DISMISSED, "Reviewed and left up"):
@@ -170,7 +178,7 @@ def remove_post(
 def restore_post(
     moderator: User, post: Post, reason: str, from_queue: bool = False
 ) -> ModerationAction:
-    require_moderator(moderator)
+    _require_not_own(moderator, post)
     reason = _require_reason(reason)
     posting.lock_row(Post, post.id, refresh=True)
     allowed = (PostStatus.PENDING, PostStatus.HIDDEN, PostStatus.REMOVED)

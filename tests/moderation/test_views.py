@@ -1115,6 +1115,23 @@ def test_a_moderator_cannot_act_on_their_own_account_or_posts(mod, moderator, ur
     assert count(ModerationAction) == 0
 
 
+@pytest.mark.parametrize("action", ["dismiss", "restore"])
+def test_a_moderator_cannot_clear_reports_about_their_own_post(
+    mod, moderator, member, other_member, action
+):
+    post = factories.opening_post(factories.thread(moderator))
+    for reporter in (member, other_member, factories.member("uma")):
+        report(reporter, post)
+    assert post.status == "pending"
+    response = mod.post(f"/mod/posts/{post.id}/{action}", data={"reason": "It was fine"})
+    assert response.status_code == 403
+    assert post.status == "pending" and report_statuses(post) == ["open"] * 3
+    assert [entry.action for entry in audit()] == [Action.AUTO_HIDE]
+    other = signed_in(mod.application, factories.member("mo_two", role="moderator"))
+    assert other.post(f"/mod/posts/{post.id}/{action}", data={"reason": "Fine"}).status_code == 302
+    assert post.status == "visible"
+
+
 def test_an_admin_may_act_against_another_admin(app):
     ada = factories.member("ada", role="admin")
     bea = factories.member("bea", role="admin")
