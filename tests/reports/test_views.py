@@ -231,6 +231,19 @@ def test_a_deleted_post_cannot_be_reported(client, post, member, other_member, l
     assert count(Report) == 0
 
 
+@pytest.mark.parametrize("action", [moderation.hide_post, moderation.remove_post])
+def test_a_post_a_moderator_took_down_cannot_be_reported_again(
+    client, post, other_member, moderator, login, action
+):
+    action(moderator, post, "Unkind")
+    db.session.commit()
+    login(other_member)
+    for response in (client.get(f"/p/{post.id}/report"), report(client, post, "spam")):
+        assert response.status_code == 400
+        assert "already taken that post down" in unescape(response.text)
+    assert count(Report) == 0
+
+
 # Auto-hide
 
 
