@@ -1,6 +1,8 @@
 """Kind error pages: what happened, in plain words, and where to go next."""
 
-from flask import Flask, flash, redirect, render_template, request
+from urllib.parse import urlsplit
+
+from flask import Flask, flash, make_response, redirect, render_template, request
 from flask_login import login_url
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -8,6 +10,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 from forum.database import SAFE_METHODS, db
 from forum.extensions import login_manager
 from forum.services.errors import ServiceError
+from forum.urls import local_path
 
 MESSAGES = {
     401: ("Please log in again", "You were logged out before this could be sent. Log in, then paste your text back in."),
@@ -43,7 +46,19 @@ def unauthorized():
     if request.method in SAFE_METHODS:
         flash(login_manager.login_message, login_manager.login_message_category)
         return redirect(login_url(login_manager.login_view, next_url=request.url))
-    return _page(401)
+    response = make_response(_page(401))
+    if request.headers.get("HX-Request"):  # htmx shows nothing of a 401: go and log in
+        flash(login_manager.login_message, login_manager.login_message_category)
+        response.headers["HX-Redirect"] = login_url(login_manager.login_view, next_url=_came_from())
+    return response
+
+
+def _came_from() -> str | None:
+    """The page of this site the request was sent from, to come back to after logging in."""
+    parts = urlsplit(request.referrer or "")
+    if parts.netloc != request.host:
+        return None
+    return local_path(parts.path + (f"?{parts.query}" if parts.query else ""))
 
 
 def register_error_pages(app: Flask) -> None:

@@ -154,3 +154,9 @@ class Appeal(db.Model):
     action: Mapped[ModerationAction] = relationship()
     user: Mapped[User] = relationship(foreign_keys=[user_id])
     resolved_by: Mapped[User | None] = relationship(foreign_keys=[resolved_by_id])
+
+    @property
+    def about_anonymous_post(self) -> bool:
+        """Against the removal of an anonymous post: whoever appeals is its author, so moderators
+        are not told who appeals (only a logged reveal says who wrote an anonymous post)."""
+        return self.action.post is not None and self.action.post.anonymous

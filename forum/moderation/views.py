@@ -17,7 +17,7 @@ from forum.moderation.forms import (
 )
 from forum.services import accounts, browsing, moderation
 from forum.services.errors import ServiceError
-from forum.urls import local_path
+from forum.urls import MAX_ID, local_path
 
 bp = Blueprint("moderation", __name__, url_prefix="/mod")
 
@@ -107,7 +107,13 @@ def _post_page(post: Post, failed: str = "", form=None, status: int = 200):
         forms[failed] = form
     forms["move"].category.choices = category_choices()
     history = [] if post.anonymous else moderation.histories({post.author_id})[post.author_id]
-    return render_template("moderation/post.html", post=post, forms=forms, history=history), status
+    return render_template(
+        "moderation/post.html",
+        post=post,
+        forms=forms,
+        history=history,
+        revisions=moderation.revisions(post),
+    ), status
 
 
 @bp.get("/posts/<id:post_id>")
@@ -249,6 +255,8 @@ def log():
     action = request.args.get("action", "")
     action = action if action in set(Action) else ""
     page = max(request.args.get("page", 1, type=int), 1)
+    if page > MAX_ID:  # no log is that long, and the database could not take such an offset
+        abort(404)
     if None in people.values():  # a name nobody has matches nothing
         entries, has_older = [], False
     else:

@@ -15,6 +15,7 @@ class ProfileForm(Form):
         validators=[
             required("Choose a name to show beside your posts."),
             chars("Your display name", maximum=DISPLAY_NAME_MAX),
+            rule(accounts.check_display_name),
         ],
     )
     bio = TextAreaField(

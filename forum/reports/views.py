@@ -1,6 +1,6 @@
 """The member's side of moderation: reporting a post, following reports, notices and appeals."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from forum.database import db
@@ -9,8 +9,17 @@ from forum.models import MemberWarning, ModerationAction
 from forum.reports.forms import AppealForm, ReportForm
 from forum.services import browsing, moderation, reporting
 from forum.services.errors import ServiceError
+from forum.urls import local_path
 
 bp = Blueprint("reports", __name__)
+
+
+@bp.app_context_processor
+def warnings_to_read() -> dict:
+    """A moderator's warning is shown on every page until its member says they've read it."""
+    if current_user.is_authenticated and current_user.unread_warnings:
+        return {"warnings_to_read": moderation.unread_warnings(current_user)}
+    return {}
 
 
 @bp.route("/p/<id:post_id>/report", methods=["GET", "POST"])
@@ -60,7 +69,7 @@ def acknowledge(warning_id: int):
     moderation.acknowledge_warning(current_user, db.get_or_404(MemberWarning, warning_id))
     db.session.commit()
     flash("Thank you for reading it.")
-    return redirect(url_for("reports.notices"))
+    return redirect(local_path(request.form.get("next")) or url_for("reports.notices"))
 
 
 @bp.route("/me/appeals/<id:action_id>", methods=["GET", "POST"])

@@ -1,6 +1,7 @@
 """Signing up, signing in, and what a member may change about their account."""
 
 import re
+import unicodedata
 from functools import cache
 from importlib import resources
 
@@ -55,13 +56,29 @@ def _dummy_hash(method: str) -> str:
     return generate_password_hash("not-a-real-password", method=method)
 
 
+def _reads_as_anonymous(name: str) -> bool:
+    """Whether a name could pass for the "Anonymous parent" labels of anonymous posts."""
+    folded = unicodedata.normalize("NFKC", name).casefold()
+    return " ".join(re.sub(r"[_\-.]", " ", folded).split()).startswith("anonymous")
+
+
 def check_username(username: str) -> None:
     if not USERNAME_PATTERN.fullmatch(username):
         raise ServiceError(
             "Usernames are 3 to 30 characters: letters, digits, _ and - only.", "username"
         )
-    if username_key(username) in RESERVED_USERNAMES:
+    if username_key(username) in RESERVED_USERNAMES or _reads_as_anonymous(username):
         raise ServiceError("That username is kept for the forum itself. Try another.", "username")
+
+
+def check_display_name(display_name: str) -> None:
+    """A member can't go by a name that reads like an anonymous post's label: in a thread it
+    would pass for the anonymous parent who started it."""
+    if _reads_as_anonymous(display_name):
+        raise ServiceError(
+            "Names starting with “Anonymous” are kept for anonymous posts. Try another.",
+            "display_name",
+        )
 
 
 def check_password(password: str, *names: str) -> None:
@@ -80,6 +97,10 @@ def check_password(password: str, *names: str) -> None:
 
 
 def find_by_username(username: str) -> User | None:
+    """The member with this name, ignoring case. Text that could be nobody's username (a NUL,
+    which PostgreSQL refuses, or a 5,000-character filter) is not looked up at all."""
+    if not USERNAME_PATTERN.fullmatch(username.strip()):
+        return None
     return db.session.scalar(select(User).where(User.username_key == username_key(username)))
 
 
@@ -167,6 +188,7 @@ def ensure_can_post(user: User) -> None:
 
 
 def update_profile(user: User, display_name: str, bio: str) -> None:
+    check_display_name(display_name)
     user.display_name = display_name
     user.bio = bio
 

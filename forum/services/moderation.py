@@ -20,6 +20,7 @@ from forum.models import (
     MemberWarning,
     ModerationAction,
     Post,
+    PostRevision,
     PostStatus,
     Report,
     ReportReason,
@@ -54,6 +55,14 @@ def _require_over(moderator: User, member: User, anonymous: bool = False) -> Non
         raise NotAllowed("You can't take moderation action on your own account or posts.")
     if member.is_admin and not moderator.is_admin:
         raise NotAllowed("Moderators can't act against an admin.")
+
+
+def _require_not_own(moderator: User, post: Post) -> None:
+    """Leaving a post up or bringing it back is for moderators, but never on their own post:
+    reports about a moderator are decided by someone else."""
+    require_moderator(moderator)
+    if post.author_id == moderator.id:
+        raise NotAllowed("You can't take moderation action on your own account or posts.")
 
 
 def _about_named_posts():
@@ -128,7 +137,7 @@ def dismiss_reports(
     moderator: User, post: Post, reason: str, from_queue: bool = True
 ) -> ModerationAction:
     """Reviewed and left up: the reports close, and a post hidden by them comes back."""
-    require_moderator(moderator)
+    _require_not_own(moderator, post)
     reason = _require_reason(reason)
     posting.lock_row(Post, post.id, refresh=True)
     if not _resolve_reports(moderator, post, ReportStatus.DISMISSED, "Reviewed and left up"):
@@ -174,7 +183,7 @@ def remove_post(
 def restore_post(
     moderator: User, post: Post, reason: str, from_queue: bool = False
 ) -> ModerationAction:
-    require_moderator(moderator)
+    _require_not_own(moderator, post)
     reason = _require_reason(reason)
     posting.lock_row(Post, post.id, refresh=True)
     allowed = (PostStatus.PENDING, PostStatus.HIDDEN, PostStatus.REMOVED)
@@ -282,6 +291,17 @@ def warn(moderator: User, member: User, reason: str) -> ModerationAction:
         update(User).where(User.id == member.id).values(unread_warnings=User.unread_warnings + 1)
     )
     return entry
+
+
+def unread_warnings(member: User) -> list[MemberWarning]:
+    """The warnings a member has not yet said they've read, oldest first."""
+    return list(
+        db.session.scalars(
+            select(MemberWarning)
+            .where(MemberWarning.user_id == member.id, MemberWarning.acknowledged_at.is_(None))
+            .order_by(MemberWarning.created_at, MemberWarning.id)
+        )
+    )
 
 
 def acknowledge_warning(member: User, warning: MemberWarning) -> None:
@@ -392,7 +412,7 @@ def resolve_appeal(
     moderator: User, entry: Appeal, overturn: bool, response: str
 ) -> ModerationAction:
     """Uphold the decision or overturn it; overturning a removal or suspension undoes it."""
-    _require_over(moderator, entry.user)
+    _require_over(moderator, entry.user, entry.about_anonymous_post)
     response = _require_reason(response)
     status = AppealStatus.OVERTURNED if overturn else AppealStatus.UPHELD
     resolved = db.session.execute(
@@ -500,6 +520,19 @@ def histories(member_ids: set[int], each: int = 10) -> dict[int, list[Moderation
     ):
         found[entry.target_user_id].append(entry)
     return found
+
+
+def revisions(post: Post) -> list[PostRevision]:
+    """What a post said before each edit, newest first: what was reported stays readable after
+    its author changes it."""
+    return list(
+        db.session.scalars(
+            select(PostRevision)
+            .where(PostRevision.post_id == post.id)
+            .options(joinedload(PostRevision.editor))
+            .order_by(PostRevision.created_at.desc(), PostRevision.id.desc())
+        )
+    )
 
 
 def open_appeals() -> list[Appeal]:

@@ -38,6 +38,10 @@ def check_can_report(reporter: User, post: Post) -> None:
         raise ServiceError(
             "That post has been deleted by its author, so there's nothing to report."
         )
+    if post.status in (PostStatus.HIDDEN, PostStatus.REMOVED):
+        raise ServiceError(
+            "A moderator has already taken that post down, so there's nothing to report."
+        )
 
 
 def report_post(reporter: User, post: Post, reason: str, details: str = "") -> Filed:

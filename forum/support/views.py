@@ -49,7 +49,10 @@ def react(post_id: int, kind: str):
     except ServiceError as error:
         db.session.rollback()
         if request.headers.get("HX-Request"):
-            return error.message, error.status_code
+            # htmx swaps nothing on a 4xx: send the browser to the post, where the reason
+            # (a suspension says until when) waits at the top of the page.
+            flash(error.message)
+            return error.message, error.status_code, {"HX-Redirect": post_url(post)}
         raise
     db.session.commit()
     if request.headers.get("HX-Request"):

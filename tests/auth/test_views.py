@@ -128,6 +128,8 @@ EASY_PASSWORD = "That password is too easy to guess."
         ({"username": "admin"}, "username", RESERVED),
         ({"username": "Moderator"}, "username", RESERVED),
         ({"username": "anonymous"}, "username", RESERVED),
+        ({"username": "Anonymous_parent"}, "username", RESERVED),
+        ({"username": "anonymous-parent-2"}, "username", RESERVED),
         ({"username": "   "}, "username", "Choose a username."),
         ({"email": "not-an-email"}, "email", "That doesn't look like an email address."),
         ({"email": "two@@example.org"}, "email", "That doesn't look like an email address."),

@@ -803,6 +803,23 @@ def test_a_moderator_edit_keeps_a_revision_by_the_moderator(app, mod, moderator,
     assert "Jane Smith" not in page and "edited" in page
 
 
+def test_moderators_can_read_what_a_reported_post_said_before_its_edits(mod, moderator, scene):
+    posting.edit_post(scene.author, scene.post, "Sorry, that came out wrong. Hugs.")
+    db.session.commit()
+    queue = mod.get("/mod/").text
+    assert "edited after it was reported" in queue and "see what it said before" in queue
+    moderation.edit_post(moderator, scene.post, "Hugs.", None, "Trimmed")
+    db.session.commit()
+    page = unescape(mod.get(f"/mod/posts/{scene.post.id}").text)
+    assert "Earlier versions (2)" in page
+    earlier = page[page.index("Earlier versions") :]
+    assert earlier.index("by morgan") < earlier.index("Sorry, that came out wrong. Hugs.")
+    assert earlier.index("by the author") < earlier.index("Honestly, just stop complaining.")
+    assert scene.author.username not in page  # the post is anonymous: "the author", unnamed
+    never_edited = factories.opening_post(scene.thread)
+    assert "Earlier versions" not in mod.get(f"/mod/posts/{never_edited.id}").text
+
+
 def test_a_moderator_edit_of_a_reply_leaves_the_title(mod, member, other_member):
     thread = factories.thread(member, title="Missed her first smile")
     post = factories.reply(other_member, thread, "My number is 07700 900123, text me")
@@ -1098,6 +1115,23 @@ def test_a_moderator_cannot_act_on_their_own_account_or_posts(mod, moderator, ur
     assert count(ModerationAction) == 0
 
 
+@pytest.mark.parametrize("action", ["dismiss", "restore"])
+def test_a_moderator_cannot_clear_reports_about_their_own_post(
+    mod, moderator, member, other_member, action
+):
+    post = factories.opening_post(factories.thread(moderator))
+    for reporter in (member, other_member, factories.member("uma")):
+        report(reporter, post)
+    assert post.status == "pending"
+    response = mod.post(f"/mod/posts/{post.id}/{action}", data={"reason": "It was fine"})
+    assert response.status_code == 403
+    assert post.status == "pending" and report_statuses(post) == ["open"] * 3
+    assert [entry.action for entry in audit()] == [Action.AUTO_HIDE]
+    other = signed_in(mod.application, factories.member("mo_two", role="moderator"))
+    assert other.post(f"/mod/posts/{post.id}/{action}", data={"reason": "Fine"}).status_code == 302
+    assert post.status == "visible"
+
+
 def test_an_admin_may_act_against_another_admin(app):
     ada = factories.member("ada", role="admin")
     bea = factories.member("bea", role="admin")
@@ -1189,7 +1223,12 @@ def log_entries(moderator, member, other_member):
      ("?moderator=ada&action=warn&member=priya", ["e4"]),
      ("?moderator=morgan&member=priya", []),
      ("?moderator=nobody-by-that-name", []),
-     ("?member=nobody-by-that-name", [])],
+     ("?member=nobody-by-that-name", []),
+     ("?moderator=%20morgan%20", ["e3", "e1"]),
+     ("?moderator=mor%00gan", []),
+     ("?member=pri%00ya", []),
+     ("?member=" + "p" * 5000, []),
+     ("?action=%00", ["e5", "e4", "e3", "e2", "e1"])],
 )  # fmt: skip
 def test_the_log_is_newest_first_and_filters(mod, log_entries, query, expected):
     page = mod.get(f"/mod/log{query}")
@@ -1229,6 +1268,12 @@ def test_the_log_pages_fifty_at_a_time(mod, moderator, member):
     assert visit(newer)[0] == list(range(120, 70, -1))
     assert visit("/mod/log?page=abc")[0][0] == 120
     assert visit("/mod/log?page=9")[0] == []
+
+
+@pytest.mark.parametrize("page", ["2147483648", "9223372036854775807", "99999999999999999999999"])
+def test_a_log_page_no_database_could_reach_is_a_kind_404(mod, log_entries, page):
+    response = mod.get(f"/mod/log?page={page}")
+    assert response.status_code == 404 and "couldn't find" in unescape(response.text)
 
 
 def test_no_route_changes_or_deletes_the_log(app, mod, log_entries):

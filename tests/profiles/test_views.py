@@ -235,6 +235,9 @@ def test_bio_can_be_cleared(client, member, login):
     assert 'class="bio"' not in client.get("/u/hannah").text
 
 
+ANONYMOUS_NAME = "Names starting with “Anonymous” are kept for anonymous posts."
+
+
 @pytest.mark.parametrize(
     ("display_name", "bio", "field", "message"),
     [
@@ -247,6 +250,9 @@ def test_bio_can_be_cleared(client, member, login):
             "Your display name is 51 characters; it can be up to 50.",
         ),
         ("Hannah B", "b" * 501, "bio", "Your bio is 501 characters; it can be up to 500."),
+        ("Anonymous parent (original poster)", "A kept bio", "display_name", ANONYMOUS_NAME),
+        ("  anonymous PARENT 2", "A kept bio", "display_name", ANONYMOUS_NAME),
+        ("Ａｎｏｎｙｍｏｕｓ parent", "A kept bio", "display_name", ANONYMOUS_NAME),
         ("Hannah B", "é" * 2_000, "bio", "Your bio is 2,000 characters; it can be up to 500."),
     ],
 )

@@ -231,6 +231,19 @@ def test_a_deleted_post_cannot_be_reported(client, post, member, other_member, l
     assert count(Report) == 0
 
 
+@pytest.mark.parametrize("action", [moderation.hide_post, moderation.remove_post])
+def test_a_post_a_moderator_took_down_cannot_be_reported_again(
+    client, post, other_member, moderator, login, action
+):
+    action(moderator, post, "Unkind")
+    db.session.commit()
+    login(other_member)
+    for response in (client.get(f"/p/{post.id}/report"), report(client, post, "spam")):
+        assert response.status_code == 400
+        assert "already taken that post down" in unescape(response.text)
+    assert count(Report) == 0
+
+
 # Auto-hide
 
 
@@ -432,6 +445,30 @@ def test_a_warned_member_sees_a_banner_until_they_acknowledge(
     notices = page(client, "/me/notices")
     assert "Please keep it kind in the Childcare threads." in notices  # still there to re-read
     assert f"/me/warnings/{warning.id}/acknowledge" not in notices
+
+
+def test_the_warning_itself_is_on_every_page_and_is_acknowledged_where_it_is_read(
+    client, thread, member, warning, login
+):
+    login(member)
+    for url in ("/", f"/t/{thread.id}?page=1", "/u/hannah"):
+        banner = page(client, url).split('class="warning-banner"')[1].split("</div>")[0]
+        assert "Please keep it kind in the Childcare threads." in banner, url
+        assert f'action="/me/warnings/{warning.id}/acknowledge"' in banner, url
+    response = client.post(
+        f"/me/warnings/{warning.id}/acknowledge", data={"next": f"/t/{thread.id}?page=1"}
+    )
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"/t/{thread.id}?page=1"
+    assert warning.acknowledged_at is not None
+    assert "Please keep it kind" not in page(client, f"/t/{thread.id}")
+    moderation.warn(factories.member("mo_two", role="moderator"), member, "A second word.")
+    db.session.commit()
+    response = client.post(
+        f"/me/warnings/{warning.id}/acknowledge", data={"next": "https://evil.example/"}
+    )
+    assert response.headers["Location"] == "/me/notices"
+    assert "A second word." in page(client, "/")
 
 
 def test_acknowledging_twice_changes_nothing(client, member, warning, login):

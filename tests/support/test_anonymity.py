@@ -552,6 +552,7 @@ def test_the_moderators_post_page_offers_a_reveal_without_revealing(app, world):
     page = signed_in(app, world.moderator).get(f"/mod/posts/{world.anon_reply.id}")
     assert page.status_code == 200
     assert "Reveal who wrote it" in page.text and "feeds are the hardest" in page.text
+    assert "Earlier versions (1)" in page.text and "feeds are the worst" in page.text
     assert leaks(app, page) == []
 
 
@@ -604,6 +605,25 @@ def test_the_audit_log_does_not_name_an_anonymous_author_to_other_moderators(app
     assert page.status_code == 200
     assert "revealed an anonymous author" in page.text and REVEAL_REASON in page.text
     assert leaks(app, page) == []
+
+
+def test_an_appeal_against_removing_an_anonymous_post_does_not_say_who_appeals(app, world):
+    decision = moderation.remove_post(world.moderator, world.anon_reply, "Please keep it kind")
+    appeal = moderation.appeal(world.author, decision, "I was only saying how tired I am")
+    db.session.commit()
+    browser = signed_in(app, factories.member("mo_two", role="moderator"))
+    queue = browser.get("/mod/")
+    assert "The anonymous author" in queue.text and "only saying how tired" in queue.text
+    page = browser.get(f"/mod/appeals/{appeal.id}")
+    assert "Appeal from The anonymous author" in page.text
+    assert leaks(app, queue) == [] and leaks(app, page) == []
+    answered = browser.post(
+        f"/mod/appeals/{appeal.id}", data={"decision": "overturn", "reason": "Fair enough"}
+    )
+    assert answered.status_code == 302
+    assert world.anon_reply.status == "visible"
+    assert leaks(app, browser.get("/mod/log")) == []
+    assert leaks(app, browser.get(f"/mod/appeals/{appeal.id}")) == []
 
 
 # What the world is made of is really stored

@@ -252,6 +252,24 @@ def test_a_suspended_member_cannot_react(client, opening, other_member, login):
     htmx = client.post(f"/p/{opening.id}/react/hug", headers={"HX-Request": "true"})
     assert htmx.status_code == 403
     assert reactions() == []
+    # htmx swaps nothing on a 403, so it is sent to the post, where the reason is shown
+    assert htmx.headers["HX-Redirect"] == f"/t/{opening.thread_id}?page=1#p1"
+    page = client.get(htmx.headers["HX-Redirect"])
+    assert "Your account is suspended until" in unescape(page.text)
+
+
+def test_a_reaction_sent_with_htmx_after_the_session_ended_goes_to_log_in(client, opening):
+    came_from = f"http://localhost/t/{opening.thread_id}?page=1"
+    headers = {"HX-Request": "true", "Referer": came_from}
+    response = client.post(f"/p/{opening.id}/react/hug", headers=headers)
+    assert response.status_code == 401
+    assert response.headers["HX-Redirect"] == (f"/login?next=%2Ft%2F{opening.thread_id}%3Fpage%3D1")
+    assert "Please log in first" in client.get("/login").text
+    elsewhere = {"HX-Request": "true", "Referer": "https://evil.example/t/1"}
+    response = client.post(f"/p/{opening.id}/react/hug", headers=elsewhere)
+    assert response.headers["HX-Redirect"] == "/login"
+    assert "HX-Redirect" not in client.post(f"/p/{opening.id}/react/hug").headers
+    assert reactions() == []
 
 
 def test_with_htmx_the_answer_is_just_the_updated_reactions(client, opening, other_member, login):
