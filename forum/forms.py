@@ -5,9 +5,9 @@ import unicodedata
 from flask import has_request_context, render_template, request
 from flask_wtf import FlaskForm
 from flask_wtf.form import SUBMIT_METHODS, _Auto
-from wtforms import BooleanField, StringField, TextAreaField
+from wtforms import BooleanField, EmailField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import ValidationError
+from wtforms.validators import Email, ValidationError
 
 from forum.services import browsing
 from forum.services.errors import ServiceError
@@ -80,6 +80,17 @@ def body_field(label: str) -> TextAreaField:
     return TextAreaField(
         label,
         validators=[required("Write a few words first."), chars("Your post", maximum=BODY_MAX)],
+    )
+
+
+def email_field(label: str, missing: str) -> EmailField:
+    return EmailField(
+        label,
+        filters=[strip],
+        validators=[
+            required(missing),
+            Email("That doesn't look like an email address. Check for typos?"),
+        ],
     )
 
 

@@ -1,7 +1,7 @@
-from wtforms import BooleanField, EmailField, PasswordField, StringField
-from wtforms.validators import Email, EqualTo, ValidationError
+from wtforms import BooleanField, PasswordField, StringField
+from wtforms.validators import EqualTo, ValidationError
 
-from forum.forms import Form, required, rule, strip
+from forum.forms import Form, email_field, required, rule, strip
 from forum.services import accounts
 
 
@@ -16,14 +16,7 @@ class SignupForm(Form):
         filters=[strip],
         validators=[required("Choose a username."), rule(accounts.check_username)],
     )
-    email = EmailField(
-        "Email",
-        filters=[strip],
-        validators=[
-            required("We need an email address to look after your account."),
-            Email("That doesn't look like an email address. Check for typos?"),
-        ],
-    )
+    email = email_field("Email", "We need an email address to look after your account.")
     password = PasswordField(
         "Password", validators=[required("Choose a password."), rule(accounts.check_password)]
     )
@@ -43,14 +36,7 @@ class LoginForm(Form):
 
 
 class ForgotForm(Form):
-    email = EmailField(
-        "Your email address",
-        filters=[strip],
-        validators=[
-            required("Enter the email address on your account."),
-            Email("That doesn't look like an email address. Check for typos?"),
-        ],
-    )
+    email = email_field("Your email address", "Enter the email address on your account.")
 
 
 class ResetForm(Form):

@@ -21,13 +21,17 @@ def bell() -> dict:
     return {"unread_notifications": notifications.unread_count(current_user)}
 
 
+def _listing(fetch, per_page: int):
+    """One page of the member's own list; a ?page= past the end is a 404, as on every list."""
+    number = max(request.args.get("page", 1, type=int), 1)
+    rows, total = fetch(current_user, number, per_page)
+    return rows, requested_page(max(page_count(total, per_page), 1))
+
+
 @bp.get("/notifications")
 @login_required
 def index():
-    per_page = current_app.config["NOTIFICATIONS_PER_PAGE"]
-    number = max(request.args.get("page", 1, type=int), 1)
-    items, total = notifications.page_of(current_user, number, per_page)
-    page = requested_page(max(page_count(total, per_page), 1))
+    items, page = _listing(notifications.page_of, current_app.config["NOTIFICATIONS_PER_PAGE"])
     return render_template("notifications/index.html", items=items, page=page)
 
 
@@ -65,10 +69,7 @@ def read_all():
 @bp.get("/following")
 @login_required
 def following():
-    per_page = current_app.config["THREADS_PER_PAGE"]
-    number = max(request.args.get("page", 1, type=int), 1)
-    rows, total = notifications.followed_threads(current_user, number, per_page)
-    page = requested_page(max(page_count(total, per_page), 1))
+    rows, page = _listing(notifications.followed_threads, current_app.config["THREADS_PER_PAGE"])
     return render_template("notifications/following.html", rows=rows, page=page)
 
 

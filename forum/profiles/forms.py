@@ -1,7 +1,7 @@
-from wtforms import EmailField, PasswordField, StringField, TextAreaField
-from wtforms.validators import Email, EqualTo
+from wtforms import PasswordField, StringField, TextAreaField
+from wtforms.validators import EqualTo
 
-from forum.forms import Form, chars, required, rule, single_line, strip
+from forum.forms import Form, chars, email_field, required, rule, single_line, strip
 from forum.services import accounts
 
 DISPLAY_NAME_MAX = 50
@@ -38,14 +38,7 @@ class PasswordForm(Form):
 
 
 class EmailAddressForm(Form):
-    email = EmailField(
-        "New email address",
-        filters=[strip],
-        validators=[
-            required("Enter the new address."),
-            Email("That doesn't look like an email address. Check for typos?"),
-        ],
-    )
+    email = email_field("New email address", "Enter the new address.")
     password = PasswordField(
         "Your password", validators=[required("Enter your password, to show it's you.")]
     )

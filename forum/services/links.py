@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from flask import current_app, url_for
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
+from forum.database import db
 from forum.models import User
 from forum.services.errors import ServiceError
 
@@ -52,6 +53,12 @@ def read_token(purpose: str, token: str, max_age: int | None = None) -> dict:
     if not isinstance(payload, dict):
         raise BadLink("This link isn't right. Try copying the whole link from the email.")
     return payload
+
+
+def member_in(payload: dict) -> User | None:
+    """The member a link's payload names, if there is one."""
+    user_id = payload.get("u")
+    return db.session.get(User, user_id) if isinstance(user_id, int) else None
 
 
 def unsubscribe_url(user: User, topic: str) -> str:

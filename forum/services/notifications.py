@@ -415,7 +415,7 @@ def set_email_choices(user: User, choices: dict[str, str], show_content: bool) -
 def unsubscribe_target(token: str) -> tuple[User, str]:
     """Whose email an unsubscribe link is for, and which kind ("digest" for the daily digest)."""
     payload = links.read_token("unsubscribe", token)
-    user = db.session.get(User, payload.get("u")) if isinstance(payload.get("u"), int) else None
+    user = links.member_in(payload)
     topic = payload.get("t")
     if user is None or (topic != "digest" and topic not in set(EmailTopic)):
         raise links.BadLink("This unsubscribe link isn't right. You can change emails in Settings.")

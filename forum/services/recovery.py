@@ -18,21 +18,19 @@ VERIFY_MAX_AGE = 3 * 24 * 3600
 RESET_MAX_AGE = 3600
 
 
+def _send_link(user: User, subject: str, purpose: str, endpoint: str, payload: dict) -> None:
+    link = links.external(endpoint, token=links.make_token(purpose, {"u": user.id} | payload))
+    mail.queue(user.email, subject, purpose, user=user, name=user.display_name, link=link)
+
+
 def send_verification(user: User) -> None:
-    token = links.make_token("verify", {"u": user.id, "e": user.email_key})
-    mail.queue(
-        user.email,
-        "Please confirm your email for Blossom",
-        "verify",
-        user=user,
-        name=user.display_name,
-        link=links.external("auth.verify", token=token),
-    )
+    _send_link(user, "Please confirm your email for Blossom", "verify", "auth.verify",
+               {"e": user.email_key})  # fmt: skip
 
 
 def verify_email(token: str) -> User:
     payload = links.read_token("verify", token, VERIFY_MAX_AGE)
-    user = db.session.get(User, payload.get("u")) if isinstance(payload.get("u"), int) else None
+    user = links.member_in(payload)
     if user is None or user.email_key != payload.get("e"):
         raise links.BadLink(
             "This link is for an email address that is no longer on the account. "
@@ -53,20 +51,13 @@ def request_password_reset(address: str) -> None:
     user = db.session.scalar(select(User).where(User.email_key == accounts.email_key(address)))
     if user is None or user.is_banned:
         return
-    token = links.make_token("reset", {"u": user.id, "p": _fingerprint(user)})
-    mail.queue(
-        user.email,
-        "Resetting your Blossom password",
-        "reset",
-        user=user,
-        name=user.display_name,
-        link=links.external("auth.reset", token=token),
-    )
+    _send_link(user, "Resetting your Blossom password", "reset", "auth.reset",
+               {"p": _fingerprint(user)})  # fmt: skip
 
 
 def user_for_reset(token: str) -> User:
     payload = links.read_token("reset", token, RESET_MAX_AGE)
-    user = db.session.get(User, payload.get("u")) if isinstance(payload.get("u"), int) else None
+    user = links.member_in(payload)
     if user is None or user.is_banned or payload.get("p") != _fingerprint(user):
         raise links.BadLink(
             "This link has already been used, or your password has changed since it was sent. "
