@@ -3,8 +3,10 @@
 from datetime import datetime
 
 from flask import Flask
+from flask_login import current_user
 
 from forum.database import utcnow
+from forum.services.header import header_counts
 
 
 def time_ago(moment: datetime, now: datetime | None = None) -> str:
@@ -29,6 +31,10 @@ def plural(count: int, singular: str, plural_form: str | None = None) -> str:
 
 
 def register_templating(app: Flask) -> None:
+    @app.context_processor
+    def header() -> dict[str, int]:
+        return header_counts(current_user, app.config["WAITING_DAYS"])
+
     app.add_template_filter(time_ago)
     app.add_template_filter(exact_time)
     app.add_template_filter(plural)

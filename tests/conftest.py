@@ -28,7 +28,16 @@ def make_app(url: str, **settings) -> Flask:
     config = type("Config", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": url, **settings})
     app = create_app(config)
     app.wsgi_app = IsolatedRequests(app.wsgi_app)
+    app.test_client_class = WholeResponses
     return app
+
+
+class WholeResponses(FlaskClient):
+    """Read each response to its end and close it, as a server does, so the work a response
+    does after it has gone (sending the email a request wrote) is done before a test looks."""
+
+    def open(self, *args, buffered: bool = True, **kwargs):
+        return super().open(*args, buffered=buffered, **kwargs)
 
 
 class IsolatedRequests:

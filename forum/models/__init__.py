@@ -14,7 +14,6 @@ from forum.models.moderation import (
 )
 from forum.models.notification import (
     TOPIC_OF,
-    Delivery,
     EmailTopic,
     FollowState,
     Notification,
@@ -25,7 +24,7 @@ from forum.models.notification import (
 from forum.models.post import Post, PostRevision, PostStatus
 from forum.models.support import REACTIONS, Block, Reaction, ReactionKind
 from forum.models.thread import Thread
-from forum.models.user import Role, User
+from forum.models.user import Delivery, Role, User
 
 __all__ = [
     "REACTIONS",

@@ -7,6 +7,7 @@ from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum.database import db, utcnow
+from forum.models.moderation import ModerationAction
 from forum.models.post import Post
 from forum.models.thread import Thread
 
@@ -28,12 +29,6 @@ class EmailTopic(StrEnum):
     REACTIONS = "reactions"
     HELPED = "helped"
     MODERATION = "moderation"
-
-
-class Delivery(StrEnum):
-    IMMEDIATELY = "immediately"
-    DAILY = "daily"
-    NEVER = "never"
 
 
 TOPIC_OF = {
@@ -59,9 +54,9 @@ class Notification(db.Model):
     kind: Mapped[str] = mapped_column(String(12))
     post_id: Mapped[int | None] = mapped_column(ForeignKey("post.id"))
     thread_id: Mapped[int | None] = mapped_column(ForeignKey("thread.id"))
-    # The reaction's kind, or the moderation action; `message` is a moderator's reason.
+    # The reaction's kind, the report's outcome, or the moderation action (recorded in action_id).
     detail: Mapped[str | None] = mapped_column(String(20))
-    message: Mapped[str | None] = mapped_column(Text)
+    action_id: Mapped[int | None] = mapped_column(ForeignKey("moderation_action.id"))
     # Rows that gather many events (reactions of one kind on one post) share a key, so a new
     # hug brings the row back to the top as unread instead of adding another.
     group_key: Mapped[str | None] = mapped_column(String(60))
@@ -73,6 +68,7 @@ class Notification(db.Model):
 
     post: Mapped[Post | None] = relationship()
     thread: Mapped[Thread | None] = relationship()
+    action: Mapped[ModerationAction | None] = relationship()
 
     __table_args__ = (
         UniqueConstraint("user_id", "group_key"),

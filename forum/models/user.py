@@ -14,6 +14,14 @@ class Role(StrEnum):
     ADMIN = "admin"
 
 
+class Delivery(StrEnum):
+    """How a member hears by email about one kind of notification."""
+
+    IMMEDIATELY = "immediately"
+    DAILY = "daily"
+    NEVER = "never"
+
+
 class User(UserMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(30))
@@ -35,14 +43,13 @@ class User(UserMixin, db.Model):
     banned_at: Mapped[datetime | None]
     restriction_reason: Mapped[str | None] = mapped_column(Text)
     unread_warnings: Mapped[int] = mapped_column(default=0)
-    unread_notifications: Mapped[int] = mapped_column(default=0)  # the bell; changed in SQL only
     # Email: a confirmed address, and how the member likes to hear from us. Discreet by default:
     # no thread titles or post text in emails unless they choose it.
     email_verified_at: Mapped[datetime | None]
-    email_replies: Mapped[str] = mapped_column(String(12), default="daily")
-    email_reactions: Mapped[str] = mapped_column(String(12), default="never")
-    email_helped: Mapped[str] = mapped_column(String(12), default="daily")
-    email_moderation: Mapped[str] = mapped_column(String(12), default="immediately")
+    email_replies: Mapped[str] = mapped_column(String(12), default=Delivery.DAILY)
+    email_reactions: Mapped[str] = mapped_column(String(12), default=Delivery.NEVER)
+    email_helped: Mapped[str] = mapped_column(String(12), default=Delivery.DAILY)
+    email_moderation: Mapped[str] = mapped_column(String(12), default=Delivery.IMMEDIATELY)
     email_show_content: Mapped[bool] = mapped_column(default=False)
 
     @property

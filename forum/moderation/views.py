@@ -66,14 +66,6 @@ def moderators_only():
         abort(403)
 
 
-@bp.app_context_processor
-def moderation_header() -> dict:
-    """The open-item count in the header, for moderators only."""
-    if current_user.is_authenticated and current_user.is_moderator:
-        return {"open_moderation_items": moderation.open_item_count()}
-    return {}
-
-
 def _done(action: str, fallback: str):
     db.session.commit()
     flash(DONE[action])

@@ -3,7 +3,7 @@ from wtforms.fields.choices import SelectChoice
 
 from forum.forms import Form
 from forum.models import Delivery, EmailTopic
-from forum.services.notifications import TOPIC_LABELS
+from forum.services.email_settings import TOPIC_LABELS
 
 DELIVERY_CHOICES = [
     SelectChoice(Delivery.IMMEDIATELY.value, "Straight away"),

@@ -1,4 +1,4 @@
-"""The bell, the notifications page, following threads, email choices and unsubscribing."""
+"""The notifications page, following threads, email choices and unsubscribing."""
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
@@ -8,22 +8,17 @@ from forum.extensions import csrf
 from forum.forms import render_form
 from forum.models import EmailTopic, FollowState, Thread
 from forum.notifications.forms import EmailChoicesForm
-from forum.services import notifications
+from forum.services import email_settings, following, notifications
 from forum.services.browsing import page_count
 from forum.threads.views import requested_page
-from forum.urls import local_path
+from forum.urls import MAX_ID, local_path
 
 bp = Blueprint("notifications", __name__)
 
 
-@bp.app_context_processor
-def bell() -> dict:
-    return {"unread_notifications": notifications.unread_count(current_user)}
-
-
 def _listing(fetch, per_page: int):
     """One page of the member's own list; a ?page= past the end is a 404, as on every list."""
-    number = max(request.args.get("page", 1, type=int), 1)
+    number = min(max(request.args.get("page", 1, type=int), 1), MAX_ID // per_page)
     rows, total = fetch(current_user, number, per_page)
     return rows, requested_page(max(page_count(total, per_page), 1))
 
@@ -39,12 +34,18 @@ def _own(notification_id: int):
     return notifications.own_notification(current_user, notification_id) or abort(404)
 
 
-@bp.post("/notifications/<id:notification_id>/open")
+@bp.get("/notifications/<id:notification_id>")
 @login_required
-def open_one(notification_id: int):
+def show(notification_id: int):
+    """Go to what a notification is about, and count it as read.
+
+    The one GET that records anything: a read receipt only the member sees, so a link in an
+    email can clear the bell. Emails link here, never to the post, so a link read over a
+    shoulder shows nothing without the member's sign-in.
+    """
     notification = _own(notification_id)
-    notifications.mark_read(current_user, notification)
-    shown = notifications.describe([notification], current_user)[0]
+    notifications.mark_read(notification)
+    [shown] = notifications.describe([notification])
     db.session.commit()
     return redirect(shown.url)
 
@@ -52,7 +53,7 @@ def open_one(notification_id: int):
 @bp.post("/notifications/<id:notification_id>/read")
 @login_required
 def read_one(notification_id: int):
-    notifications.mark_read(current_user, _own(notification_id))
+    notifications.mark_read(_own(notification_id))
     db.session.commit()
     return redirect(local_path(request.form.get("next")) or url_for(".index"))
 
@@ -68,8 +69,8 @@ def read_all():
 
 @bp.get("/following")
 @login_required
-def following():
-    rows, page = _listing(notifications.followed_threads, current_app.config["THREADS_PER_PAGE"])
+def following_page():
+    rows, page = _listing(following.followed_threads, current_app.config["THREADS_PER_PAGE"])
     return render_template("notifications/following.html", rows=rows, page=page)
 
 
@@ -85,12 +86,11 @@ FOLLOW_MESSAGES = {
 def follow(thread_id: int):
     thread = db.get_or_404(Thread, thread_id)
     state = request.form.get("state", "")
-    notifications.set_follow(current_user, thread, state)
+    following.set_follow(current_user, thread, state)
     db.session.commit()
     flash(FOLLOW_MESSAGES[state])
-    return redirect(
-        local_path(request.form.get("next")) or url_for("threads.show", thread_id=thread.id)
-    )
+    back = local_path(request.form.get("next"))
+    return redirect(back or url_for("threads.show", thread_id=thread.id))
 
 
 @bp.route("/settings/email", methods=["GET", "POST"])
@@ -101,7 +101,7 @@ def email_choices():
         | {"show_content": current_user.email_show_content}
     )
     if form.validate_on_submit():
-        notifications.set_email_choices(current_user, form.choices(), form.show_content.data)
+        email_settings.set_choices(current_user, form.choices(), form.show_content.data)
         db.session.commit()
         flash("Your email choices are saved.")
         return redirect(url_for(".email_choices"))
@@ -111,11 +111,11 @@ def email_choices():
 @bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
 @csrf.exempt  # the signed token is the proof; mail apps' one-click POST carries nothing else
 def unsubscribe(token: str):
-    """GET asks first, so a mail scanner opening the link changes nothing; POST unsubscribes."""
-    user, topic = notifications.unsubscribe_target(token)
-    what = notifications.describe_topic(topic)
-    if request.method == "GET":
-        return render_template("notifications/unsubscribe.html", token=token, what=what)
-    notifications.unsubscribe(user, topic)
+    """Opening the link (GET, or a link checker's HEAD) asks first; only a POST unsubscribes."""
+    user, topic = email_settings.unsubscribe_target(token)
+    what = email_settings.TOPIC_SHORT[topic]
+    if request.method != "POST":
+        return render_template("notifications/unsubscribe.html", what=what)
+    email_settings.unsubscribe(user, topic)
     db.session.commit()
     return render_template("notifications/unsubscribed.html", what=what)

@@ -8,11 +8,10 @@ sends nothing twice.
 from dataclasses import dataclass
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import joinedload
 
 from forum.database import db
-from forum.models import TOPIC_OF, Delivery, Notification, NotificationKind, Post, User
-from forum.services import links, mail, notifications
+from forum.models import TOPIC_OF, Delivery, Notification, NotificationKind, User
+from forum.services import email_settings, links, mail, notifications
 
 
 @dataclass(frozen=True)
@@ -40,14 +39,11 @@ def _digest_for(member_id: int) -> bool:
     member = db.session.get(User, member_id)
     pending = list(
         db.session.scalars(
-            select(Notification)
-            .where(Notification.user_id == member_id, Notification.digest_pending)
-            .options(
-                joinedload(Notification.post).joinedload(Post.author),
-                joinedload(Notification.post).joinedload(Post.thread),
-                joinedload(Notification.thread),
-            )
-            .order_by(Notification.updated_at, Notification.id)
+            notifications.preloaded(
+                select(Notification).where(
+                    Notification.user_id == member_id, Notification.digest_pending
+                )
+            ).order_by(Notification.updated_at, Notification.id)
         )
     )
     taken = db.session.execute(
@@ -68,15 +64,13 @@ def _digest_for(member_id: int) -> bool:
     ]
     if not missed or member.email_verified_at is None or member.is_banned:
         return False
-    items = notifications.describe(missed, member)
     mail.queue(
         member.email,
         "Your Blossom digest",
         "digest",
         user=member,
-        unsubscribe_url=links.unsubscribe_url(member, "digest"),
-        items=items,
+        unsubscribe_url=links.unsubscribe_url(member, email_settings.DIGEST),
+        items=notifications.describe(missed),
         show_content=member.email_show_content,
-        topic="digest",
     )
     return True

@@ -10,11 +10,13 @@ import logging
 import smtplib
 import ssl
 from dataclasses import dataclass
-from datetime import UTC, timedelta
+from datetime import UTC, datetime, timedelta
 from email import policy
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
+from functools import partial
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from flask import Flask, current_app, g, has_app_context
 from sqlalchemy import event, or_, select, update
@@ -27,6 +29,7 @@ from forum.services import links
 log = logging.getLogger(__name__)
 
 CLAIM_LAPSES = timedelta(minutes=5)
+SUBJECT_MAX = 150
 
 
 def queue(
@@ -39,8 +42,12 @@ def queue(
     **context,
 ) -> OutgoingEmail:
     """Write an email into the outbox. It goes out once the transaction that wrote it commits."""
-    base = current_app.config["PUBLIC_URL"].rstrip("/")
-    context.update(subject=subject, unsubscribe_url=unsubscribe_url, base=base)
+    subject = " ".join(subject.split())  # one line: a header can't hold a member's line breaks
+    if len(subject) > SUBJECT_MAX:
+        subject = subject[: SUBJECT_MAX - 1].rstrip() + "…"
+    public = urlsplit(current_app.config["PUBLIC_URL"])
+    context.update(subject=subject, unsubscribe_url=unsubscribe_url,
+                   base=f"{public.scheme}://{public.netloc}")  # fmt: skip
     # Straight from the template environment: an email needs none of a page's context (the
     # header's counts, the signed-in member), and its addresses are the public site's.
     environment = current_app.jinja_env
@@ -83,69 +90,65 @@ class Sent:
 
 def send_pending(ids: list[int] | None = None) -> Sent:
     """Send what waits in the outbox (only these ids, if given). Failures stay for the next try."""
-    now = utcnow()
     statement = select(OutgoingEmail.id).where(
         OutgoingEmail.sent_at.is_(None),
         OutgoingEmail.attempts < current_app.config["MAIL_MAX_ATTEMPTS"],
-        or_(OutgoingEmail.claimed_at.is_(None), OutgoingEmail.claimed_at < now - CLAIM_LAPSES),
+        _unclaimed(utcnow()),
     )
     if ids is not None:
         statement = statement.where(OutgoingEmail.id.in_(ids))
     waiting = list(db.session.scalars(statement.order_by(OutgoingEmail.id)))
     db.session.commit()
-    sent = failed = 0
     if not waiting:
         return Sent(0, 0)
     try:
         transport = _transport()
     except (OSError, smtplib.SMTPException) as error:
-        for email_id in waiting:
-            if _claim(email_id, now):
-                _failed(email_id, error)
+        # Nothing was tried, so nothing counts as an attempt: an outage loses no email.
+        log.warning("The mail server can't be reached; %d emails wait: %s", len(waiting), error)
         return Sent(0, len(waiting))
+    sent = failed = 0
     with transport:
         for email_id in waiting:
-            email = _claim(email_id, now)
+            email = _claim(email_id)
             if email is None:  # another sender has it
                 continue
             try:
                 transport.send(build_message(email))
-            except (OSError, smtplib.SMTPException) as error:
-                _failed(email_id, error)
+            except Exception as error:  # this message only: the rest of the batch goes on
+                _failed(email, error)
                 failed += 1
             else:
-                db.session.execute(
-                    update(OutgoingEmail)
-                    .where(OutgoingEmail.id == email_id)
-                    .values(sent_at=utcnow(), claimed_at=None, last_error=None)
-                )
+                email.sent_at, email.claimed_at, email.last_error = utcnow(), None, None
                 db.session.commit()
                 sent += 1
     return Sent(sent, failed)
 
 
-def _claim(email_id: int, now) -> OutgoingEmail | None:
+def _unclaimed(now: datetime):
+    return or_(OutgoingEmail.claimed_at.is_(None), OutgoingEmail.claimed_at < now - CLAIM_LAPSES)
+
+
+def _claim(email_id: int) -> OutgoingEmail | None:
+    """Take one email to send, stamped now: a sender that died lets it go after a while."""
+    now = utcnow()
     claimed = db.session.execute(
         update(OutgoingEmail)
-        .where(
-            OutgoingEmail.id == email_id,
-            OutgoingEmail.sent_at.is_(None),
-            or_(OutgoingEmail.claimed_at.is_(None), OutgoingEmail.claimed_at < now - CLAIM_LAPSES),
-        )
+        .where(OutgoingEmail.id == email_id, OutgoingEmail.sent_at.is_(None), _unclaimed(now))
         .values(claimed_at=now, attempts=OutgoingEmail.attempts + 1)
     ).rowcount
     db.session.commit()
     return db.session.get(OutgoingEmail, email_id, populate_existing=True) if claimed else None
 
 
-def _failed(email_id: int, error: Exception) -> None:
-    log.warning("Email %s was not sent, and will be tried again: %s", email_id, error)
-    db.session.execute(
-        update(OutgoingEmail)
-        .where(OutgoingEmail.id == email_id)
-        .values(claimed_at=None, last_error=f"{type(error).__name__}: {error}"[:1000])
-    )
+def _failed(email: OutgoingEmail, error: Exception) -> None:
+    email.claimed_at, email.last_error = None, f"{type(error).__name__}: {error}"[:1000]
     db.session.commit()
+    if email.attempts >= current_app.config["MAIL_MAX_ATTEMPTS"]:
+        log.error("Gave up on email %s to %s after %d attempts: %s",
+                  email.id, email.to_address, email.attempts, error)  # fmt: skip
+    else:
+        log.warning("Email %s was not sent, and will be tried again: %s", email.id, error)
 
 
 def build_message(email: OutgoingEmail) -> EmailMessage:
@@ -168,8 +171,13 @@ def build_message(email: OutgoingEmail) -> EmailMessage:
 
 class _SMTP:
     def __init__(self, config) -> None:
-        kind = smtplib.SMTP_SSL if config["MAIL_USE_SSL"] else smtplib.SMTP
-        self.smtp = kind(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=config["MAIL_TIMEOUT"])
+        address, timeout = (config["MAIL_SERVER"], config["MAIL_PORT"]), config["MAIL_TIMEOUT"]
+        if config["MAIL_USE_SSL"]:
+            self.smtp = smtplib.SMTP_SSL(
+                *address, timeout=timeout, context=ssl.create_default_context()
+            )
+        else:
+            self.smtp = smtplib.SMTP(*address, timeout=timeout)
         try:
             if config["MAIL_USE_TLS"] and not config["MAIL_USE_SSL"]:
                 self.smtp.starttls(context=ssl.create_default_context())
@@ -222,15 +230,23 @@ def _transport():
 
 
 def init_mail(app: Flask) -> None:
-    """Send what a request wrote to the outbox once its transaction has committed."""
+    """Send what a request wrote to the outbox once it has committed and the answer has gone.
+
+    After the answer: a member never waits on a mail server, and "Forgot your password?" takes
+    as long for an address with an account as for one without.
+    """
 
     @app.after_request
     def send_queued(response):
         ready = g.pop("mail_ready", None)
         if ready:
-            try:
-                send_pending(ready)
-            except Exception:  # the member's request succeeded; the outbox keeps the rest
-                log.exception("Sending queued email failed")
-                db.session.rollback()
+            response.call_on_close(partial(_send_later, app, ready))
         return response
+
+
+def _send_later(app: Flask, ids: list[int]) -> None:
+    with app.app_context():
+        try:
+            send_pending(ids)
+        except Exception:  # the member's request succeeded; the outbox keeps the rest
+            log.exception("Sending queued email failed")

@@ -455,13 +455,13 @@ class QueueItem:
         return len({r.reporter_id for r in self.reports if r.reporter_id is not None})
 
 
-def open_item_count() -> int:
+def open_items_statement() -> Select:
     """Posts with open reports plus open appeals: the number in the moderators' header."""
     posts = select(func.count(func.distinct(Report.post_id))).where(
         Report.status == ReportStatus.OPEN
     )
     appeals = select(func.count(Appeal.id)).where(Appeal.status == AppealStatus.OPEN)
-    return db.session.scalar(select(posts.scalar_subquery() + appeals.scalar_subquery()))
+    return select(posts.scalar_subquery() + appeals.scalar_subquery())
 
 
 def queue(limit: int = 25) -> list[QueueItem]:

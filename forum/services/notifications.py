@@ -2,14 +2,15 @@
 
 A notification names who acted exactly as the thread page does: an anonymous post's author is
 "Anonymous parent ...", never a name. Moderators act as "the moderators". Reactions of one kind on
-one post gather in one row ("4 parents sent hugs on your post").
+one post gather in one row ("4 parents sent hugs on your post"), as do the marks on one reply.
 """
 
+import random
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from flask import url_for
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import Select, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -19,8 +20,6 @@ from forum.models import (
     Action,
     Block,
     Delivery,
-    EmailTopic,
-    FollowState,
     ModerationAction,
     Notification,
     NotificationKind,
@@ -28,12 +27,9 @@ from forum.models import (
     Reaction,
     ReactionKind,
     ReportStatus,
-    Subscription,
-    Thread,
     User,
 )
-from forum.services import links, mail
-from forum.services.errors import NotAllowed, ServiceError
+from forum.services import following, links, mail
 from forum.urls import post_url
 
 # Moderation decisions a member hears about, and how each reads to them.
@@ -61,79 +57,51 @@ REPORT_OUTCOMES = {
 }
 
 
-# Following
-
-
-def set_follow(user: User, thread: Thread, state: str) -> None:
-    """Follow a thread, mute it (no replies from it, even in one's own thread), or neither."""
-    if state not in (FollowState.FOLLOWING, FollowState.MUTED, FollowState.NONE):
-        raise ServiceError("Choose to follow, mute or stop following.")
-    db.session.execute(
-        delete(Subscription).where(
-            Subscription.user_id == user.id, Subscription.thread_id == thread.id
-        )
-    )
-    if state != FollowState.NONE:
-        db.session.add(
-            Subscription(user_id=user.id, thread_id=thread.id, muted=state == FollowState.MUTED)
-        )
-    db.session.flush()
-
-
-def follow_automatically(user: User, thread: Thread) -> None:
-    """Starting or replying follows a thread, unless the member already chose otherwise."""
-    try:
-        with db.session.begin_nested():
-            db.session.add(Subscription(user_id=user.id, thread_id=thread.id))
-    except IntegrityError:
-        pass  # already following, or muted: their choice stands
-
-
-def followed_threads(user: User, page: int, per_page: int) -> tuple[list[Subscription], int]:
-    """The threads a member follows or muted, latest activity first, and how many there are."""
-    total = db.session.scalar(
-        select(func.count()).select_from(Subscription).where(Subscription.user_id == user.id)
-    )
-    rows = db.session.scalars(
-        select(Subscription)
-        .join(Thread, Thread.id == Subscription.thread_id)
-        .where(Subscription.user_id == user.id)
-        .options(joinedload(Subscription.thread).joinedload(Thread.category))
-        .order_by(Thread.last_post_at.desc(), Thread.id.desc())
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-    )
-    return list(rows), total or 0
-
-
 # Telling members
 
 
-def _recipients(ids: Iterable[int]) -> dict[int, User]:
-    ids = set(ids)
-    if not ids:
-        return {}
-    return {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(ids)))}
+def _tell(users: Iterable[User], kind: NotificationKind, **fields) -> None:
+    """One new notification for each member, each delivered as they chose.
 
-
-def _add(user: User, kind: NotificationKind, **fields) -> Notification:
-    notification = Notification(user_id=user.id, kind=kind, **fields)
-    db.session.add(notification)
+    Rows go in in a random order: ids in sequence would tell followers of a thread whose id lies
+    between theirs, and so something about who, left out, wrote an anonymous reply.
+    """
+    users = list(users)
+    random.shuffle(users)
+    rows = [Notification(user_id=user.id, kind=kind, **fields) for user in users]
+    db.session.add_all(rows)
     db.session.flush()
-    _count_unread(user.id, 1)
-    _deliver(user, notification)
-    return notification
+    for user, row in zip(users, rows, strict=True):
+        _deliver(user, row)
 
 
-def _count_unread(user_id: int, step: int) -> None:
-    """The bell's number, kept on the member's row so no page has to count."""
-    if step:
-        db.session.execute(
-            update(User)
-            .where(User.id == user_id)
-            .values(unread_notifications=User.unread_notifications + step)
-            .execution_options(synchronize_session=False)
-        )
+def _gather(user: User, kind: NotificationKind, key: str, **fields) -> None:
+    """Another event of the same sort (a hug on the same post): the one row comes back unread.
+
+    The member is emailed again only if they had read it; a second tap while it waits adds nothing.
+    """
+    found = select(Notification).where(
+        Notification.user_id == user.id, Notification.group_key == key
+    )
+    row = db.session.scalar(found)
+    if row is None:
+        try:
+            with db.session.begin_nested():
+                row = Notification(user_id=user.id, kind=kind, group_key=key, **fields)
+                db.session.add(row)
+        except IntegrityError:  # the same event at the same moment made the row
+            row = db.session.scalar(found)
+        else:
+            _deliver(user, row)
+            return
+    woke = db.session.execute(
+        update(Notification)
+        .where(Notification.id == row.id, Notification.read_at.is_not(None))
+        .values(read_at=None)
+    ).rowcount
+    row.updated_at = utcnow()
+    if woke:
+        _deliver(user, row)
 
 
 def _deliver(user: User, notification: Notification) -> None:
@@ -146,32 +114,27 @@ def _deliver(user: User, notification: Notification) -> None:
         notification.digest_pending = True
         return
     with links.public_request():  # from a request, or a command such as seed-demo
-        shown = describe([notification], user)[0]
-    subject = shown.text if user.email_show_content else shown.subject
+        shown = describe([notification])[0]
     mail.queue(
         user.email,
-        subject,
+        shown.text if user.email_show_content else shown.subject,
         "notification",
         user=user,
         unsubscribe_url=links.unsubscribe_url(user, topic),
         items=[shown],
         show_content=user.email_show_content,
-        topic=topic,
     )
+
+
+def _members(ids: Iterable[int]) -> list[User]:
+    ids = set(ids)
+    return list(db.session.scalars(select(User).where(User.id.in_(ids)))) if ids else []
 
 
 def reply_posted(post: Post, quoted: Post | None = None) -> None:
     """Tell the thread's followers about a reply, and the quoted member that they were quoted."""
     thread = post.thread
-    follower_ids = set(
-        db.session.scalars(
-            select(Subscription.user_id).where(
-                Subscription.thread_id == thread.id,
-                Subscription.muted.is_(False),
-                Subscription.user_id != post.author_id,
-            )
-        )
-    )
+    told = following.followers(thread) - {post.author_id}
     quoted_id = None
     if (
         quoted is not None
@@ -181,87 +144,41 @@ def reply_posted(post: Post, quoted: Post | None = None) -> None:
     ):
         quoted_id = quoted.author_id
     if not post.anonymous:  # a member who blocked the author doesn't hear from them
-        blockers = select(Block.blocker_id).where(Block.blocked_id == post.author_id)
-        blocked_by = set(db.session.scalars(blockers))
-        follower_ids -= blocked_by
-        if quoted_id in blocked_by:
-            quoted_id = None
-    users = _recipients(follower_ids | ({quoted_id} if quoted_id else set()))
-    if quoted_id:
-        _add(users[quoted_id], NotificationKind.QUOTE, post_id=post.id, thread_id=thread.id)
-    for user_id in sorted(follower_ids - {quoted_id}):
-        _add(users[user_id], NotificationKind.REPLY, post_id=post.id, thread_id=thread.id)
+        blocked_by = set(
+            db.session.scalars(select(Block.blocker_id).where(Block.blocked_id == post.author_id))
+        )
+        told -= blocked_by
+        quoted_id = None if quoted_id in blocked_by else quoted_id
+    where = {"post_id": post.id, "thread_id": thread.id}
+    if quoted_id is not None:
+        _tell(_members({quoted_id}), NotificationKind.QUOTE, **where)
+    _tell(_members(told - {quoted_id}), NotificationKind.REPLY, **where)
 
 
 def reacted(post: Post, kind: str) -> None:
-    """A new reaction: the author's row for this kind on this post comes back, unread."""
     author = db.session.get(User, post.author_id)
-    key = f"reaction:{post.id}:{kind}"
-    now = utcnow()
-    existing = db.session.scalar(
-        select(Notification).where(Notification.user_id == author.id, Notification.group_key == key)
-    )
-    if existing is None:
-        try:
-            with db.session.begin_nested():
-                existing = Notification(
-                    user_id=author.id,
-                    kind=NotificationKind.REACTION,
-                    post_id=post.id,
-                    thread_id=post.thread_id,
-                    detail=kind,
-                    group_key=key,
-                    created_at=now,
-                    updated_at=now,
-                )
-                db.session.add(existing)
-        except IntegrityError:  # a reaction at the same moment made the row
-            existing = db.session.scalar(
-                select(Notification).where(
-                    Notification.user_id == author.id, Notification.group_key == key
-                )
-            )
-        else:
-            _count_unread(author.id, 1)
-            _deliver(author, existing)
-            return
-    unread_again = db.session.execute(
-        update(Notification)
-        .where(Notification.id == existing.id, Notification.read_at.is_not(None))
-        .values(read_at=None)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    _count_unread(author.id, unread_again)
-    existing.updated_at, existing.read_at = now, None
-    db.session.flush()
-    _deliver(author, existing)
+    _gather(author, NotificationKind.REACTION, f"reaction:{post.id}:{kind}",
+            post_id=post.id, thread_id=post.thread_id, detail=kind)  # fmt: skip
 
 
 def marked_helped(post: Post) -> None:
     author = db.session.get(User, post.author_id)
-    _add(author, NotificationKind.HELPED, post_id=post.id, thread_id=post.thread_id)
+    _gather(author, NotificationKind.HELPED, f"helped:{post.id}",
+            post_id=post.id, thread_id=post.thread_id)  # fmt: skip
 
 
 def moderation_recorded(entry: ModerationAction) -> None:
     """A decision about a member's post or account reaches them, with the reason."""
     if entry.action not in DECISIONS or entry.target_user_id is None:
         return
-    member = db.session.get(User, entry.target_user_id)
     kind = NotificationKind.WARNING if entry.action == Action.WARN else NotificationKind.MODERATION
-    _add(
-        member,
-        kind,
-        post_id=entry.post_id,
-        thread_id=entry.thread_id,
-        detail=entry.action,
-        message=entry.reason,
-    )
+    _tell(_members({entry.target_user_id}), kind, post_id=entry.post_id,
+          thread_id=entry.thread_id, action_id=entry.id, detail=entry.action)  # fmt: skip
 
 
 def reports_resolved(post: Post, reporter_ids: Iterable[int | None], status: str) -> None:
-    users = _recipients(i for i in reporter_ids if i is not None)
-    for user_id in sorted(users):
-        _add(users[user_id], NotificationKind.REPORT, post_id=post.id, detail=status)
+    reporters = _members(i for i in reporter_ids if i is not None)
+    _tell(reporters, NotificationKind.REPORT, post_id=post.id, detail=status)
 
 
 # Reading
@@ -275,11 +192,17 @@ class Shown:
     text: str  # may name the thread: shown in the app, and in emails only if the member opts in
     discreet: str  # says nothing of what was written, by whom, or where: for emails by default
     subject: str  # a discreet email subject
-    url: str
+    url: str  # where it happened, on the site
 
     @property
     def unread(self) -> bool:
         return self.notification.read_at is None
+
+    @property
+    def link(self) -> str:
+        """Where an email points: through the member's own notification, behind the sign-in,
+        so a link seen over a shoulder doesn't lead to the (perhaps anonymous) post itself."""
+        return url_for("notifications.show", notification_id=self.notification.id)
 
 
 def _who(post: Post) -> str:
@@ -287,7 +210,7 @@ def _who(post: Post) -> str:
     return post.anonymous_label if post.anonymous else post.author.display_name
 
 
-def describe(notifications: list[Notification], viewer: User) -> list[Shown]:
+def describe(notifications: list[Notification]) -> list[Shown]:
     """Words and links for a page of notifications, with every reaction count in one query."""
     counts = {}
     reaction_posts = {n.post_id for n in notifications if n.kind == NotificationKind.REACTION}
@@ -317,8 +240,12 @@ def _describe(n: Notification, counts: dict) -> Shown:
         return Shown(n, f"{who} quoted you in {title}", "Someone quoted one of your posts.",
                      "Someone quoted you on Blossom", url)  # fmt: skip
     if kind == NotificationKind.REACTION:
-        count = max(counts.get((n.post_id, n.detail), 0), 1)
+        count = counts.get((n.post_id, n.detail), 0)
         one, many = REACTION_WORDS.get(n.detail, ("reacted", "reacted"))
+        if count == 0:
+            return Shown(n, f"A reaction on your post in {title} was taken back",
+                         "A reaction on one of your posts was taken back.",
+                         "Kind words on Blossom", url)  # fmt: skip
         parents = f"1 parent {one}" if count == 1 else f"{count:,} parents {many}"
         return Shown(n, f"{parents} on your post in {title}", f"{parents} on one of your posts.",
                      "Kind words on Blossom", url)  # fmt: skip
@@ -329,15 +256,32 @@ def _describe(n: Notification, counts: dict) -> Shown:
     if kind == NotificationKind.REPORT:
         text = REPORT_OUTCOMES.get(n.detail, "A moderator looked at a post you reported.")
         return Shown(n, text, text, "About a post you reported on Blossom", url_for("reports.mine"))
+    return _decision(n, title, url)
+
+
+def _decision(n: Notification, title: str, url: str) -> Shown:
+    action = n.action
     text = DECISIONS.get(n.detail, "A message from the moderators")
-    if title and kind == NotificationKind.MODERATION and post is not None:
+    if action is not None and action.detail and n.detail in (Action.SUSPEND, Action.APPEAL):
+        text = f"{text} ({action.detail})"  # "7 days", "overturned"
+    if title and n.post is not None and n.kind == NotificationKind.MODERATION:
         text = f"{text} in {title}"
-    if n.message:
-        text = f"{text}. Their reason: {n.message}"
-    if kind == NotificationKind.WARNING or post is None:
+    if action is not None:
+        text = f"{text}. Their reason: {action.reason}"
+    if n.kind == NotificationKind.WARNING or n.post is None:
         url = url_for("reports.notices")
     return Shown(n, text, "The moderators have a message for you about your post or account.",
                  "A message from the Blossom moderators", url)  # fmt: skip
+
+
+def preloaded(statement: Select) -> Select:
+    """What describing a notification reads, loaded with it."""
+    return statement.options(
+        joinedload(Notification.post).joinedload(Post.author),
+        joinedload(Notification.post).joinedload(Post.thread),
+        joinedload(Notification.thread),
+        joinedload(Notification.action),
+    )
 
 
 def page_of(user: User, page: int, per_page: int) -> tuple[list[Shown], int]:
@@ -345,25 +289,22 @@ def page_of(user: User, page: int, per_page: int) -> tuple[list[Shown], int]:
     total = db.session.scalar(
         select(func.count()).select_from(Notification).where(Notification.user_id == user.id)
     )
-    rows = list(
-        db.session.scalars(
-            select(Notification)
-            .where(Notification.user_id == user.id)
-            .options(
-                joinedload(Notification.post).joinedload(Post.author),
-                joinedload(Notification.post).joinedload(Post.thread),
-                joinedload(Notification.thread),
-            )
-            .order_by(Notification.updated_at.desc(), Notification.id.desc())
-            .limit(per_page)
-            .offset((page - 1) * per_page)
-        )
+    rows = db.session.scalars(
+        preloaded(select(Notification).where(Notification.user_id == user.id))
+        .order_by(Notification.updated_at.desc(), Notification.id.desc())
+        .limit(per_page)
+        .offset((page - 1) * per_page)
     )
-    return describe(rows, user), total or 0
+    return describe(list(rows)), total or 0
 
 
-def unread_count(user: User) -> int:
-    return user.unread_notifications if user.is_authenticated else 0
+def unread_statement(user: User) -> Select:
+    """The bell's number, as a statement the header reads with its other counts."""
+    return (
+        select(func.count())
+        .select_from(Notification)
+        .where(Notification.user_id == user.id, Notification.read_at.is_(None))
+    )
 
 
 def own_notification(user: User, notification_id: int) -> Notification | None:
@@ -372,68 +313,14 @@ def own_notification(user: User, notification_id: int) -> Notification | None:
     return notification if notification is not None and notification.user_id == user.id else None
 
 
-def mark_read(user: User, notification: Notification) -> None:
-    if notification.user_id != user.id:
-        raise NotAllowed("That notification isn't yours.")
-    read = db.session.execute(
-        update(Notification)
-        .where(Notification.id == notification.id, Notification.read_at.is_(None))
-        .values(read_at=utcnow())
-    ).rowcount
-    _count_unread(user.id, -read)
+def mark_read(notification: Notification) -> None:
+    if notification.read_at is None:
+        notification.read_at = utcnow()
 
 
 def mark_all_read(user: User) -> int:
-    read = db.session.execute(
+    return db.session.execute(
         update(Notification)
         .where(Notification.user_id == user.id, Notification.read_at.is_(None))
         .values(read_at=utcnow())
     ).rowcount
-    _count_unread(user.id, -read)
-    return read
-
-
-# Email choices
-
-
-TOPIC_LABELS = {
-    EmailTopic.REPLIES: "Replies in threads you follow, and quotes of your posts",
-    EmailTopic.REACTIONS: "Hugs, hearts and other reactions to your posts",
-    EmailTopic.HELPED: "When your reply helped someone",
-    EmailTopic.MODERATION: "Messages and decisions from the moderators, and your reports",
-}
-
-
-def set_email_choices(user: User, choices: dict[str, str], show_content: bool) -> None:
-    for topic, delivery in choices.items():
-        if topic not in set(EmailTopic) or delivery not in set(Delivery):
-            raise ServiceError("Choose immediately, daily digest or never.", topic)
-        setattr(user, f"email_{topic}", delivery)
-    user.email_show_content = show_content
-
-
-def unsubscribe_target(token: str) -> tuple[User, str]:
-    """Whose email an unsubscribe link is for, and which kind ("digest" for the daily digest)."""
-    payload = links.read_token("unsubscribe", token)
-    user = links.member_in(payload)
-    topic = payload.get("t")
-    if user is None or (topic != "digest" and topic not in set(EmailTopic)):
-        raise links.BadLink("This unsubscribe link isn't right. You can change emails in Settings.")
-    return user, topic
-
-
-def describe_topic(topic: str) -> str:
-    if topic == "digest":
-        return "the daily digest"
-    return f"emails about {TOPIC_LABELS[EmailTopic(topic)][0].lower()}{TOPIC_LABELS[EmailTopic(topic)][1:]}"
-
-
-def unsubscribe(user: User, topic: str) -> None:
-    """Stop one kind of email, or every kind that goes in the daily digest. No sign-in needed."""
-    topics = (
-        [t for t in EmailTopic if getattr(user, f"email_{t}") == Delivery.DAILY]
-        if topic == "digest"
-        else [topic]
-    )
-    for each in topics:
-        setattr(user, f"email_{each}", Delivery.NEVER)

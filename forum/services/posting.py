@@ -10,7 +10,7 @@ from sqlalchemy import ColumnElement, case, func, select, update
 
 from forum.database import db, utcnow
 from forum.models import Category, Post, PostRevision, PostStatus, Thread, User
-from forum.services import accounts, notifications, safety
+from forum.services import accounts, following, notifications, safety
 from forum.services.errors import NotAllowed, ServiceError
 from forum.services.text import quote_markdown, render_markdown
 
@@ -90,7 +90,7 @@ def start_thread(
         )
     db.session.flush()
     safety.check_post(post, f"{title}\n{body}")
-    notifications.follow_automatically(author, thread)
+    following.follow_automatically(author, thread)
     return thread
 
 
@@ -141,7 +141,7 @@ def reply(
     db.session.flush()
     safety.check_post(post, body)
     notifications.reply_posted(post, quoted)
-    notifications.follow_automatically(author, thread)
+    following.follow_automatically(author, thread)
     return post
 
 

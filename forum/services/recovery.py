@@ -20,7 +20,7 @@ RESET_MAX_AGE = 3600
 
 def _send_link(user: User, subject: str, purpose: str, endpoint: str, payload: dict) -> None:
     link = links.external(endpoint, token=links.make_token(purpose, {"u": user.id} | payload))
-    mail.queue(user.email, subject, purpose, user=user, name=user.display_name, link=link)
+    mail.queue(user.email, subject, purpose, user=user, link=link)
 
 
 def send_verification(user: User) -> None:
@@ -43,7 +43,8 @@ def verify_email(token: str) -> User:
 
 
 def _fingerprint(user: User) -> str:
-    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:24]
+    """Changes with the password or the address: a link sent to an old mailbox dies with it."""
+    return hashlib.sha256(f"{user.password_hash}\n{user.email_key}".encode()).hexdigest()[:24]
 
 
 def request_password_reset(address: str) -> None:
@@ -90,6 +91,5 @@ def change_email(user: User, password: str, new_address: str) -> None:
     old_address = user.email
     user.email, user.email_key, user.email_verified_at = new_address.strip(), key, None
     db.session.flush()
-    mail.queue(old_address, "Your Blossom email address was changed", "email_changed",
-               user=user, name=user.display_name)  # fmt: skip
+    mail.queue(old_address, "Your Blossom email address was changed", "email_changed", user=user)
     send_verification(user)

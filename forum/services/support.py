@@ -4,7 +4,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import case, delete, func, select, update
+from sqlalchemy import Select, case, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -247,5 +247,6 @@ def waiting_threads(days: int, limit: int = 50) -> list[Thread]:
     )
 
 
-def waiting_count(days: int) -> int:
-    return db.session.scalar(select(func.count(Thread.id)).where(*_waiting(days)))
+def waiting_statement(days: int) -> Select:
+    """How many threads wait for a first reply: read by the header with its other counts."""
+    return select(func.count(Thread.id)).where(*_waiting(days))

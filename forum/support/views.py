@@ -22,10 +22,7 @@ def offer_support(*texts: str) -> bool:
 
 @bp.app_context_processor
 def support_context() -> dict:
-    return {
-        "safety": safety.settings(),
-        "waiting_count": support.waiting_count(current_app.config["WAITING_DAYS"]),
-    }
+    return {"safety": safety.settings()}
 
 
 @bp.get("/support")

@@ -67,12 +67,17 @@ def upgrade():
         sa.Column("post_id", sa.Integer(), nullable=True),
         sa.Column("thread_id", sa.Integer(), nullable=True),
         sa.Column("detail", sa.String(length=20), nullable=True),
-        sa.Column("message", sa.Text(), nullable=True),
+        sa.Column("action_id", sa.Integer(), nullable=True),
         sa.Column("group_key", sa.String(length=60), nullable=True),
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.Column("updated_at", sa.DateTime(), nullable=False),
         sa.Column("read_at", sa.DateTime(), nullable=True),
         sa.Column("digest_pending", sa.Boolean(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["action_id"],
+            ["moderation_action.id"],
+            name=op.f("fk_notification_action_id_moderation_action"),
+        ),
         sa.ForeignKeyConstraint(
             ["post_id"], ["post.id"], name=op.f("fk_notification_post_id_post")
         ),
@@ -93,9 +98,6 @@ def upgrade():
         )
 
     with op.batch_alter_table("user", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column("unread_notifications", sa.Integer(), nullable=False, server_default="0")
-        )
         batch_op.add_column(sa.Column("email_verified_at", sa.DateTime(), nullable=True))
         batch_op.add_column(
             sa.Column("email_replies", sa.String(length=12), nullable=False, server_default="daily")
@@ -119,6 +121,13 @@ def upgrade():
         batch_op.add_column(
             sa.Column("email_show_content", sa.Boolean(), nullable=False, server_default=sa.false())
         )
+    # Members who joined before addresses were confirmed keep receiving what they asked for.
+    user = sa.table(
+        "user",
+        sa.column("created_at", sa.DateTime()),
+        sa.column("email_verified_at", sa.DateTime()),
+    )
+    op.execute(user.update().values(email_verified_at=user.c.created_at))
 
 
 def downgrade():
@@ -129,7 +138,6 @@ def downgrade():
         batch_op.drop_column("email_reactions")
         batch_op.drop_column("email_replies")
         batch_op.drop_column("email_verified_at")
-        batch_op.drop_column("unread_notifications")
 
     with op.batch_alter_table("notification", schema=None) as batch_op:
         batch_op.drop_index("ix_notification_user_updated")

@@ -1,0 +1,67 @@
+"""Following threads: automatically when a member starts or replies, or by choice; or muting."""
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
+
+from forum.database import db
+from forum.models import FollowState, Subscription, Thread, User
+from forum.services.errors import ServiceError
+
+
+def set_follow(user: User, thread: Thread, state: str) -> None:
+    """Follow a thread, mute it (no replies from it, even in one's own thread), or neither."""
+    if state not in set(FollowState):
+        raise ServiceError("Choose to follow, mute or stop following.")
+    db.session.execute(
+        delete(Subscription).where(
+            Subscription.user_id == user.id, Subscription.thread_id == thread.id
+        )
+    )
+    if state != FollowState.NONE:
+        try:
+            with db.session.begin_nested():  # the same choice sent twice at once
+                db.session.add(
+                    Subscription(
+                        user_id=user.id, thread_id=thread.id, muted=state == FollowState.MUTED
+                    )
+                )
+        except IntegrityError:
+            pass
+
+
+def follow_automatically(user: User, thread: Thread) -> None:
+    """Starting or replying follows a thread, unless the member muted it."""
+    try:
+        with db.session.begin_nested():
+            db.session.add(Subscription(user_id=user.id, thread_id=thread.id))
+    except IntegrityError:
+        pass  # already following, or muted: their choice stands
+
+
+def followers(thread: Thread) -> set[int]:
+    """Who hears about a new reply: those following the thread and not muting it."""
+    return set(
+        db.session.scalars(
+            select(Subscription.user_id).where(
+                Subscription.thread_id == thread.id, Subscription.muted.is_(False)
+            )
+        )
+    )
+
+
+def followed_threads(user: User, page: int, per_page: int) -> tuple[list[Subscription], int]:
+    """The threads a member follows or muted, latest activity first, and how many there are."""
+    total = db.session.scalar(
+        select(func.count()).select_from(Subscription).where(Subscription.user_id == user.id)
+    )
+    rows = db.session.scalars(
+        select(Subscription)
+        .join(Thread, Thread.id == Subscription.thread_id)
+        .where(Subscription.user_id == user.id)
+        .options(joinedload(Subscription.thread).joinedload(Thread.category))
+        .order_by(Thread.last_post_at.desc(), Thread.id.desc())
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    )
+    return list(rows), total or 0
