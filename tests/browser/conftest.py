@@ -90,6 +90,10 @@ class Forum:
         """A username (or title part) no other test in this run uses."""
         return f"{prefix}{next(self._names)}"
 
+    def title(self, words: str) -> str:
+        """A thread title no other title in this run contains: "Back at work (12)"."""
+        return f"{words} ({next(self._names)})"
+
     def member(self, prefix: str = "parent", role: str = "member", **profile) -> Member:
         with self.app.app_context():
             user = factories.member(self.name(prefix), role=role, **profile)

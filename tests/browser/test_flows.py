@@ -15,7 +15,7 @@ HANNAH_SAYS = "First week back and I cried in the car park at lunch."
 
 def a_thread(forum, author, title_prefix: str = "Back at work") -> tuple[str, int]:
     """A thread made with the forum's own services: its title and id."""
-    title = f"{title_prefix} {forum.name('#')}"
+    title = forum.title(title_prefix)
     return title, forum.thread(author, title, HANNAH_SAYS)
 
 
@@ -79,7 +79,7 @@ def test_start_a_thread(page: Page, forum) -> None:
     page.get_by_role("link", name="Start a thread").first.click()
     expect(page.get_by_role("heading", level=1, name="Start a thread")).to_be_visible()
 
-    title = f"Pumping in a cupboard at work {forum.name('#')}"
+    title = forum.title("Pumping in a cupboard at work")
     page.get_by_label("Category").select_option(label="Back to work")
     page.get_by_label("Title").fill(title)
     page.get_by_role("button", name="Start the thread").click()
@@ -243,7 +243,7 @@ def test_post_anonymously(open_page, forum) -> None:
     page = open_page()
     log_in(page, author)
     page.get_by_role("link", name="Start a thread").first.click()
-    title = f"I don't feel like a good mum right now {forum.name('#')}"
+    title = forum.title("I don't feel like a good mum right now")
     page.get_by_label("Category").select_option(label="Postpartum feelings")
     page.get_by_label("Title").fill(title)
     page.get_by_label("What's on your mind?").fill("I love her so much and I still want to run.")
@@ -298,3 +298,8 @@ def test_crisis_wording_shows_support_and_goes_first_in_the_queue(open_page, for
     plain = next(i for i, text in enumerate(headings) if ordinary in text)
     assert "Someone may be at risk" in headings[at_risk]
     assert at_risk < plain
+
+
+# Notifications
+#
+# Reading notifications, at both sizes, joins these flows when the forum has notifications.

@@ -13,7 +13,7 @@ from tests.browser.people import assert_focus_ring, log_in, post_by, tab_to
 
 def test_skip_link_is_the_first_stop_and_moves_to_the_content(page: Page, forum) -> None:
     author = forum.member("hannah")
-    thread_id = forum.thread(author, f"Skipping the header {forum.name('#')}", "Hello.")
+    thread_id = forum.thread(author, forum.title("Skipping the header"), "Hello.")
     page.goto(f"/t/{thread_id}")
 
     page.keyboard.press("Tab")
@@ -54,7 +54,7 @@ def test_log_in_and_start_a_thread_with_the_keyboard(page: Page, forum) -> None:
     expect(category).not_to_have_value("back-to-work")
     chosen = category.evaluate("(select) => select.selectedOptions[0].text")
 
-    title = f"Small wins count too {forum.name('#')}"
+    title = forum.title("Small wins count too")
     page.keyboard.press("Tab")
     expect(page.get_by_label("Title")).to_be_focused()
     assert_focus_ring(page)
@@ -92,7 +92,7 @@ def test_log_in_and_start_a_thread_with_the_keyboard(page: Page, forum) -> None:
 def test_react_quote_and_reply_with_the_keyboard(page: Page, forum) -> None:
     author = forum.member("hannah")
     member = forum.member("priya")
-    title = f"Keyboard reply {forum.name('#')}"
+    title = forum.title("Keyboard reply")
     forum.thread(author, title, "First day back, and the coffee machine is broken.")
     log_in(page, member)
     page.goto("/")

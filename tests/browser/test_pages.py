@@ -33,6 +33,18 @@ def show_reply_errors(page: Page) -> None:
     expect(page.get_by_text("Write a few words first.")).to_be_visible()
 
 
+def post_crisis_reply(page: Page) -> None:
+    page.get_by_label("Your reply").fill("Some days I feel like I can't go on.")
+    page.get_by_role("button", name="Reply", exact=True).click()
+    expect(page.get_by_role("region", name="You're not alone")).to_be_visible()
+
+
+def pause_unkind_reply(page: Page) -> None:
+    page.get_by_label("Your reply").fill("You should have thought about that before going back.")
+    page.get_by_role("button", name="Reply", exact=True).click()
+    expect(page.get_by_role("button", name="Post anyway")).to_be_visible()
+
+
 PAGES = [
     MainPage("home", lambda s: "/"),
     MainPage("category", lambda s: f"/c/{s.category}"),
@@ -40,6 +52,10 @@ PAGES = [
     MainPage("thread-visitor", lambda s: f"/t/{s.thread_id}"),
     MainPage("start-thread", lambda s: "/new", "member"),
     MainPage("reply-errors", lambda s: f"/t/{s.thread_id}/reply", "member", show_reply_errors),
+    MainPage(
+        "reply-kindness-check", lambda s: f"/t/{s.thread_id}/reply", "member", pause_unkind_reply
+    ),
+    MainPage("crisis-panel", lambda s: f"/t/{s.thread_id}/reply", "member", post_crisis_reply),
     MainPage("profile", lambda s: f"/u/{s.profile}", "member"),
     MainPage("settings", lambda s: "/settings", "member"),
     MainPage("signup", lambda s: "/signup"),
