@@ -11,7 +11,9 @@ from tests import factories
 from tests.browser.people import assert_focus_ring, log_in, post_by, tab_to
 
 
-def test_skip_link_is_the_first_stop_and_moves_to_the_content(page: Page, forum) -> None:
+def test_skip_link_is_the_first_stop_and_moves_to_the_content(
+    page: Page, forum, size, screenshots
+) -> None:
     author = forum.member("hannah")
     thread_id = forum.thread(author, forum.title("Skipping the header"), "Hello.")
     page.goto(f"/t/{thread_id}")
@@ -21,6 +23,7 @@ def test_skip_link_is_the_first_stop_and_moves_to_the_content(page: Page, forum)
     expect(skip).to_be_focused()
     expect(skip).to_be_in_viewport()
     assert_focus_ring(page)
+    page.screenshot(path=screenshots / f"skip-link-{size}.png")
 
     page.keyboard.press("Enter")
     expect(page.get_by_role("main")).to_be_focused()
