@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import Showcase
-from tests.browser.people import log_in
+from tests.browser.conftest import Member, Showcase, new_context
+from tests.browser.people import account_menu, log_in
 
 AXE = Path(__file__).parent / "vendor" / "axe-core-4.14.1.min.js"
 BLOCKING = {"serious", "critical"}
@@ -92,16 +92,35 @@ def axe_problems(page: Page) -> list[str]:
     ]
 
 
+@pytest.fixture(scope="module")
+def signed_in(browser, forum) -> Callable[[Member], dict]:
+    """Each member logs in through the form once; their later pages reuse the session cookie."""
+    states: dict[str, dict] = {}
+
+    def state(member: Member) -> dict:
+        if member.username not in states:
+            context = new_context(browser, forum, "desktop")
+            log_in(context.new_page(), member)
+            states[member.username] = context.storage_state()
+            context.close()
+        return states[member.username]
+
+    return state
+
+
 @pytest.mark.parametrize("main", PAGES, ids=[p.name for p in PAGES])
 def test_main_page_is_accessible_in_light_and_dark(
-    main: MainPage, open_page, showcase, size, screenshots
+    main: MainPage, open_page, signed_in, showcase, size, screenshots
 ) -> None:
-    page = open_page()
-    if main.who:
-        log_in(page, showcase.member if main.who == "member" else showcase.moderator)
+    who = {"member": showcase.member, "moderator": showcase.moderator}.get(main.who or "")
+    page = open_page(storage_state=signed_in(who) if who else None)
     response = page.goto(main.path(showcase))
     assert response is not None
     assert response.status == (404 if main.name == "not-found" else 200)
+    if who:
+        expect(account_menu(page)).to_contain_text(
+            who.display_name
+        )  # signed in, not sent to log in
     if main.then:
         main.then(page)
 
