@@ -213,7 +213,7 @@ SURFACES = {
         "/t/{t1}",
         (200, ["Anonymous parent (original poster)", "Anonymous parent 2", "feeds are the hardest",
                "Content note: feeling numb", "Content note: night feeds", "edited", "What helped",
-               "Sending you so much warmth", "🤗 Send a hug"]),
+               "Sending you so much warmth", "Send a hug"]),
         (200, ["Anonymous parent (original poster)", "Anonymous parent 2", "feeds are the hardest",
                "Content note: feeling numb", "edited", "🤗 1"])),
     "thread page 2": Surface(
@@ -261,7 +261,7 @@ SURFACES = {
         "/p/{opening}/react/hug", (200, ['id="reactions-{opening}"', "Send a hug"]), LOGGED_OUT,
         "POST", htmx=True),
     "reaction to an anonymous reply with htmx": Surface(
-        "/p/{anon_reply}/react/me_too", (200, ['id="reactions-{anon_reply}"', "🙋 Me too"]),
+        "/p/{anon_reply}/react/me_too", (200, ['id="reactions-{anon_reply}"', "Me too"]),
         LOGGED_OUT, "POST", htmx=True),
     "reaction without javascript": Surface(
         "/p/{late_anon}/react/heart", (302, ["/t/{t1}?page=2#p22"]), LOGGED_OUT, "POST"),

@@ -61,10 +61,16 @@ def reactions_div(page: str, post_id: int) -> str:
 
 
 def reaction_button(html: str, post_id: int, kind: str) -> str:
-    """The <button> that sends this reaction to this post."""
-    found = re.search(rf'action="/p/{post_id}/react/{kind}".*?(<button[^>]*>)', html, re.S)
+    """The <button> that sends this reaction to this post, with what is inside it."""
+    found = re.search(rf'action="/p/{post_id}/react/{kind}".*?(<button.*?</button>)', html, re.S)
     assert found, f"no {kind} button for post {post_id}"
     return unescape(found.group(1))
+
+
+def spoken_name(button: str) -> str:
+    """What a screen reader says for a button: its text, leaving out what is aria-hidden."""
+    text = re.sub(r'<span[^>]*aria-hidden="true"[^>]*>.*?</span>', "", button, flags=re.S)
+    return " ".join(re.sub(r"<[^>]+>", "", text).split())
 
 
 def crisis_panel(page: str) -> str | None:
@@ -188,11 +194,11 @@ def test_each_post_shows_its_counts_with_accessible_names(
     login(huggers[0])
     page = client.get(f"/t/{thread.id}").text
     hug = reaction_button(page, opening.id, "hug")
-    assert 'aria-label="Send a hug (3 hugs)"' in hug and 'aria-pressed="true"' in hug
+    assert spoken_name(hug) == "Send a hug (3 hugs)" and 'aria-pressed="true"' in hug
     me_too = reaction_button(page, opening.id, "me_too")
-    assert 'aria-label="Me too (0 me toos)"' in me_too and 'aria-pressed="false"' in me_too
+    assert spoken_name(me_too) == "Me too (0 me toos)" and 'aria-pressed="false"' in me_too
     thanks = reaction_button(page, helper_reply.id, "thank_you")
-    assert 'aria-label="Thank you (1 thank you)"' in thanks and 'aria-pressed="false"' in thanks
+    assert spoken_name(thanks) == "Thank you (1 thank you)" and 'aria-pressed="false"' in thanks
     # the author sees the counts on their own post, with nothing to press
     author = signed_in(app, member).get(f"/t/{thread.id}").text
     assert f'action="/p/{opening.id}/react/' not in author
@@ -283,14 +289,14 @@ def test_with_htmx_the_answer_is_just_the_updated_reactions(client, opening, oth
     assert "<html" not in html and "<body" not in html and "<footer" not in html
     assert html.lstrip().startswith(f'<div class="reactions" id="reactions-{opening.id}">')
     hug = reaction_button(html, opening.id, "hug")
-    assert 'aria-pressed="true"' in hug and 'aria-label="Send a hug (3 hugs)"' in hug
+    assert 'aria-pressed="true"' in hug and spoken_name(hug) == "Send a hug (3 hugs)"
     assert 'aria-pressed="false"' in reaction_button(html, opening.id, "heart")
     assert f'hx-target="#reactions-{opening.id}"' in html
     # and taken back, the same way
     again = client.post(f"/p/{opening.id}/react/hug", headers={"HX-Request": "true"})
     assert again.status_code == 200 and "<html" not in again.text
     hug = reaction_button(again.text, opening.id, "hug")
-    assert 'aria-pressed="false"' in hug and 'aria-label="Send a hug (2 hugs)"' in hug
+    assert 'aria-pressed="false"' in hug and spoken_name(hug) == "Send a hug (2 hugs)"
     others = db.session.scalars(select(User.id).where(User.username.in_(["tomas", "uma"])))
     assert sorted(row[1] for row in reactions()) == sorted(others)
 
@@ -335,7 +341,7 @@ def test_a_thread_page_reads_its_reactions_in_one_query(app, client, member, log
     db.session.commit()
     assert count_queries(client, f"/t/{single.id}") == with_one
     page = client.get(url).text
-    assert 'aria-label="Send a hug (2 hugs)"' in reaction_button(page, posts[0].id, "hug")
+    assert spoken_name(reaction_button(page, posts[0].id, "hug")) == "Send a hug (2 hugs)"
 
 
 # 4. This helped me

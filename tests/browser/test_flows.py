@@ -1,0 +1,305 @@
+"""The main things members and moderators do, in a real browser, at phone and desktop size.
+
+Pages are driven the way a person uses them: by labels, roles, button names and visible text.
+Each test runs twice, at 390x844 (a phone) and at 1280x800 (a laptop).
+"""
+
+import re
+
+from playwright.sync_api import Page, expect
+
+from tests.browser.people import account_menu, log_in, log_out, post_by
+
+HANNAH_SAYS = "First week back and I cried in the car park at lunch."
+
+
+def a_thread(forum, author, title_prefix: str = "Back at work") -> tuple[str, int]:
+    """A thread made with the forum's own services: its title and id."""
+    title = forum.title(title_prefix)
+    return title, forum.thread(author, title, HANNAH_SAYS)
+
+
+def open_thread(page: Page, title: str) -> None:
+    """From the home page, by the thread's title, as a member finds it."""
+    page.goto("/")
+    page.get_by_role("link", name=title).first.click()
+    expect(page.get_by_role("heading", level=1, name=title)).to_be_visible()
+
+
+def open_queue(page: Page) -> None:
+    """The moderator's link in the header, which carries the count of open items."""
+    page.get_by_role("navigation", name="Main").get_by_role(
+        "link", name=re.compile(r"^Moderation")
+    ).click()
+    expect(page.get_by_role("heading", level=1, name="Moderation queue")).to_be_visible()
+
+
+# Accounts
+
+
+def test_sign_up_log_out_and_log_in_again(page: Page, forum) -> None:
+    username = forum.name("newparent")
+    password = "quiet mornings with tea"
+    page.goto("/")
+    page.get_by_role("link", name="Sign up").click()
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Email").fill(f"{username}@example.org")
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_label("Password again").fill("quiet mornings with coffee")
+    page.get_by_role("button", name="Join Blossom").click()
+
+    # A slip: both problems are shown at their fields, and what was typed is still there.
+    expect(page.get_by_text("The two passwords don't match.")).to_be_visible()
+    expect(page.get_by_text("tick the box to agree")).to_be_visible()
+    expect(page.get_by_label("Username")).to_have_value(username)
+    expect(page.get_by_label("Password again")).to_have_attribute("aria-invalid", "true")
+
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_label("Password again").fill(password)
+    page.get_by_label("I have read and agree to the community guidelines").check()
+    page.get_by_role("button", name="Join Blossom").click()
+    expect(page.get_by_text(f"Welcome to Blossom, {username}.")).to_be_visible()
+    expect(account_menu(page)).to_contain_text(username)
+
+    log_out(page)
+    page.get_by_role("link", name="Log in").click()
+    page.get_by_label("Username or email").fill(f"{username}@example.org")
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_text(f"Welcome back, {username}.")).to_be_visible()
+    expect(page).to_have_url(re.compile(r"/$"))
+
+
+# Threads and replies
+
+
+def test_start_a_thread(page: Page, forum) -> None:
+    member = forum.member("hannah")
+    log_in(page, member)
+    page.get_by_role("link", name="Start a thread").first.click()
+    expect(page.get_by_role("heading", level=1, name="Start a thread")).to_be_visible()
+
+    title = forum.title("Pumping in a cupboard at work")
+    page.get_by_label("Category").select_option(label="Back to work")
+    page.get_by_label("Title").fill(title)
+    page.get_by_role("button", name="Start the thread").click()
+    expect(page.get_by_text("Write a few words first.")).to_be_visible()
+    expect(page.get_by_label("Title")).to_have_value(title)
+
+    page.get_by_label("What's on your mind?").fill(
+        "The only room with a lock is the supply cupboard."
+    )
+    page.get_by_role("button", name="Start the thread").click()
+
+    expect(page.get_by_role("heading", level=1, name=title)).to_be_visible()
+    expect(page.get_by_text("Your thread is up.")).to_be_visible()
+    opening = post_by(page, member.display_name)
+    expect(opening).to_contain_text("the supply cupboard")
+    page.get_by_role("link", name="Back to work").click()
+    expect(page.get_by_role("link", name=title)).to_be_visible()
+
+
+def test_reply_quote_and_edit(page: Page, forum) -> None:
+    author = forum.member("hannah")
+    member = forum.member("priya")
+    title, _ = a_thread(forum, author)
+    log_in(page, member)
+    open_thread(page, title)
+
+    page.get_by_label("Your reply").fill("I'm right there with you. It gets easier.")
+    page.get_by_role("button", name="Reply", exact=True).click()
+    expect(page.get_by_text("Your reply is posted.")).to_be_visible()
+    mine = post_by(page, member.display_name)
+    expect(mine).to_contain_text("It gets easier.")
+
+    post_by(page, author.display_name).get_by_role("link", name="Quote").click()
+    body = page.get_by_label("Your reply")
+    expect(body).to_have_value(
+        re.compile(rf"^\*\*{author.display_name}\*\* wrote:\n> {HANNAH_SAYS}")
+    )
+    body.fill(body.input_value() + "\nThe car park cry is a rite of passage.")
+    page.get_by_role("button", name="Reply", exact=True).click()
+    expect(page.get_by_text("Your reply is posted.")).to_be_visible()
+    quoting = post_by(page, member.display_name).last
+    expect(quoting).to_contain_text(HANNAH_SAYS)
+    expect(quoting).to_contain_text("rite of passage")
+
+    post_by(page, member.display_name).first.get_by_role("link", name="Edit").click()
+    page.get_by_label("Your post").fill("I'm right there with you. It does get easier, I promise.")
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.get_by_text("Your changes are saved.")).to_be_visible()
+    edited = post_by(page, member.display_name).first
+    expect(edited).to_contain_text("It does get easier, I promise.")
+    expect(edited.get_by_text("edited")).to_be_visible()
+
+
+# Reactions
+
+
+def test_react_and_take_it_back_in_place_with_javascript(page: Page, forum) -> None:
+    author = forum.member("hannah")
+    member = forum.member("priya")
+    title, _ = a_thread(forum, author)
+    log_in(page, member)
+    open_thread(page, title)
+    page.evaluate("() => { window.stayedOnThisPage = true; }")  # gone if the page reloads
+
+    post = post_by(page, author.display_name)
+    post.get_by_role("button", name="Send a hug (0 hugs)").click()
+    hug = post.get_by_role("button", name="Send a hug (1 hug)")
+    expect(hug).to_have_attribute("aria-pressed", "true")
+    expect(hug).to_be_focused()  # the keyboard user's place is kept across the swap
+    post.get_by_role("button", name="Me too (0 me toos)").click()
+    expect(post.get_by_role("button", name="Me too (1 me too)")).to_have_attribute(
+        "aria-pressed", "true"
+    )
+
+    hug.click()
+    expect(post.get_by_role("button", name="Send a hug (0 hugs)")).to_have_attribute(
+        "aria-pressed", "false"
+    )
+    assert page.evaluate("() => window.stayedOnThisPage") is True
+
+    page.reload()  # what the server kept
+    post = post_by(page, author.display_name)
+    expect(post.get_by_role("button", name="Me too (1 me too)")).to_have_attribute(
+        "aria-pressed", "true"
+    )
+    expect(post.get_by_role("button", name="Send a hug (0 hugs)")).to_have_attribute(
+        "aria-pressed", "false"
+    )
+
+
+def test_react_and_take_it_back_without_javascript(open_page, forum) -> None:
+    page = open_page(javascript=False)
+    author = forum.member("hannah")
+    member = forum.member("priya")
+    title, thread_id = a_thread(forum, author)
+    log_in(page, member)
+    open_thread(page, title)
+
+    post_by(page, author.display_name).get_by_role("button", name="Send a heart (0 hearts)").click()
+    expect(page).to_have_url(re.compile(rf"/t/{thread_id}(\?page=1)?#p1$"))
+    heart = post_by(page, author.display_name).get_by_role("button", name="Send a heart (1 heart)")
+    expect(heart).to_have_attribute("aria-pressed", "true")
+
+    heart.click()
+    expect(
+        post_by(page, author.display_name).get_by_role("button", name="Send a heart (0 hearts)")
+    ).to_have_attribute("aria-pressed", "false")
+
+
+# Reporting and moderation
+
+
+def test_a_member_reports_a_post_and_a_moderator_hides_it_from_the_queue(open_page, forum) -> None:
+    author = forum.member("hannah")
+    unkind = forum.member("grumpy")
+    member = forum.member("priya")
+    moderator = forum.member("morgan", role="moderator")
+    title, thread_id = a_thread(forum, author)
+    forum.reply(unkind, thread_id, "Maybe you just aren't cut out for working.")
+
+    page = open_page()
+    log_in(page, member)
+    open_thread(page, title)
+    post_by(page, unkind.display_name).get_by_role("link", name="Report").click()
+    expect(page.get_by_role("heading", name="Report a post")).to_be_visible()
+    page.get_by_label("Unkind or judgemental").check()
+    page.get_by_label("Anything else the moderators should know?").fill("This was hurtful.")
+    page.get_by_role("button", name="Send the report").click()
+    expect(page.get_by_text("Thank you", exact=False).first).to_be_visible()
+    account_menu(page).click()
+    page.get_by_role("link", name="Your reports").click()
+    expect(page.get_by_text(title)).to_be_visible()
+
+    staff = open_page()
+    log_in(staff, moderator)
+    open_queue(staff)
+    item = staff.get_by_role("region", name=re.compile(re.escape(title)))
+    expect(item).to_contain_text("Unkind or judgemental")
+    expect(item).to_contain_text("This was hurtful.")
+    item.get_by_role("button", name="Hide the post").click()
+    # Without a reason nothing happens: the post's page says why, and the report is still open.
+    expect(staff.get_by_text("Please write a reason").first).to_be_visible()
+    open_queue(staff)
+    item = staff.get_by_role("region", name=re.compile(re.escape(title)))
+    item.get_by_label("Reason").fill("Judgemental about a member's choices.")
+    item.get_by_role("button", name="Hide the post").click()
+    expect(staff.get_by_role("region", name=re.compile(re.escape(title)))).to_have_count(0)
+
+    page.reload()
+    open_thread(page, title)
+    expect(page.get_by_text("This post was hidden by a moderator.")).to_be_visible()
+    expect(page.get_by_text("cut out for working")).to_have_count(0)
+
+
+# Peer support
+
+
+def test_post_anonymously(open_page, forum) -> None:
+    author = forum.member("hannah", display_name="Hannah Whitfield")
+    member = forum.member("priya")
+    page = open_page()
+    log_in(page, author)
+    page.get_by_role("link", name="Start a thread").first.click()
+    title = forum.title("I don't feel like a good mum right now")
+    page.get_by_label("Category").select_option(label="Postpartum feelings")
+    page.get_by_label("Title").fill(title)
+    page.get_by_label("What's on your mind?").fill("I love her so much and I still want to run.")
+    page.get_by_label("Post anonymously").check()
+    page.get_by_role("button", name="Start the thread").click()
+    expect(post_by(page, "Anonymous parent (original poster)")).to_contain_text(
+        "You posted this anonymously."
+    )
+
+    other = open_page()
+    log_in(other, member)
+    other.goto("/")
+    expect(other.get_by_role("listitem").filter(has_text=title)).to_contain_text("Anonymous parent")
+    open_thread(other, title)
+    expect(post_by(other, "Anonymous parent (original poster)")).to_contain_text("want to run")
+    html = other.content()
+    for name in (author.username, "Hannah Whitfield", f"/u/{author.username}"):
+        assert name not in html
+    other.goto(f"/u/{author.username}")
+    expect(other.get_by_role("heading", level=1)).to_contain_text("Hannah Whitfield")
+    expect(other.get_by_text(title)).to_have_count(0)
+
+
+def test_crisis_wording_shows_support_and_goes_first_in_the_queue(open_page, forum) -> None:
+    author = forum.member("hannah")
+    member = forum.member("priya")
+    reporters = [forum.member("ally"), forum.member("sam")]
+    moderator = forum.member("morgan", role="moderator")
+    title, _ = a_thread(forum, author, "Night feeds and a deadline")
+    ordinary, ordinary_id = a_thread(forum, author, "Grumbling about my manager")
+    for reporter in reporters:  # two reporters: an ordinary report with weight behind it
+        forum.report(reporter, forum.opening_post(ordinary_id), "spam")
+
+    page = open_page()
+    log_in(page, member)
+    open_thread(page, title)
+    page.get_by_label("Your reply").fill("Honestly some nights I feel like I can't go on.")
+    page.get_by_role("button", name="Reply", exact=True).click()
+    panel = page.get_by_role("region", name="You're not alone")
+    expect(panel).to_be_visible()
+    expect(panel).to_be_in_viewport()
+    expect(panel.get_by_role("link", name="Call or text 988")).to_have_attribute("href", "tel:988")
+    expect(page.get_by_role("link", name="Get support now").first).to_be_visible()
+
+    staff = open_page()
+    log_in(staff, moderator)
+    open_queue(staff)
+    items = staff.get_by_role("region").filter(has=staff.get_by_role("heading", level=2))
+    expect(items.first).to_contain_text("Someone may be at risk")
+    headings = items.get_by_role("heading", level=2).all_inner_texts()
+    at_risk = next(i for i, text in enumerate(headings) if title in text)
+    plain = next(i for i, text in enumerate(headings) if ordinary in text)
+    assert "Someone may be at risk" in headings[at_risk]
+    assert at_risk < plain
+
+
+# Notifications
+#
+# Reading notifications, at both sizes, joins these flows when the forum has notifications.
