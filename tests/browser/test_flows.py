@@ -301,5 +301,26 @@ def test_crisis_wording_shows_support_and_goes_first_in_the_queue(open_page, for
 
 
 # Notifications
-#
-# Reading notifications, at both sizes, joins these flows when the forum has notifications.
+
+
+def test_a_reply_rings_the_bell_and_the_notification_leads_to_it(open_page, forum) -> None:
+    hannah, priya = forum.member("hannah"), forum.member("priya")
+    title, thread_id = a_thread(forum, hannah)
+    forum.reply(priya, thread_id, "A flower still grows even when you are not watching it.")
+
+    page = open_page()
+    log_in(page, hannah)
+    bell = page.get_by_role("link", name=re.compile(r"^Notifications"))
+    expect(bell).to_have_accessible_name("Notifications 1 unread")
+    bell.click()
+    expect(page.get_by_role("heading", level=1, name="Notifications")).to_be_visible()
+    page.get_by_role("link", name=f"Unread: {priya.display_name} replied in “{title}”").click()
+
+    expect(page.get_by_role("heading", level=1, name=title)).to_be_visible()
+    expect(post_by(page, priya.display_name)).to_contain_text(
+        "a flower still grows", ignore_case=True
+    )
+    expect(page).to_have_url(re.compile(rf"/t/{thread_id}\?page=1#p2$"))
+    expect(page.get_by_role("link", name=re.compile(r"^Notifications"))).to_have_accessible_name(
+        "Notifications"
+    )

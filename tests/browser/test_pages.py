@@ -67,7 +67,9 @@ PAGES = [
     MainPage("your-reports", lambda s: "/me/reports", "member"),
     MainPage("blocked-members", lambda s: "/settings/blocked", "member"),
     MainPage("not-found", lambda s: "/t/999999"),
-    # The notifications page joins this list when notifications exist.
+    MainPage("notifications", lambda s: "/notifications", "member"),
+    MainPage("following", lambda s: "/following", "member"),
+    MainPage("email-choices", lambda s: "/settings/email", "member"),
 ]
 
 
