@@ -4,7 +4,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from forum import auth, moderation, profiles, replies, reports, support, threads
+from forum import auth, moderation, profiles, replies, reports, search, support, threads
 from forum.cli import register_commands
 from forum.config import Config, instance_secret_key
 from forum.database import configure_engine
@@ -29,7 +29,7 @@ def create_app(config: type[Config] = Config) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = instance_secret_key(app.instance_path)
     init_extensions(app)
-    blueprints = (auth, threads, replies, profiles, reports, support, moderation)
+    blueprints = (auth, threads, replies, profiles, reports, support, moderation, search)
     for blueprint in (module.bp for module in blueprints):
         app.register_blueprint(blueprint)
     register_error_pages(app)

@@ -11,6 +11,7 @@ from sqlalchemy import create_engine, inspect, text
 
 from forum.config import database_url
 from forum.database import db
+from forum.models import include_schema_name
 from tests.conftest import BACKENDS, make_app
 
 
@@ -36,7 +37,10 @@ def test_migrations_produce_exactly_the_models_schema(empty_database):
     with app.app_context():
         upgrade()
         with db.engine.connect() as connection:
-            differences = compare_metadata(MigrationContext.configure(connection), db.metadata)
+            context = MigrationContext.configure(
+                connection, opts={"include_name": include_schema_name}
+            )
+            differences = compare_metadata(context, db.metadata)
         assert differences == []
         downgrade(revision="base")
         assert inspect(db.engine).get_table_names() == ["alembic_version"]

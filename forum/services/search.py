@@ -1,0 +1,391 @@
+"""Full-text search of thread titles and post bodies, one interface over SQLite and PostgreSQL.
+
+What a member types is never handed to the database as query syntax: it is read here into words
+and quoted phrases, and each is passed to FTS5 as a quoted string, or to PostgreSQL through
+plainto_tsquery and phraseto_tsquery, as a bound value. Only posts everyone may read are in the
+index (see forum/models/search.py), and the queries check the post's state again besides.
+
+Snippets come from the post's plain text with control characters as match markers; the text is
+escaped first and only then are the markers turned into <mark>, so no markup of the post's own
+can reach the page.
+"""
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from markupsafe import Markup, escape
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Select,
+    column,
+    func,
+    literal_column,
+    select,
+    table,
+    text,
+)
+from sqlalchemy.orm import joinedload
+
+from forum.database import db
+from forum.models import Category, Post, PostStatus, Thread
+from forum.models import search as schema
+
+QUERY_MAX = 200  # characters searched for; the rest of a longer query is left out
+TERMS_MAX = 10  # words and phrases
+WORD_MAX = 60  # characters in one word
+PER_PAGE = 20
+COUNT_MAX = 1_000  # results are counted up to here: "more than 1,000"
+SIMILAR_MAX = 5
+MARK_START, MARK_END = (
+    "\x02",
+    "\x03",
+)  # never in a post's plain text: control characters are dropped
+
+# Letters and digits: what both databases' parsers keep as words. Everything else separates them.
+WORD = re.compile(r"[^\W_]+")
+# Words too common to search by on their own (PostgreSQL's 'english' list drops the same ones).
+STOP_WORDS = frozenset(
+    """a about above after again against all am an and any are as at be because been before
+    being below between both but by can could did do does doing don down during each few for
+    from further had has have having he her here hers herself him himself his how i if in into
+    is it its itself just me more most my myself no nor not now of off on once only or other
+    our ours ourselves out over own same she should so some such t than that the their theirs
+    them themselves then there these they this those through to too under until up very was we
+    were what when where which while who whom why will with would you your yours yourself
+    yourselves s ll re ve d m""".split()
+)
+
+
+@dataclass(frozen=True)
+class Query:
+    """What was asked for: words (each a tuple of one) and phrases (several), all to be found."""
+
+    terms: tuple[tuple[str, ...], ...]
+    cut: bool = False  # the text was too long, and only its start was searched for
+    dropped: bool = False  # some words were too common to search by
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.terms
+
+    @property
+    def words(self) -> list[str]:
+        return [" ".join(term) for term in self.terms]
+
+
+def clean(raw: str | None) -> str:
+    """The query as it may be shown back: no control characters, single spaces, not too long."""
+    text_ = "".join(c if unicodedata.category(c)[0] != "C" else " " for c in raw or "")
+    return " ".join(text_.split())
+
+
+def parse(raw: str | None) -> Query:
+    """Words and "quoted phrases"; an unmatched quote is ignored; operators are just words."""
+    text_ = clean(raw)
+    cut = len(text_) > QUERY_MAX
+    text_ = text_[:QUERY_MAX]
+    pieces = text_.split('"')
+    if len(pieces) % 2 == 0:  # an odd number of quotes: the last one opens nothing
+        pieces[-2:] = [pieces[-2] + " " + pieces[-1]]
+    terms: list[tuple[str, ...]] = []
+    dropped = False
+    for index, piece in enumerate(pieces):
+        # Inside quotes a piece is one phrase; outside, each run without spaces is a word,
+        # or a phrase when it holds several ("don't", "e-mail", "back-to-work").
+        chunks = [piece] if index % 2 else piece.split()
+        for chunk in chunks:
+            words = tuple(w.lower()[:WORD_MAX] for w in WORD.findall(chunk))
+            if not words:
+                continue
+            if len(words) == 1 and words[0] in STOP_WORDS:
+                dropped = True
+                continue
+            if words not in terms:
+                terms.append(words)
+    return Query(tuple(terms[:TERMS_MAX]), cut=cut, dropped=dropped)
+
+
+def variants(word: str) -> list[str]:
+    """The word and its near forms, so "guilty" finds "guilt" and "guilt" finds "guilty".
+
+    The stemmers on both databases keep these apart (guilti / guilt).
+    """
+    forms = [word]
+    if word.isalpha():
+        for suffix in ("y", "ly", "ness", "ful"):
+            if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+                forms.append(word.removesuffix(suffix))
+        if len(word) >= 5 and not word.endswith("y"):
+            forms.append(word + "y")
+    return list(dict.fromkeys(forms))
+
+
+# The two databases
+
+
+def _fts5_string(words: tuple[str, ...] | str) -> str:
+    """A quoted FTS5 string: a word or a phrase, never syntax. Words hold no quotes; be sure."""
+    joined = words if isinstance(words, str) else " ".join(words)
+    return '"' + joined.replace('"', '""') + '"'
+
+
+def fts5_match(query: Query) -> str:
+    """Every term must be found; a single word may be found in any of its near forms."""
+    groups = []
+    for term in query.terms:
+        if len(term) == 1:
+            groups.append("(" + " OR ".join(_fts5_string(v) for v in variants(term[0])) + ")")
+        else:
+            groups.append(_fts5_string(term))
+    return " AND ".join(groups)
+
+
+def _tsquery(query: Query) -> ColumnElement:
+    """The same on PostgreSQL, from bound values through plainto_tsquery and phraseto_tsquery."""
+    combined = None
+    for term in query.terms:
+        if len(term) == 1:
+            part = None
+            for form in variants(term[0]):
+                one = func.plainto_tsquery(literal_column("'english'"), form)
+                part = one if part is None else part.op("||")(one)
+        else:
+            part = func.phraseto_tsquery(literal_column("'english'"), " ".join(term))
+        combined = part if combined is None else combined.op("&&")(part)
+    return combined
+
+
+def _title_tsquery(words: list[str]) -> ColumnElement:
+    """Any of the words, for similar titles."""
+    combined = None
+    for word in words:
+        for form in variants(word):
+            one = func.plainto_tsquery(literal_column("'english'"), form)
+            combined = one if combined is None else combined.op("||")(one)
+    return combined
+
+
+_fts = table(schema.TABLE, column("rowid", Integer), column("title"), column("body"))
+_fts_titles = table(schema.TITLES, column("rowid", Integer), column("title"))
+_pg = table(schema.TABLE, column("post_id", Integer), column("document"))
+
+
+def _dialect() -> str:
+    return db.session.get_bind().dialect.name
+
+
+@dataclass(frozen=True)
+class Filters:
+    category: Category | None = None
+    since: date | None = None
+    until: date | None = None  # inclusive
+
+
+def _where(filters: Filters) -> list[ColumnElement]:
+    """Only posts everyone may read (again: the index holds no others), and the filters."""
+    conditions = [Post.status == PostStatus.VISIBLE, Post.deleted_at.is_(None)]
+    if filters.category is not None:
+        conditions.append(Thread.category_id == filters.category.id)
+    if filters.since is not None:
+        conditions.append(Post.created_at >= datetime.combine(filters.since, time.min))
+    if filters.until is not None:
+        conditions.append(
+            Post.created_at < datetime.combine(filters.until + timedelta(1), time.min)
+        )
+    return conditions
+
+
+@dataclass(frozen=True)
+class _Statements:
+    matching: Callable[[], Select]  # the ids of matching posts: for counting
+    ranked: Callable[[], Select]  # the same, best first
+    snippet: ColumnElement  # for the outer query, over the post's plain text
+    outer_match: Callable[[Select], Select]  # what the outer query needs for the snippet
+
+
+def _statements(query: Query, filters: Filters) -> _Statements:
+    where = _where(filters)
+    if _dialect() == "postgresql":
+        tsquery = _tsquery(query)
+        score = func.ts_rank(_pg.c.document, tsquery, 1)
+
+        def base(*columns) -> Select:
+            return (
+                select(*columns)
+                .select_from(_pg)
+                .join(Post, Post.id == _pg.c.post_id)
+                .join(Thread, Thread.id == Post.thread_id)
+                .where(_pg.c.document.op("@@")(tsquery), *where)
+            )
+
+        snippet = func.ts_headline(
+            literal_column("'english'"),
+            Post.body_text,
+            tsquery,
+            f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=30, MinWords=12, "
+            'ShortWord=2, MaxFragments=2, FragmentDelimiter=" … "',
+        )
+        return _Statements(
+            matching=lambda: base(_pg.c.post_id),
+            ranked=lambda: base(_pg.c.post_id.label("post_id"), score.label("score")).order_by(
+                score.desc(), Post.created_at.desc(), Post.id.desc()
+            ),
+            snippet=snippet,
+            outer_match=lambda statement: statement,
+        )
+    match = fts5_match(query)
+    # Titles weigh four times what bodies do; bm25 is lower for better matches.
+    score = func.bm25(literal_column(schema.TABLE), 4.0, 1.0)
+
+    def fts_base(*columns) -> Select:
+        return (
+            select(*columns)
+            .select_from(_fts)
+            .join(Post, Post.id == _fts.c.rowid)
+            .join(Thread, Thread.id == Post.thread_id)
+            .where(literal_column(schema.TABLE).op("MATCH")(match), *where)
+        )
+
+    snippet = func.snippet(
+        literal_column(schema.TABLE), 1, MARK_START, MARK_END, " … ", 24
+    )  # column 1: the body
+    return _Statements(
+        matching=lambda: fts_base(_fts.c.rowid),
+        ranked=lambda: fts_base(_fts.c.rowid.label("post_id"), (-score).label("score")).order_by(
+            score, Post.created_at.desc(), Post.id.desc()
+        ),
+        snippet=snippet,
+        outer_match=lambda statement: statement.join(_fts, _fts.c.rowid == Post.id).where(
+            literal_column(schema.TABLE).op("MATCH")(match)
+        ),
+    )
+
+
+# Results
+
+
+@dataclass(frozen=True)
+class Result:
+    post: Post  # thread, category and author loaded
+    snippet: Markup
+
+
+@dataclass(frozen=True)
+class Results:
+    query: Query
+    items: list[Result]
+    total: int  # up to COUNT_MAX + 1
+    page: int
+    pages: int
+
+    @property
+    def more_than_counted(self) -> bool:
+        return self.total > COUNT_MAX
+
+
+def highlight(snippet: str | None) -> Markup:
+    """Escape the text, then mark the matches: only our own <mark> reaches the page."""
+    escaped = str(escape(snippet or ""))
+    return Markup(escaped.replace(MARK_START, "<mark>").replace(MARK_END, "</mark>"))
+
+
+def count(query: Query, filters: Filters = Filters()) -> int:
+    """How many posts match, counted up to COUNT_MAX + 1, so a common word costs the same."""
+    if query.is_empty:
+        return 0
+    matching = _statements(query, filters).matching().limit(COUNT_MAX + 1).subquery()
+    return db.session.scalar(select(func.count()).select_from(matching)) or 0
+
+
+def pages_for(total: int) -> int:
+    return max(1, -(-min(total, COUNT_MAX) // PER_PAGE))
+
+
+def search(query: Query, filters: Filters = Filters(), page: int = 1) -> Results:
+    """One page of matching posts, best first, the newest first among equals. Two queries."""
+    if query.is_empty:
+        return Results(query, [], 0, 1, 1)
+    total = count(query, filters)
+    pages = pages_for(total)
+    page = min(max(page, 1), pages)
+    statements = _statements(query, filters)
+    ranked = statements.ranked().limit(PER_PAGE).offset((page - 1) * PER_PAGE).subquery()
+    statement = (
+        select(Post, statements.snippet)
+        .join(ranked, ranked.c.post_id == Post.id)
+        .options(
+            joinedload(Post.thread).joinedload(Thread.category),
+            joinedload(Post.author),
+        )
+        .order_by(ranked.c.score.desc(), Post.created_at.desc(), Post.id.desc())
+    )
+    rows = db.session.execute(statements.outer_match(statement)).all()
+    items = [Result(post, highlight(snippet)) for post, snippet in rows]
+    return Results(query, items, total, page, pages)
+
+
+def similar_threads(title: str | None, limit: int = SIMILAR_MAX) -> list[Thread]:
+    """Threads whose titles share words with this one, the closest first, then the liveliest."""
+    query = parse(title)
+    words = [term[0] for term in query.terms if len(term) == 1]
+    words += [
+        word for term in query.terms if len(term) > 1 for word in term if word not in STOP_WORDS
+    ]
+    words = list(dict.fromkeys(words))[:TERMS_MAX]
+    if not words:
+        return []
+    statement = select(Thread).options(joinedload(Thread.author), joinedload(Thread.category))
+    if _dialect() == "postgresql":
+        vector = func.to_tsvector(literal_column("'english'"), Thread.title)
+        tsquery = _title_tsquery(words)
+        statement = statement.where(vector.op("@@")(tsquery)).order_by(
+            func.ts_rank(vector, tsquery).desc()
+        )
+    else:
+        match = " OR ".join(_fts5_string(form) for word in words for form in variants(word))
+        statement = (
+            statement.join(_fts_titles, _fts_titles.c.rowid == Thread.id)
+            .where(literal_column(schema.TITLES).op("MATCH")(match))
+            .order_by(func.bm25(literal_column(schema.TITLES)))
+        )
+    statement = statement.order_by(Thread.last_post_at.desc(), Thread.id.desc()).limit(limit)
+    return list(db.session.scalars(statement))
+
+
+# Keeping the index whole
+
+
+def _ranges(last_id: int, batch: int) -> Iterator[tuple[int, int]]:
+    for first in range(1, last_id + 1, batch):
+        yield first, min(first + batch - 1, last_id)
+
+
+def rebuild(batch: int = 5_000, progress: Callable[[int], None] | None = None) -> int:
+    """Build the index again from the posts, a range of ids at a time; returns posts indexed.
+
+    Runs in the caller's transaction: nobody sees a half-built index.
+    """
+    empty, fill, titles, tidy = schema.REBUILD[_dialect()]
+    db.session.execute(text(empty))
+    last_id = db.session.scalar(select(func.max(Post.id))) or 0
+    for first, last in _ranges(last_id, batch):
+        db.session.execute(text(fill), {"first": first, "last": last})
+        if progress is not None:
+            progress(last - first + 1)
+    for statement in titles:
+        db.session.execute(text(statement))
+    db.session.execute(text(tidy))
+    return indexed()
+
+
+def indexed() -> int:
+    """How many posts the index holds."""
+    return db.session.scalar(select(func.count()).select_from(table(schema.TABLE))) or 0
+
+
+def last_post_id() -> int:
+    return db.session.scalar(select(func.max(Post.id))) or 0
