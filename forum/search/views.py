@@ -1,9 +1,10 @@
 from flask import Blueprint, render_template, request
+from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from forum.forms import category_choices
 from forum.search.forms import SearchForm
-from forum.services import browsing, search
+from forum.services import browsing, search, support
 from forum.services.browsing import Page
 
 bp = Blueprint("search", __name__)
@@ -22,11 +23,14 @@ def results():
     # Anything that is not a page number means page 1; past the end, the last page.
     page = request.args.get("page", 1, type=int)
     results = search.search(query, filters, page)
+    # As on thread pages: posts by members this reader blocked are folded, anonymous ones never.
+    folded = support.blocked_among(current_user, [result.post for result in results.items])
     return render_template(
         "search/results.html",
         form=form,
         query=query,
         results=results,
+        folded=folded,
         page=Page(results.page, results.pages),
         filtered=chosen is not None or form.since.data or form.until.data,
         search_max=search.QUERY_MAX,

@@ -87,7 +87,9 @@ def parse(raw: str | None) -> Query:
     """Words and "quoted phrases"; an unmatched quote is ignored; operators are just words."""
     text_ = clean(raw)
     cut = len(text_) > QUERY_MAX
-    text_ = text_[:QUERY_MAX]
+    if cut:  # at a space where there is one, so no word is searched for by half
+        kept = text_[:QUERY_MAX]
+        text_ = kept.rsplit(" ", 1)[0] if text_[QUERY_MAX] != " " and " " in kept else kept
     pieces = text_.split('"')
     if len(pieces) % 2 == 0:  # an odd number of quotes: the last one opens nothing
         pieces[-2:] = [pieces[-2] + " " + pieces[-1]]
