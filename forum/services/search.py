@@ -38,7 +38,10 @@ QUERY_MAX = 200  # characters searched for; the rest of a longer query is left o
 TERMS_MAX = 10  # words and phrases
 WORD_MAX = 60  # characters in one word
 PER_PAGE = 20
-COUNT_MAX = 1_000  # results are counted up to here: "more than 1,000"
+# A search ranks the newest CANDIDATES matching posts by relevance, so it costs the same however
+# common its words; one more than COUNT_MAX, so a page can say "more than 1,000".
+COUNT_MAX = 1_000
+CANDIDATES = COUNT_MAX + 1
 SIMILAR_MAX = 5
 MARK_START, MARK_END = (
     "\x02",
@@ -187,9 +190,8 @@ class Filters:
     until: date | None = None  # inclusive
 
 
-def _where(filters: Filters) -> list[ColumnElement]:
-    """Only posts everyone may read (again: the index holds no others), and the filters."""
-    conditions = [Post.status == PostStatus.VISIBLE, Post.deleted_at.is_(None)]
+def _filtering(filters: Filters) -> list[ColumnElement]:
+    conditions = []
     if filters.category is not None:
         conditions.append(Thread.category_id == filters.category.id)
     if filters.since is not None:
@@ -201,70 +203,68 @@ def _where(filters: Filters) -> list[ColumnElement]:
     return conditions
 
 
-@dataclass(frozen=True)
-class _Statements:
-    matching: Callable[[], Select]  # the ids of matching posts: for counting
-    ranked: Callable[[], Select]  # the same, best first
-    snippet: ColumnElement  # for the outer query, over the post's plain text
-    outer_match: Callable[[Select], Select]  # what the outer query needs for the snippet
+# Only posts everyone may read: the index holds no others, and the page checks again.
+READABLE = (Post.status == PostStatus.VISIBLE, Post.deleted_at.is_(None))
 
 
-def _statements(query: Query, filters: Filters) -> _Statements:
-    where = _where(filters)
+def _candidates(query: Query, filters: Filters):
+    """The newest CANDIDATES matching posts that pass the filters, each with its score.
+
+    Scoring every match of a common word would cost more the larger the forum grows; the newest
+    matches come in id order straight from the index, and only they are scored, so a search
+    costs about the same at any size. Higher scores are better on both databases.
+    """
     if _dialect() == "postgresql":
         tsquery = _tsquery(query)
-        score = func.ts_rank(_pg.c.document, tsquery, 1)
+        post_id, matches = _pg.c.post_id, _pg.c.document.op("@@")(tsquery)
+        source = _pg
+    else:
+        post_id = _fts.c.rowid
+        matches = literal_column(schema.TABLE).op("MATCH")(fts5_match(query))
+        source = _fts
+    if _dialect() == "postgresql":
+        newest = select(post_id.label("post_id"))
+    else:  # bm25 can only be had in the matching query; FTS5 works it out for the rows returned
+        # Titles weigh four times what bodies do; bm25 is lower for better matches.
+        score = -func.bm25(literal_column(schema.TABLE), 4.0, 1.0)
+        newest = select(post_id.label("post_id"), score.label("score"))
+    newest = newest.select_from(source).where(matches)
+    conditions = _filtering(filters)
+    if conditions:
+        newest = newest.join(Post, Post.id == post_id).where(*conditions)
+        if filters.category is not None:
+            newest = newest.join(Thread, Thread.id == Post.thread_id)
+    newest = newest.order_by(post_id.desc()).limit(CANDIDATES).subquery("newest")
+    if _dialect() == "postgresql":
+        scored = _pg.alias("scored")
+        score = func.ts_rank(scored.c.document, tsquery, 1)
+        statement = select(newest.c.post_id, score.label("score"), Post.created_at).join(
+            scored, scored.c.post_id == newest.c.post_id
+        )
+    else:
+        statement = select(newest.c.post_id, newest.c.score, Post.created_at)
+    return statement.join(Post, Post.id == newest.c.post_id).subquery("candidates")
 
-        def base(*columns) -> Select:
-            return (
-                select(*columns)
-                .select_from(_pg)
-                .join(Post, Post.id == _pg.c.post_id)
-                .join(Thread, Thread.id == Post.thread_id)
-                .where(_pg.c.document.op("@@")(tsquery), *where)
-            )
 
-        snippet = func.ts_headline(
-            literal_column("'english'"),
-            Post.body_text,
-            tsquery,
+def _snippet(query: Query, statement: Select) -> tuple[Select, ColumnElement]:
+    """The outer query, with what it needs to cut a snippet from the post's plain text."""
+    if _dialect() == "postgresql":
+        options = (
             f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=30, MinWords=12, "
-            'ShortWord=2, MaxFragments=2, FragmentDelimiter=" … "',
+            'ShortWord=2, MaxFragments=2, FragmentDelimiter=" … "'
         )
-        return _Statements(
-            matching=lambda: base(_pg.c.post_id),
-            ranked=lambda: base(_pg.c.post_id.label("post_id"), score.label("score")).order_by(
-                score.desc(), Post.created_at.desc(), Post.id.desc()
-            ),
-            snippet=snippet,
-            outer_match=lambda statement: statement,
+        snippet = func.ts_headline(
+            literal_column("'english'"), Post.body_text, _tsquery(query), options
         )
-    match = fts5_match(query)
-    # Titles weigh four times what bodies do; bm25 is lower for better matches.
-    score = func.bm25(literal_column(schema.TABLE), 4.0, 1.0)
-
-    def fts_base(*columns) -> Select:
-        return (
-            select(*columns)
-            .select_from(_fts)
-            .join(Post, Post.id == _fts.c.rowid)
-            .join(Thread, Thread.id == Post.thread_id)
-            .where(literal_column(schema.TABLE).op("MATCH")(match), *where)
-        )
-
-    snippet = func.snippet(
-        literal_column(schema.TABLE), 1, MARK_START, MARK_END, " … ", 24
-    )  # column 1: the body
-    return _Statements(
-        matching=lambda: fts_base(_fts.c.rowid),
-        ranked=lambda: fts_base(_fts.c.rowid.label("post_id"), (-score).label("score")).order_by(
-            score, Post.created_at.desc(), Post.id.desc()
-        ),
-        snippet=snippet,
-        outer_match=lambda statement: statement.join(_fts, _fts.c.rowid == Post.id).where(
-            literal_column(schema.TABLE).op("MATCH")(match)
-        ),
+        return statement.add_columns(snippet), snippet
+    # FTS5 cuts the snippet from its own copy of the plain text, in the matching row.
+    snippet = func.snippet(literal_column(schema.TABLE), 1, MARK_START, MARK_END, " … ", 24)
+    statement = (
+        statement.add_columns(snippet)
+        .join(_fts, _fts.c.rowid == Post.id)
+        .where(literal_column(schema.TABLE).op("MATCH")(fts5_match(query)))
     )
+    return statement, snippet
 
 
 # Results
@@ -299,8 +299,8 @@ def count(query: Query, filters: Filters = Filters()) -> int:
     """How many posts match, counted up to COUNT_MAX + 1, so a common word costs the same."""
     if query.is_empty:
         return 0
-    matching = _statements(query, filters).matching().limit(COUNT_MAX + 1).subquery()
-    return db.session.scalar(select(func.count()).select_from(matching)) or 0
+    candidates = _candidates(query, filters)
+    return db.session.scalar(select(func.count()).select_from(candidates)) or 0
 
 
 def pages_for(total: int) -> int:
@@ -308,26 +308,51 @@ def pages_for(total: int) -> int:
 
 
 def search(query: Query, filters: Filters = Filters(), page: int = 1) -> Results:
-    """One page of matching posts, best first, the newest first among equals. Two queries."""
+    """One page of matching posts, best first, the newest first among equals.
+
+    One query in all: the candidates, their count, the page, the posts with their thread,
+    category and author, and the snippets. A page past the end gives the last one (a second).
+    """
     if query.is_empty:
         return Results(query, [], 0, 1, 1)
-    total = count(query, filters)
-    pages = pages_for(total)
-    page = min(max(page, 1), pages)
-    statements = _statements(query, filters)
-    ranked = statements.ranked().limit(PER_PAGE).offset((page - 1) * PER_PAGE).subquery()
+    page = min(max(page, 1), pages_for(COUNT_MAX))
+    items, total = _page(query, filters, page)
+    if not items and page > 1:
+        page = pages_for(count(query, filters))
+        items, total = _page(query, filters, page)
+    return Results(query, items, total, page, pages_for(total))
+
+
+def _page(query: Query, filters: Filters, page: int) -> tuple[list[Result], int]:
+    candidates = _candidates(query, filters)
+    ranked = (
+        select(
+            candidates.c.post_id,
+            candidates.c.score,
+            func.count().over().label("total"),
+        )
+        .order_by(
+            candidates.c.score.desc(), candidates.c.created_at.desc(), candidates.c.post_id.desc()
+        )
+        .limit(PER_PAGE)
+        .offset((page - 1) * PER_PAGE)
+        .subquery("ranked")
+    )
     statement = (
-        select(Post, statements.snippet)
+        select(Post)
         .join(ranked, ranked.c.post_id == Post.id)
+        .where(*READABLE)
+        .add_columns(ranked.c.total)
         .options(
             joinedload(Post.thread).joinedload(Thread.category),
             joinedload(Post.author),
         )
         .order_by(ranked.c.score.desc(), Post.created_at.desc(), Post.id.desc())
     )
-    rows = db.session.execute(statements.outer_match(statement)).all()
-    items = [Result(post, highlight(snippet)) for post, snippet in rows]
-    return Results(query, items, total, page, pages)
+    statement, _ = _snippet(query, statement)
+    rows = db.session.execute(statement).all()
+    total = rows[0].total if rows else 0
+    return [Result(post, highlight(snippet)) for post, _total, snippet in rows], total
 
 
 def similar_threads(title: str | None, limit: int = SIMILAR_MAX) -> list[Thread]:
@@ -382,6 +407,12 @@ def rebuild(batch: int = 5_000, progress: Callable[[int], None] | None = None) -
         db.session.execute(text(statement))
     db.session.execute(text(tidy))
     return indexed()
+
+
+def tidy() -> None:
+    """After a bulk load: merge FTS5's segments (SQLite), refresh the planner's statistics."""
+    *_, tidy_statement = schema.REBUILD[_dialect()]
+    db.session.execute(text(tidy_statement))
 
 
 def indexed() -> int:
