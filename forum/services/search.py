@@ -1,8 +1,8 @@
 """Full-text search of thread titles and post bodies, one interface over SQLite and PostgreSQL.
 
-What a member types is never handed to the database as query syntax: it is read here into words
-and quoted phrases, and each is passed to FTS5 as a quoted string, or to PostgreSQL through
-plainto_tsquery and phraseto_tsquery, as a bound value. Only posts everyone may read are in the
+What a member types is never handed to the database as query syntax: search_query reads it
+into words and quoted phrases, and each is passed to FTS5 as a quoted string, or to PostgreSQL
+through plainto_tsquery and phraseto_tsquery, as a bound value. Only posts everyone may read are in the
 index (see forum/models/search.py), and the queries check the post's state again besides.
 
 Snippets come from the post's plain text with control characters as match markers; the text is
@@ -10,8 +10,6 @@ escaped first and only then are the markers turned into <mark>, so no markup of 
 can reach the page.
 """
 
-import re
-import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -33,101 +31,24 @@ from sqlalchemy.orm import joinedload
 from forum.database import db
 from forum.models import Category, Post, PostStatus, Thread
 from forum.models import search as schema
+from forum.services.search_query import (  # noqa: F401 (part of this module's interface)
+    QUERY_MAX,
+    STOP_WORDS,
+    TERMS_MAX,
+    Query,
+    clean,
+    parse,
+    variants,
+)
 
-QUERY_MAX = 200  # characters searched for; the rest of a longer query is left out
-TERMS_MAX = 10  # words and phrases
-WORD_MAX = 60  # characters in one word
 PER_PAGE = 20
 # A search ranks the newest CANDIDATES matching posts by relevance, so it costs the same however
 # common its words; one more than COUNT_MAX, so a page can say "more than 1,000".
 COUNT_MAX = 1_000
 CANDIDATES = COUNT_MAX + 1
 SIMILAR_MAX = 5
-MARK_START, MARK_END = (
-    "\x02",
-    "\x03",
-)  # never in a post's plain text: control characters are dropped
-
-# Letters and digits: what both databases' parsers keep as words. Everything else separates them.
-WORD = re.compile(r"[^\W_]+")
-# Words too common to search by on their own (PostgreSQL's 'english' list drops the same ones).
-STOP_WORDS = frozenset(
-    """a about above after again against all am an and any are as at be because been before
-    being below between both but by can could did do does doing don down during each few for
-    from further had has have having he her here hers herself him himself his how i if in into
-    is it its itself just me more most my myself no nor not now of off on once only or other
-    our ours ourselves out over own same she should so some such t than that the their theirs
-    them themselves then there these they this those through to too under until up very was we
-    were what when where which while who whom why will with would you your yours yourself
-    yourselves s ll re ve d m""".split()
-)
-
-
-@dataclass(frozen=True)
-class Query:
-    """What was asked for: words (each a tuple of one) and phrases (several), all to be found."""
-
-    terms: tuple[tuple[str, ...], ...]
-    cut: bool = False  # the text was too long, and only its start was searched for
-    dropped: bool = False  # some words were too common to search by
-
-    @property
-    def is_empty(self) -> bool:
-        return not self.terms
-
-    @property
-    def words(self) -> list[str]:
-        return [" ".join(term) for term in self.terms]
-
-
-def clean(raw: str | None) -> str:
-    """The query as it may be shown back: no control characters, single spaces, not too long."""
-    text_ = "".join(c if unicodedata.category(c)[0] != "C" else " " for c in raw or "")
-    return " ".join(text_.split())
-
-
-def parse(raw: str | None) -> Query:
-    """Words and "quoted phrases"; an unmatched quote is ignored; operators are just words."""
-    text_ = clean(raw)
-    cut = len(text_) > QUERY_MAX
-    if cut:  # at a space where there is one, so no word is searched for by half
-        kept = text_[:QUERY_MAX]
-        text_ = kept.rsplit(" ", 1)[0] if text_[QUERY_MAX] != " " and " " in kept else kept
-    pieces = text_.split('"')
-    if len(pieces) % 2 == 0:  # an odd number of quotes: the last one opens nothing
-        pieces[-2:] = [pieces[-2] + " " + pieces[-1]]
-    terms: list[tuple[str, ...]] = []
-    dropped = False
-    for index, piece in enumerate(pieces):
-        # Inside quotes a piece is one phrase; outside, each run without spaces is a word,
-        # or a phrase when it holds several ("don't", "e-mail", "back-to-work").
-        chunks = [piece] if index % 2 else piece.split()
-        for chunk in chunks:
-            words = tuple(w.lower()[:WORD_MAX] for w in WORD.findall(chunk))
-            if not words:
-                continue
-            if len(words) == 1 and words[0] in STOP_WORDS:
-                dropped = True
-                continue
-            if words not in terms:
-                terms.append(words)
-    return Query(tuple(terms[:TERMS_MAX]), cut=cut, dropped=dropped)
-
-
-def variants(word: str) -> list[str]:
-    """The word and its near forms, so "guilty" finds "guilt" and "guilt" finds "guilty".
-
-    The stemmers on both databases keep these apart (guilti / guilt).
-    """
-    forms = [word]
-    if word.isalpha():
-        for suffix in ("y", "ly", "ness", "ful"):
-            if word.endswith(suffix) and len(word) - len(suffix) >= 4:
-                forms.append(word.removesuffix(suffix))
-        if len(word) >= 5 and not word.endswith("y"):
-            forms.append(word + "y")
-    return list(dict.fromkeys(forms))
-
+# Never in a post's plain text: control characters are dropped from it.
+MARK_START, MARK_END = "\x02", "\x03"
 
 # The two databases
 
@@ -324,6 +245,13 @@ def search(query: Query, filters: Filters = Filters(), page: int = 1) -> Results
 
 
 def _page(query: Query, filters: Filters, page: int) -> tuple[list[Result], int]:
+    rows = db.session.execute(page_statement(query, filters, page)).all()
+    total = rows[0].total if rows else 0
+    return [Result(post, highlight(snippet)) for post, _total, snippet in rows], total
+
+
+def page_statement(query: Query, filters: Filters, page: int) -> Select:
+    """The one statement for a page of results (bench/ explains it)."""
     candidates = _candidates(query, filters)
     ranked = (
         select(
@@ -350,9 +278,7 @@ def _page(query: Query, filters: Filters, page: int) -> tuple[list[Result], int]
         .order_by(ranked.c.score.desc(), Post.created_at.desc(), Post.id.desc())
     )
     statement, _ = _snippet(query, statement)
-    rows = db.session.execute(statement).all()
-    total = rows[0].total if rows else 0
-    return [Result(post, highlight(snippet)) for post, _total, snippet in rows], total
+    return statement
 
 
 def similar_threads(title: str | None, limit: int = SIMILAR_MAX) -> list[Thread]:
