@@ -47,6 +47,7 @@ PER_PAGE = 20
 COUNT_MAX = 1_000
 CANDIDATES = COUNT_MAX + 1
 SIMILAR_MAX = 5
+SIMILAR_CANDIDATES = 200
 # Never in a post's plain text: control characters are dropped from it.
 MARK_START, MARK_END = "\x02", "\x03"
 
@@ -291,21 +292,27 @@ def similar_threads(title: str | None, limit: int = SIMILAR_MAX) -> list[Thread]
     words = list(dict.fromkeys(words))[:TERMS_MAX]
     if not words:
         return []
-    statement = select(Thread).options(joinedload(Thread.author), joinedload(Thread.category))
+    # As with posts, only the newest matching titles are ranked, so common words cost no more.
     if _dialect() == "postgresql":
-        vector = func.to_tsvector(literal_column("'english'"), Thread.title)
         tsquery = _title_tsquery(words)
-        statement = statement.where(vector.op("@@")(tsquery)).order_by(
-            func.ts_rank(vector, tsquery).desc()
-        )
+        vector = func.to_tsvector(literal_column("'english'"), Thread.title)
+        newest = select(Thread.id.label("id")).where(vector.op("@@")(tsquery))
+        newest = newest.order_by(Thread.id.desc()).limit(SIMILAR_CANDIDATES).subquery()
+        order = func.ts_rank(vector, tsquery).desc()
     else:
         match = " OR ".join(_fts5_string(form) for word in words for form in variants(word))
-        statement = (
-            statement.join(_fts_titles, _fts_titles.c.rowid == Thread.id)
-            .where(literal_column(schema.TITLES).op("MATCH")(match))
-            .order_by(func.bm25(literal_column(schema.TITLES)))
-        )
-    statement = statement.order_by(Thread.last_post_at.desc(), Thread.id.desc()).limit(limit)
+        titles = literal_column(schema.TITLES)
+        newest = select(_fts_titles.c.rowid.label("id"), (-func.bm25(titles)).label("score"))
+        newest = newest.where(titles.op("MATCH")(match)).order_by(_fts_titles.c.rowid.desc())
+        newest = newest.limit(SIMILAR_CANDIDATES).subquery()
+        order = newest.c.score.desc()
+    statement = (
+        select(Thread)
+        .join(newest, newest.c.id == Thread.id)
+        .options(joinedload(Thread.author), joinedload(Thread.category))
+        .order_by(order, Thread.last_post_at.desc(), Thread.id.desc())
+        .limit(limit)
+    )
     return list(db.session.scalars(statement))
 
 
