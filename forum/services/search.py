@@ -47,6 +47,7 @@ PER_PAGE = 20
 COUNT_MAX = 1_000
 CANDIDATES = COUNT_MAX + 1
 SIMILAR_MAX = 5
+TITLE_WEIGHT = 4  # a match in a title counts as much as four in a body (SQLite)
 SIMILAR_CANDIDATES = 200
 # Never in a post's plain text: control characters are dropped from it.
 MARK_START, MARK_END = "\x02", "\x03"
@@ -129,6 +130,11 @@ def _filtering(filters: Filters) -> list[ColumnElement]:
 READABLE = (Post.status == PostStatus.VISIBLE, Post.deleted_at.is_(None))
 
 
+def _marks(marked: ColumnElement) -> ColumnElement:
+    """How many matches FTS5 marked in a column."""
+    return func.length(marked) - func.length(func.replace(marked, MARK_START, ""))
+
+
 def _candidates(query: Query, filters: Filters):
     """The newest CANDIDATES matching posts that pass the filters, each with its score.
 
@@ -146,10 +152,16 @@ def _candidates(query: Query, filters: Filters):
         source = _fts
     if _dialect() == "postgresql":
         newest = select(post_id.label("post_id"))
-    else:  # bm25 can only be had in the matching query; FTS5 works it out for the rows returned
-        # Titles weigh four times what bodies do; bm25 is lower for better matches.
-        score = -func.bm25(literal_column(schema.TABLE), 4.0, 1.0)
-        newest = select(post_id.label("post_id"), score.label("score"))
+    else:
+        # FTS5 marks the matches in the rows it returns; they are counted one level up. (bm25
+        # would read every match of every word to weigh them, which grows with the forum.)
+        fts = literal_column(schema.TABLE)
+        newest = select(
+            post_id.label("post_id"),
+            func.highlight(fts, 0, MARK_START, MARK_END).label("title_marked"),
+            func.highlight(fts, 1, MARK_START, MARK_END).label("body_marked"),
+            func.length(_fts.c.body).label("length"),
+        )
     newest = newest.select_from(source).where(matches)
     conditions = _filtering(filters)
     if conditions:
@@ -164,7 +176,11 @@ def _candidates(query: Query, filters: Filters):
             scored, scored.c.post_id == newest.c.post_id
         )
     else:
-        statement = select(newest.c.post_id, newest.c.score, Post.created_at)
+        # As ts_rank does on PostgreSQL: matches, a title's weighing more, less in a long post.
+        score = (TITLE_WEIGHT * _marks(newest.c.title_marked) + _marks(newest.c.body_marked)) / (
+            1.0 + newest.c.length / 1000.0
+        )
+        statement = select(newest.c.post_id, score.label("score"), Post.created_at)
     return statement.join(Post, Post.id == newest.c.post_id).subquery("candidates")
 
 
