@@ -4,7 +4,17 @@ from pathlib import Path
 
 from flask import Flask
 
-from forum import auth, moderation, notifications, profiles, replies, reports, support, threads
+from forum import (
+    auth,
+    moderation,
+    notifications,
+    profiles,
+    replies,
+    reports,
+    search,
+    support,
+    threads,
+)
 from forum.cli import register_commands
 from forum.config import Config, instance_secret_key
 from forum.database import configure_engine
@@ -30,7 +40,17 @@ def create_app(config: type[Config] = Config) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = instance_secret_key(app.instance_path)
     init_extensions(app)
-    blueprints = (auth, threads, replies, profiles, reports, support, moderation, notifications)
+    blueprints = (
+        auth,
+        threads,
+        replies,
+        profiles,
+        reports,
+        support,
+        moderation,
+        notifications,
+        search,
+    )
     for blueprint in (module.bp for module in blueprints):
         app.register_blueprint(blueprint)
     register_error_pages(app)

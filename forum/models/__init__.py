@@ -22,6 +22,7 @@ from forum.models.notification import (
     Subscription,
 )
 from forum.models.post import Post, PostRevision, PostStatus
+from forum.models.search import include_name as include_schema_name
 from forum.models.support import REACTIONS, Block, Reaction, ReactionKind
 from forum.models.thread import Thread
 from forum.models.user import Delivery, Role, User
@@ -49,6 +50,7 @@ __all__ = [
     "PostRevision",
     "PostStatus",
     "Report",
+    "include_schema_name",
     "ReportReason",
     "ReportStatus",
     "Role",

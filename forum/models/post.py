@@ -30,6 +30,8 @@ class Post(db.Model):
     helped_at: Mapped[datetime | None]  # marked "this helped me" by the thread's author
     body_markdown: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str] = mapped_column(Text)  # rendered and sanitised once, on write
+    # What a reader sees of body_html, as plain text: search indexes it and builds snippets from it.
+    body_text: Mapped[str] = mapped_column(Text, default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     edited_at: Mapped[datetime | None]
     deleted_at: Mapped[datetime | None]

@@ -12,7 +12,7 @@ from forum.database import db, utcnow
 from forum.models import Category, Post, PostRevision, PostStatus, Thread, User
 from forum.services import accounts, following, notifications, safety
 from forum.services.errors import NotAllowed, ServiceError
-from forum.services.text import quote_markdown, render_markdown
+from forum.services.text import plain_text, quote_markdown, render_markdown
 
 TITLE_MIN = 5
 TITLE_MAX = 150
@@ -194,6 +194,7 @@ def revise(editor: User, post: Post, body: str, title: str | None = None) -> Pos
     db.session.add(revision)
     post.body_markdown = body
     post.body_html = render_markdown(body)
+    post.body_text = plain_text(post.body_html)
     post.edited_at = revision.created_at
     thread.title = new_title
     db.session.flush()
@@ -296,6 +297,7 @@ def _new_post(
     anonymous: bool,
     content_note: str | None,
 ) -> Post:
+    html = render_markdown(body)
     return Post(
         thread_id=thread.id,
         author_id=author.id,
@@ -303,6 +305,7 @@ def _new_post(
         anonymous=anonymous,
         content_note=content_note or None,
         body_markdown=body,
-        body_html=render_markdown(body),
+        body_html=html,
+        body_text=plain_text(html),
         created_at=now,
     )

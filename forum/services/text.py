@@ -1,6 +1,8 @@
 """Markdown to safe HTML. The only module that calls bleach."""
 
+import unicodedata
 from functools import partial
+from html.parser import HTMLParser
 
 import bleach
 from bleach.linkifier import LinkifyFilter
@@ -36,6 +38,42 @@ _cleaner = bleach.Cleaner(
 def render_markdown(source: str) -> str:
     """Render a member's markdown once, on write; the result is what pages show."""
     return _cleaner.clean(_markdown.render(source)).strip()
+
+
+# Tags after which a reader sees a break, so words either side never run together.
+_BREAKS = frozenset({"p", "br", "li", "blockquote", "pre", "hr", "ul", "ol"})
+
+
+class _TextOf(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+    def handle_starttag(self, tag: str, attrs) -> None:
+        if tag in _BREAKS:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _BREAKS:
+            self.parts.append("\n")
+
+
+def plain_text(html: str) -> str:
+    """What a reader sees of rendered HTML, as plain text: what search indexes and quotes from.
+
+    No markup survives, and neither do control characters, which search uses to mark matches.
+    """
+    parser = _TextOf()
+    parser.feed(html)
+    parser.close()
+    text = "".join(
+        c for c in "".join(parser.parts) if c in "\n\t" or unicodedata.category(c) != "Cc"
+    )
+    lines = (" ".join(line.split()) for line in text.split("\n"))
+    return "\n".join(line for line in lines if line)
 
 
 def quote_markdown(name: str, source: str) -> str:

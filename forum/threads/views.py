@@ -4,7 +4,7 @@ from flask_login import current_user, login_required
 from forum.database import db
 from forum.forms import category_choices, render_form
 from forum.replies.forms import ReplyForm
-from forum.services import browsing, posting, support
+from forum.services import browsing, posting, search, support
 from forum.services.browsing import Page, page_count
 from forum.support.views import offer_support
 from forum.threads.forms import ThreadForm
@@ -67,6 +67,10 @@ def new():
     form.category.choices = category_choices(categories)
     if request.method == "GET" and request.args.get("category"):
         form.category.data = request.args["category"]
+    if request.method == "POST" and request.form.get("similar"):
+        # "Check for similar threads", without JavaScript: the form comes back as it was typed.
+        similar = search.similar_threads(form.title.data)
+        return render_form("threads/new.html", form, 200, similar=similar)
     if form.validate_on_submit():
         chosen = next(c for c in categories if c.slug == form.category.data)
         thread = posting.start_thread(
@@ -81,4 +85,4 @@ def new():
         flash("Your thread is up. Other parents will see it now.")
         offer_support(form.title.data, form.body.data)
         return redirect(url_for("threads.show", thread_id=thread.id))
-    return render_form("threads/new.html", form)
+    return render_form("threads/new.html", form, similar=None)

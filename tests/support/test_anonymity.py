@@ -268,6 +268,27 @@ SURFACES = {
     "marking what helped in another's thread": Surface(
         "/p/{anon_reply}/helped", (403, ["Only the parent who started the thread"]), LOGGED_OUT,
         "POST", {"helped": "1"}),
+    "search finding an anonymous reply": Surface(
+        "/search?q=midwife",
+        (200, ["Anonymous parent (original poster)", "told my <mark>midwife</mark> today"]),
+        (200, ["Anonymous parent (original poster)", "told my <mark>midwife</mark> today"])),
+    "search finding the anonymous opening post": Surface(
+        "/search?q=visitor", (200, [T1_TITLE, "Anonymous parent (original poster)", "Content note: feeling numb"]),
+        (200, [T1_TITLE, "Anonymous parent (original poster)", "Content note: feeling numb"])),
+    "search finding the anonymous reply in another's thread": Surface(
+        "/search?q=fortnight+easier&category=childcare",
+        (200, ["Nursery settling-in week", "Anonymous parent 2", "<mark>fortnight</mark>"]),
+        (200, ["Nursery settling-in week", "Anonymous parent 2", "<mark>fortnight</mark>"])),
+    "search for the waiting anonymous thread's title": Surface(
+        "/search?q=%22nobody+has+asked%22", (200, [T3_TITLE, "Content note: birth trauma"]),
+        (200, [T3_TITLE, "Content note: birth trauma"])),
+    "similar threads with htmx": Surface(
+        "/search/similar?title=Has+nobody+asked+you", (200, ["Threads like yours", T3_TITLE, "Anonymous parent"]),
+        (200, ["Threads like yours", T3_TITLE, "Anonymous parent"]), htmx=True),
+    "similar threads without javascript": Surface(
+        "/new", (200, ["Threads like yours", T3_TITLE, "Anonymous parent", "Has nobody asked you"]),
+        LOGGED_OUT, "POST",
+        {"category": "postpartum-feelings", "title": "Has nobody asked you", "similar": "1"}),
     "404 for a missing thread": Surface("/t/999999", (404, ["couldn't find"]), (404, ["couldn't find"])),
     "404 past the last page": Surface("/t/{t1}?page=3", (404, ["couldn't find"]), (404, ["couldn't find"])),
     "403 editing the anonymous post": Surface(
@@ -315,6 +336,26 @@ def test_no_page_gives_the_anonymous_author_away(app, client, login, world, surf
         assert text.format(**world.ids) in shown
     assert leaks(app, response) == []
     assert tells(response) == []
+
+
+@pytest.mark.parametrize(
+    "typed", [USERNAME, DISPLAY_NAME, "Quill", "Lighthouse keeper", str(ANON_ID)]
+)
+def test_searching_for_the_anonymous_author_finds_none_of_their_posts(app, client, world, typed):
+    response = client.get("/search", query_string={"q": typed})
+    assert response.status_code == 200
+    assert '<li class="result">' not in response.text and "Nothing matched" in response.text
+
+
+def test_search_results_label_anonymous_posts_as_their_thread_page_does(app, client, world):
+    thread_page = articles(client.get(f"/t/{world.t1.id}").text)
+    on_thread = {position: byline(article) for position, article in thread_page.items()}
+    results = client.get("/search?q=feeds+hardest").text + client.get("/search?q=never+told").text
+    shown = re.findall(r'href="/p/(\d+)".*?class="member"[^>]*>([^<]+)<', results, re.S)
+    positions = {world.anon_reply.id: 3, world.hannah_anon.id: 4}
+    assert {int(post_id) for post_id, _ in shown} == set(positions)
+    for post_id, label in shown:
+        assert unescape(label).strip() == on_thread[positions[int(post_id)]]
 
 
 def test_the_leak_check_sees_each_kind_of_trace(app, world):

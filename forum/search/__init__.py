@@ -1,0 +1,3 @@
+from forum.search.views import bp
+
+__all__ = ["bp"]

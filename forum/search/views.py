@@ -1,0 +1,47 @@
+from flask import Blueprint, render_template, request
+from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
+
+from forum.forms import category_choices
+from forum.search.forms import SearchForm
+from forum.services import browsing, search, support
+from forum.services.browsing import Page
+
+bp = Blueprint("search", __name__)
+
+
+@bp.get("/search")
+def results():
+    categories = browsing.categories()
+    form = SearchForm(formdata=request.args)
+    form.category.choices = [SelectChoice("", "All categories"), *category_choices(categories)]
+    query = search.parse(form.q.data)
+    if not form.validate():
+        return render_template("search/results.html", form=form, query=query, results=None), 400
+    chosen = next((c for c in categories if c.slug == form.category.data), None)
+    filters = search.Filters(chosen, form.since.data, form.until.data)
+    # Anything that is not a page number means page 1; past the end, the last page.
+    page = request.args.get("page", 1, type=int)
+    results = search.search(query, filters, page)
+    # As on thread pages: posts by members this reader blocked are folded, anonymous ones never.
+    folded = support.blocked_among(current_user, [result.post for result in results.items])
+    return render_template(
+        "search/results.html",
+        form=form,
+        query=query,
+        results=results,
+        folded=folded,
+        page=Page(results.page, results.pages),
+        filtered=chosen is not None or form.since.data or form.until.data,
+        search_max=search.QUERY_MAX,
+        count_max=search.COUNT_MAX,
+    )
+
+
+@bp.get("/search/similar")
+def similar():
+    """Threads like the title being typed, for the start-a-thread page (an htmx fragment)."""
+    title = request.args.get("title", "")
+    return render_template(
+        "search/_similar.html", threads=search.similar_threads(title), checked=bool(title.strip())
+    )
