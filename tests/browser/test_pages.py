@@ -67,6 +67,7 @@ PAGES = [
     MainPage("your-reports", lambda s: "/me/reports", "member"),
     MainPage("blocked-members", lambda s: "/settings/blocked", "member"),
     MainPage("not-found", lambda s: "/t/999999"),
+    MainPage("search", lambda s: "/search?q=work+back"),
     MainPage("notifications", lambda s: "/notifications", "member"),
     MainPage("following", lambda s: "/following", "member"),
     MainPage("email-choices", lambda s: "/settings/email", "member"),
