@@ -11,6 +11,7 @@ from forum.database import configure_engine
 from forum.errors import register_error_pages
 from forum.extensions import csrf, db, login_manager, migrate
 from forum.models import User
+from forum.services import sessions
 from forum.services.mail import init_mail
 from forum.templating import register_templating
 from forum.urls import IdConverter, TextConverter
@@ -54,6 +55,5 @@ def init_extensions(app: Flask) -> None:
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    """The signed-in member; a ban ends their open sessions at the next request."""
-    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-    return None if user is None or user.is_banned else user
+    """The signed-in member, if the sign-in the cookie names has not been ended."""
+    return sessions.load(user_id)

@@ -1,14 +1,24 @@
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from forum.auth.forms import ForgotForm, LoginForm, ResetForm, SignupForm
 from forum.database import db
 from forum.forms import render_form, show_error
-from forum.services import accounts, recovery
+from forum.models import User
+from forum.services import accounts, recovery, sessions
 from forum.services.errors import ServiceError
 from forum.urls import local_path
 
 bp = Blueprint("auth", __name__)
+
+
+def sign_in(user: User, remember: bool) -> None:
+    """Start a new sign-in, recorded on the server, with nothing kept from before it: whatever
+    session the browser had (or was given by someone else) is not carried over."""
+    session.clear()
+    sessions.start(user, request.user_agent.string)
+    db.session.commit()
+    login_user(user, remember=remember)
 
 
 def _after_login():
@@ -27,8 +37,7 @@ def signup():
             show_error(form, error)
         else:
             recovery.send_verification(user)
-            db.session.commit()
-            login_user(user)
+            sign_in(user, remember=False)
             flash(
                 f"Welcome to Blossom, {user.display_name}. We're glad you're here. We've sent "
                 "you an email with a link to confirm your address."
@@ -49,8 +58,7 @@ def login():
             show_error(form, error)
             return render_form("auth/login.html", form)
         if user is not None:
-            db.session.commit()
-            login_user(user, remember=form.remember.data)
+            sign_in(user, remember=form.remember.data)
             flash(f"Welcome back, {user.display_name}.")
             return _after_login()
         form.password.errors.append(
@@ -61,6 +69,9 @@ def login():
 
 @bp.post("/logout")
 def logout():
+    if current_user.is_authenticated:
+        sessions.end_current(current_user)
+        db.session.commit()
     logout_user()
     flash("You're logged out. Take care of yourself.")
     return redirect(url_for("threads.home"))

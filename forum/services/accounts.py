@@ -13,6 +13,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from forum.database import db, utcnow
 from forum.models import Role, User
+from forum.services import sessions
 from forum.services.errors import NotAllowed, ServiceError
 from forum.templating import exact_time
 
@@ -204,4 +205,6 @@ def change_password(user: User, current: str, new: str) -> None:
 
 
 def set_password(user: User, password: str) -> None:
+    """A new password ends every sign-in: a stolen cookie dies with the old password."""
     user.password_hash = _hash(password)
+    sessions.end_all(user.id)

@@ -992,6 +992,9 @@ def test_a_suspension_lasts_the_days_chosen(app, mod, member, other_member, days
     assert other_member.restriction_reason == "Cooling off"
     [entry] = audit()
     assert entry.detail == f"{days} day{'s' if days > 1 else ''}"
+    # The suspension signed them out everywhere; signed in again, they can read but not write.
+    assert priya.post(f"/t/{thread.id}/reply", data={"body": "Let me say"}).status_code == 401
+    priya = signed_in(app, other_member)
     assert priya.post(f"/t/{thread.id}/reply", data={"body": "Let me say"}).status_code == 403
     assert thread.reply_count == 0
     assert "Suspended until" in mod.get("/mod/members/priya").text
@@ -1012,8 +1015,10 @@ def test_a_suspension_ends_when_lifted_or_when_its_time_is_up(app, mod, member, 
     response = mod.post("/mod/members/priya/unsuspend", data={"reason": "She apologised"})
     assert response.status_code == 302
     assert other_member.suspended_until is None
+    priya = signed_in(app, other_member)  # the suspension signed her out
     assert priya.post(f"/t/{thread.id}/reply", data={"body": "Thank you"}).status_code == 302
     mod.post("/mod/members/priya/suspend", data={"days": "1", "reason": "Again"})
+    priya = signed_in(app, other_member)
     assert priya.post(f"/t/{thread.id}/reply", data={"body": "Hello?"}).status_code == 403
     other_member.suspended_until = utcnow() - timedelta(minutes=1)  # a day has gone by
     db.session.commit()
