@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from forum import auth, moderation, notifications, profiles, replies, reports, support, threads
 from forum.cli import register_commands
@@ -10,6 +11,8 @@ from forum.config import Config, instance_secret_key
 from forum.database import configure_engine
 from forum.errors import register_error_pages
 from forum.extensions import csrf, db, login_manager, migrate
+from forum.headers import register_security_headers
+from forum.limits import init_limits
 from forum.models import User
 from forum.services import sessions
 from forum.services.mail import init_mail
@@ -34,10 +37,15 @@ def create_app(config: type[Config] = Config) -> Flask:
     blueprints = (auth, threads, replies, profiles, reports, support, moderation, notifications)
     for blueprint in (module.bp for module in blueprints):
         app.register_blueprint(blueprint)
+    init_limits(app)  # after the blueprints: it wraps the views marked for a limit
     register_error_pages(app)
+    register_security_headers(app)
     register_templating(app)
     register_commands(app)
     init_mail(app)
+    if proxies := app.config["TRUSTED_PROXIES"]:
+        # The client's address and scheme as the last `proxies` proxies saw them, and no further.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
     return app
 
 

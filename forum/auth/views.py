@@ -4,6 +4,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from forum.auth.forms import ForgotForm, LoginForm, ResetForm, SignupForm
 from forum.database import db
 from forum.forms import render_form, show_error
+from forum.limits import limited
 from forum.models import User
 from forum.services import accounts, recovery, sessions
 from forum.services.errors import ServiceError
@@ -26,6 +27,7 @@ def _after_login():
 
 
 @bp.route("/signup", methods=["GET", "POST"])
+@limited("sign-up")
 def signup():
     if current_user.is_authenticated:
         return redirect(url_for("threads.home"))
@@ -47,6 +49,7 @@ def signup():
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@limited("sign-in")
 def login():
     if current_user.is_authenticated:
         return _after_login()
@@ -103,6 +106,7 @@ def resend_verification():
 
 
 @bp.route("/forgot", methods=["GET", "POST"])
+@limited("password-reset")
 def forgot():
     form = ForgotForm()
     if form.validate_on_submit():

@@ -3,6 +3,7 @@ from flask_login import current_user, login_required
 
 from forum.database import db
 from forum.forms import render_form, show_error
+from forum.limits import limited
 from forum.models import Post, Thread
 from forum.replies.forms import EditForm, ReplyForm
 from forum.services import accounts, browsing, posting
@@ -32,6 +33,7 @@ def _quoted(value: str | None, thread: Thread) -> Post | None:
 
 @bp.route("/t/<id:thread_id>/reply", methods=["GET", "POST"])
 @login_required
+@limited("posting")
 def reply(thread_id: int):
     """The reply page: where a quote starts, and where a reply with a problem comes back to."""
     thread = db.get_or_404(Thread, thread_id)

@@ -142,9 +142,14 @@ def _email_taken() -> ServiceError:
     )
 
 
+def login_key(login: str) -> str:
+    """What a sign-in form's "username or email" names: an email's key, or a username's."""
+    return email_key(login) if "@" in login else username_key(login)
+
+
 def authenticate(login: str, password: str) -> User | None:
     """The member with this username or email and password, or None."""
-    key = login.strip().lower()
+    key = login_key(login)
     user = db.session.scalar(
         select(User).where(or_(User.username_key == key, User.email_key == key))
     )

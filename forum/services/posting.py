@@ -4,7 +4,7 @@ Counters are changed with SQL increments, never read-modify-write in Python, so 
 when many members post at once; a reply's position comes from the same atomic UPDATE.
 """
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement, case, func, select, update
 
@@ -18,6 +18,9 @@ TITLE_MIN = 5
 TITLE_MAX = 150
 BODY_MAX = 20_000
 ANONYMOUS_NAME = "Anonymous parent"
+# The same words from the same member this soon again are a double tap or a stuck form, not a
+# second post.
+DUPLICATE_WINDOW = timedelta(minutes=5)
 
 
 class ThreadLocked(ServiceError):
@@ -45,6 +48,34 @@ class KindnessCheck(ServiceError):
         )
 
 
+class DuplicatePost(ServiceError):
+    status_code = 409
+
+    def __init__(self) -> None:
+        super().__init__(
+            "You posted these same words a moment ago, so we haven't posted them twice. "
+            "Your text is still here if you'd like to change it.",
+            "body",
+        )
+
+
+def refuse_duplicate(author: User, body: str) -> None:
+    """The same body from the same member within DUPLICATE_WINDOW is refused."""
+    since = utcnow() - DUPLICATE_WINDOW
+    repeated = db.session.scalar(
+        select(Post.id)
+        .where(
+            Post.author_id == author.id,
+            Post.created_at >= since,
+            Post.body_markdown == body,
+            Post.deleted_at.is_(None),
+        )
+        .limit(1)
+    )
+    if repeated is not None:
+        raise DuplicatePost()
+
+
 def start_thread(
     author: User,
     category: Category,
@@ -57,6 +88,8 @@ def start_thread(
 ) -> Thread:
     """Start a thread. `at` backdates it, for demo content."""
     accounts.ensure_can_post(author)
+    if at is None:
+        refuse_duplicate(author, body)
     now = at or utcnow()
     thread = Thread(
         category=category,
@@ -107,6 +140,8 @@ def reply(
 ) -> Post:
     """Add a reply at the next position. `at` backdates it, for demo content."""
     accounts.ensure_can_post(author)
+    if at is None:
+        refuse_duplicate(author, body)
     # Crisis first: someone who may be at risk is never held back, not even for a second look.
     if not kindness_confirmed and safety.sounds_unkind(body) and not safety.mentions_crisis(body):
         raise KindnessCheck()

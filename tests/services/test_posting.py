@@ -28,7 +28,11 @@ def test_many_members_replying_at_once_keep_positions_unique_and_counters_exact(
             reply = client.post(f"/t/{thread_id}/reply", data={"body": f"{username} {n}"})
             new = client.post(
                 "/new",
-                data={"category": "childcare", "title": f"{username} thread {n}", "body": "Hi"},
+                data={
+                    "category": "childcare",
+                    "title": f"{username} thread {n}",
+                    "body": f"Hi from {username} ({n})",
+                },
             )
             statuses += [reply.status_code, new.status_code]
         return statuses

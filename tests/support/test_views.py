@@ -452,7 +452,10 @@ def test_the_profile_counts_the_parents_helped(app, member, other_member):
     second = factories.thread(member, title="Nursery drop-off tears")
     third = factories.thread(tomas, title="Pumping schedule at work")
     fourth = factories.thread(uma, title="Night feeds and early meetings")
-    replies = [factories.reply(other_member, t, "It gets easier.") for t in (first, second, third)]
+    replies = [
+        factories.reply(other_member, t, f"It gets easier, {t.title}.")
+        for t in (first, second, third)
+    ]
     hidden_helper = posting.reply(other_member, fourth, "It got easier for me.", anonymous=True)
     db.session.commit()
     visitor = app.test_client()
