@@ -36,8 +36,11 @@ def by_member() -> str:
 
 
 def by_login() -> str:
-    """The account a sign-in is for, as typed, whether or not it exists: the answer is the same."""
-    return f"login:{accounts.login_key(request.form.get('login', ''))[:254]}"
+    """The account a sign-in is for, by username or email alike; for a name nobody has, the name
+    as typed (the answer to the client is the same either way)."""
+    login = request.form.get("login", "")
+    account = accounts.account_named(login)
+    return f"account:{account}" if account else f"login:{accounts.login_key(login)[:254]}"
 
 
 def by_email() -> str:
