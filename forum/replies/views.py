@@ -90,7 +90,12 @@ def edit(post_id: int):
             form.title.data = post.thread.title
     if form.validate_on_submit():
         title = form.title.data if post.is_opening else None
-        posting.edit_post(current_user, post, form.body.data, title)
+        try:
+            posting.edit_post(current_user, post, form.body.data, title)
+        except ServiceError as error:
+            db.session.rollback()
+            show_error(form, error)
+            return render_form("replies/edit.html", form, error.status_code, post=post)
         db.session.commit()
         flash("Your changes are saved.")
         return redirect(post_url(post, "support" if offer_support(title, form.body.data) else None))

@@ -13,7 +13,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from forum.database import db, utcnow
 from forum.models import Role, User
-from forum.services import sessions
+from forum.services import sessions, text
 from forum.services.errors import NotAllowed, ServiceError
 from forum.templating import exact_time
 
@@ -38,8 +38,14 @@ def _hash(password: str) -> str:
     return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
 
 
+def normalize_username(username: str) -> str:
+    """Compatibility-normalised (NFKC): a fullwidth "ａｌｉｃｅ" is the "alice" it looks like."""
+    return unicodedata.normalize("NFKC", username.strip())
+
+
 def username_key(username: str) -> str:
-    return username.strip().lower()
+    """What uniqueness compares: NFKC, then case-folded, so "ALICE" and "ａｌｉｃｅ" are "alice"."""
+    return unicodedata.normalize("NFKC", normalize_username(username).casefold())
 
 
 def email_key(email: str) -> str:
@@ -64,6 +70,13 @@ def _reads_as_anonymous(name: str) -> bool:
 
 
 def check_username(username: str) -> None:
+    if text.has_invisible(username):
+        raise ServiceError(
+            "Usernames can't hold invisible characters or ones that change the direction of "
+            "text. Try typing it again.",
+            "username",
+        )
+    username = normalize_username(username)
     if not USERNAME_PATTERN.fullmatch(username):
         raise ServiceError(
             "Usernames are 3 to 30 characters: letters, digits, _ and - only.", "username"
@@ -75,6 +88,11 @@ def check_username(username: str) -> None:
 def check_display_name(display_name: str) -> None:
     """A member can't go by a name that reads like an anonymous post's label: in a thread it
     would pass for the anonymous parent who started it."""
+    if text.has_bidi_controls(display_name):
+        raise ServiceError(
+            "Names can't hold characters that change the direction of text. Try typing it again.",
+            "display_name",
+        )
     if _reads_as_anonymous(display_name):
         raise ServiceError(
             "Names starting with “Anonymous” are kept for anonymous posts. Try another.",
@@ -100,14 +118,14 @@ def check_password(password: str, *names: str) -> None:
 def find_by_username(username: str) -> User | None:
     """The member with this name, ignoring case. Text that could be nobody's username (a NUL,
     which PostgreSQL refuses, or a 5,000-character filter) is not looked up at all."""
-    if not USERNAME_PATTERN.fullmatch(username.strip()):
+    if not USERNAME_PATTERN.fullmatch(normalize_username(username)):
         return None
     return db.session.scalar(select(User).where(User.username_key == username_key(username)))
 
 
 def register(username: str, email: str, password: str) -> User:
-    username = username.strip()
     check_username(username)
+    username = normalize_username(username)
     check_password(password, username, email.split("@")[0])
     if find_by_username(username) is not None:
         raise ServiceError("Someone already has that username. Try another.", "username")

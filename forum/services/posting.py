@@ -12,7 +12,7 @@ from forum.database import db, utcnow
 from forum.models import Category, Post, PostRevision, PostStatus, Thread, User
 from forum.services import accounts, notifications, safety
 from forum.services.errors import NotAllowed, ServiceError
-from forum.services.text import quote_markdown, render_markdown
+from forum.services.text import has_bidi_controls, quote_markdown, render_markdown
 
 TITLE_MIN = 5
 TITLE_MAX = 150
@@ -76,6 +76,14 @@ def refuse_duplicate(author: User, body: str) -> None:
         raise DuplicatePost()
 
 
+def check_title(title: str) -> None:
+    if has_bidi_controls(title):
+        raise ServiceError(
+            "Titles can't hold characters that change the direction of text. Try typing it again.",
+            "title",
+        )
+
+
 def start_thread(
     author: User,
     category: Category,
@@ -88,6 +96,7 @@ def start_thread(
 ) -> Thread:
     """Start a thread. `at` backdates it, for demo content."""
     accounts.ensure_can_post(author)
+    check_title(title)
     if at is None:
         refuse_duplicate(author, body)
     now = at or utcnow()
@@ -217,6 +226,7 @@ def revise(editor: User, post: Post, body: str, title: str | None = None) -> Pos
     lock_row(Post, post.id, refresh=True)
     thread = post.thread
     new_title = title.strip() if title is not None and post.is_opening else thread.title
+    check_title(new_title)
     if body == post.body_markdown and new_title == thread.title:
         return None
     revision = PostRevision(

@@ -346,7 +346,7 @@ def test_a_queue_item_shows_the_whole_post_its_author_reporters_and_history(
     assert "<p>First you chose work.</p>" in item
     assert "<p>Now <em>live with it</em> and stop moaning.</p>" in item
     assert '<span class="tag">pending</span>' in item
-    assert f'href="/mod/members/{other_member.username}">priya (@priya)</a>' in item
+    assert f'href="/mod/members/{other_member.username}"><bdi>priya</bdi> (@priya)</a>' in item
     assert "Posted anonymously" not in item
     assert "<strong>Unkind or judgemental</strong> from hannah" in item
     assert "“She said I'm failing my baby.”" in item
@@ -448,7 +448,7 @@ CASES = {
     ),
     "reveal": Case(
         "/mod/posts/{post}/reveal", Action.REVEAL, "post", "post-reason-error",
-        lambda s, response: "priya (@priya)" in response.text, status=200,
+        lambda s, response: "<bdi>priya</bdi> (@priya)" in response.text, status=200,
     ),
     "edit": Case(
         "/mod/posts/{post}/edit", Action.EDIT, "post", "reason-error", _revised_by_moderator,
@@ -860,7 +860,7 @@ def test_revealing_an_anonymous_author_shows_that_moderator_and_is_logged(
     reason = "Checking on her after an at-risk report"
     response = mod.post(f"/mod/posts/{post.id}/reveal", data={"reason": reason})
     assert response.status_code == 200
-    assert 'href="/mod/members/priya">priya (@priya)</a>' in response.text
+    assert 'href="/mod/members/priya"><bdi>priya</bdi> (@priya)</a>' in response.text
     assert "This is shown to you only" in response.text
     [entry] = audit()
     assert (entry.moderator_id, entry.action, entry.reason) == (moderator.id, "reveal", reason)
@@ -919,7 +919,7 @@ def test_a_pinned_thread_leads_its_category_until_unpinned(app, mod, member):
 
     def titles() -> list[str]:
         page = app.test_client().get("/c/back-to-work").text
-        return re.findall(r'class="thread-title" href="/t/\d+">(.*?)</a>', page)
+        return re.findall(r'class="thread-title" href="/t/\d+"><bdi>(.*?)</bdi></a>', page)
 
     assert titles() == ["Today was a good day", "Read this first: how we look after each other"]
     assert mod.post(f"/mod/threads/{older.id}/pin", data={"reason": "Helpful"}).status_code == 302
