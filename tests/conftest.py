@@ -28,7 +28,19 @@ def make_app(url: str, **settings) -> Flask:
     config = type("Config", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": url, **settings})
     app = create_app(config)
     app.wsgi_app = IsolatedRequests(app.wsgi_app)
+    app.test_client_class = ClosingClient
     return app
+
+
+class ClosingClient(FlaskClient):
+    """Closes each response once it is read, as a WSGI server does after sending it: what the app
+    does after a response has gone out (sending its emails) is done before the test goes on."""
+
+    def open(self, *args, **kwargs):
+        response = super().open(*args, **kwargs)
+        response.make_sequence()
+        response.close()
+        return response
 
 
 class IsolatedRequests:

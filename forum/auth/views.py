@@ -34,17 +34,13 @@ def signup():
     form = SignupForm()
     if form.validate_on_submit():
         try:
-            user = accounts.register(form.username.data, form.email.data, form.password.data)
-        except ServiceError as error:
+            recovery.sign_up(form.username.data, form.email.data, form.password.data)
+        except ServiceError as error:  # a taken username: usernames are public, so it's said
             show_error(form, error)
         else:
-            recovery.send_verification(user)
-            sign_in(user, remember=False)
-            flash(
-                f"Welcome to Blossom, {user.display_name}. We're glad you're here. We've sent "
-                "you an email with a link to confirm your address."
-            )
-            return _after_login()
+            db.session.commit()
+            # The same page whether the address was new or already had an account.
+            return render_template("auth/signup_sent.html", email=form.email.data)
     return render_form("auth/signup.html", form)
 
 

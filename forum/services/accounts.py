@@ -127,16 +127,18 @@ def register(username: str, email: str, password: str) -> User:
     check_username(username)
     username = normalize_username(username)
     check_password(password, username, email.split("@")[0])
-    if find_by_username(username) is not None:
+    if find_by_username(username) is not None:  # said plainly: a username is public anyway
         raise ServiceError("Someone already has that username. Try another.", "username")
+    # Hashed before the address is looked up, so a taken address answers in the same time.
+    password_hash = _hash(password)
     if db.session.scalar(select(User.id).where(User.email_key == email_key(email))) is not None:
-        raise _email_taken()
+        raise EmailTaken()
     user = User(
         username=username,
         username_key=username_key(username),
         email=email.strip(),
         email_key=email_key(email),
-        password_hash=_hash(password),
+        password_hash=password_hash,
         display_name=username,
         bio="",
         role=Role.MEMBER,
@@ -150,14 +152,15 @@ def register(username: str, email: str, password: str) -> User:
             raise ServiceError(
                 "Someone already has that username. Try another.", "username"
             ) from None
-        raise _email_taken() from None
+        raise EmailTaken() from None
     return user
 
 
-def _email_taken() -> ServiceError:
-    return ServiceError(
-        "That email address already has an account. Try logging in instead.", "email"
-    )
+class EmailTaken(ServiceError):
+    """Never shown to whoever signed up: the address's owner is emailed instead."""
+
+    def __init__(self) -> None:
+        super().__init__("That email address already has an account.", "email")
 
 
 def login_key(login: str) -> str:

@@ -14,6 +14,7 @@ from datetime import UTC, timedelta
 from email import policy
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
+from functools import partial
 from pathlib import Path
 
 from flask import Flask, current_app, g, has_app_context
@@ -39,14 +40,7 @@ def queue(
     **context,
 ) -> OutgoingEmail:
     """Write an email into the outbox. It goes out once the transaction that wrote it commits."""
-    base = current_app.config["PUBLIC_URL"].rstrip("/")
-    context.update(subject=subject, unsubscribe_url=unsubscribe_url, base=base)
-    # Straight from the template environment: an email needs none of a page's context (the
-    # header's counts, the signed-in member), and its addresses are the public site's.
-    environment = current_app.jinja_env
-    with links.public_request():
-        text_body = environment.get_template(f"email/{template}.txt").render(context)
-        html_body = environment.get_template(f"email/{template}.html").render(context)
+    text_body, html_body = render(template, subject, unsubscribe_url=unsubscribe_url, **context)
     email = OutgoingEmail(
         user_id=user.id if user else None,
         to_address=to_address,
@@ -59,6 +53,21 @@ def queue(
     db.session.flush()
     g.setdefault("mail_queued", []).append(email.id)
     return email
+
+
+def render(
+    template: str, subject: str, *, unsubscribe_url: str | None = None, **context
+) -> tuple[str, str]:
+    """An email's plain and HTML text."""
+    base = current_app.config["PUBLIC_URL"].rstrip("/")
+    context.update(subject=subject, unsubscribe_url=unsubscribe_url, base=base)
+    # Straight from the template environment: an email needs none of a page's context (the
+    # header's counts, the signed-in member), and its addresses are the public site's.
+    environment = current_app.jinja_env
+    with links.public_request():
+        text_body = environment.get_template(f"email/{template}.txt").render(context)
+        html_body = environment.get_template(f"email/{template}.html").render(context)
+    return text_body, html_body
 
 
 def _committed(session: Session) -> None:
@@ -222,15 +231,23 @@ def _transport():
 
 
 def init_mail(app: Flask) -> None:
-    """Send what a request wrote to the outbox once its transaction has committed."""
+    """Send what a request wrote to the outbox once its transaction has committed, after the
+    response has gone out: nobody waits on a mail server, and a page that emailed someone takes
+    no longer to answer than one that didn't (so "forgot password" tells nobody who has an
+    account by its timing)."""
 
     @app.after_request
     def send_queued(response):
         ready = g.pop("mail_ready", None)
         if ready:
-            try:
-                send_pending(ready)
-            except Exception:  # the member's request succeeded; the outbox keeps the rest
-                log.exception("Sending queued email failed")
-                db.session.rollback()
+            response.call_on_close(partial(_send_after_response, app, ready))
         return response
+
+
+def _send_after_response(app: Flask, ready: list[int]) -> None:
+    with app.app_context():
+        try:
+            send_pending(ready)
+        except Exception:  # the member's request succeeded; the outbox keeps the rest
+            log.exception("Sending queued email failed")
+            db.session.rollback()
