@@ -36,11 +36,10 @@ def by_member() -> str:
 
 
 def by_login() -> str:
-    """The account a sign-in is for, by username or email alike; for a name nobody has, the name
-    as typed (the answer to the client is the same either way)."""
-    login = request.form.get("login", "")
-    account = accounts.account_named(login)
-    return f"account:{account}" if account else f"login:{accounts.login_key(login)[:254]}"
+    """The username or email a sign-in is for, normalised as sign-in reads it. Not the account
+    behind it: if a username and an email shared one count only when they were one member's,
+    the count would tell who has which address. So one account has two counts at most."""
+    return f"login:{accounts.login_key(request.form.get('login', ''))[:254]}"
 
 
 def by_email() -> str:
@@ -68,7 +67,7 @@ class Rule:
 
 LIMITS: dict[str, tuple[Rule, ...]] = {
     "sign-in": (
-        Rule("10 per minute; 30 per hour", by_login, deduct_when=_failed),
+        Rule("5 per minute; 20 per hour", by_login, deduct_when=_failed),
         Rule("30 per minute; 200 per hour", by_address),
     ),
     "sign-up": (Rule("5 per hour; 20 per day", by_address),),

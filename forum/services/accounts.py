@@ -172,15 +172,6 @@ def _by_login(key: str):
     return or_(User.username_key == key, User.email_key == key)
 
 
-def account_named(login: str) -> int | None:
-    """The id of the account a username or email names, if any: the same account either way.
-    Text that could be nobody's (a NUL, which PostgreSQL refuses; a page of text) isn't looked up."""
-    key = login_key(login)
-    if "\x00" in key or len(key) > 254:
-        return None
-    return db.session.scalar(select(User.id).where(_by_login(key)))
-
-
 def authenticate(login: str, password: str) -> User | None:
     """The member with this username or email and password, or None."""
     user = db.session.scalar(select(User).where(_by_login(login_key(login))))
