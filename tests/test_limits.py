@@ -259,3 +259,16 @@ def test_named_limits_are_one_decorator_away():
     assert search.rate_limits == ("search",)
     with pytest.raises(KeyError):
         limited("no-such-limit")
+
+
+def test_with_redis_unreachable_the_forum_still_answers(app, member):
+    unreachable = make_app(
+        app.config["SQLALCHEMY_DATABASE_URI"],
+        RATELIMIT_ENABLED=True,
+        RATELIMIT_STORAGE_URI="redis://127.0.0.1:1/5",  # nothing listens there
+    )
+    client = client_at(unreachable)
+    assert sign_in(client, "hannah").status_code == 400
+    assert sign_in(client, "hannah", factories.PASSWORD).status_code == 302
+    with unreachable.app_context():
+        db.engine.dispose()
