@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from forum import (
     auth,
@@ -20,7 +21,10 @@ from forum.config import Config, instance_secret_key
 from forum.database import configure_engine
 from forum.errors import register_error_pages
 from forum.extensions import csrf, db, login_manager, migrate
+from forum.headers import register_security_headers
+from forum.limits import init_limits
 from forum.models import User
+from forum.services import sessions
 from forum.services.mail import init_mail
 from forum.templating import register_templating
 from forum.urls import IdConverter, TextConverter
@@ -53,10 +57,15 @@ def create_app(config: type[Config] = Config) -> Flask:
     )
     for blueprint in (module.bp for module in blueprints):
         app.register_blueprint(blueprint)
+    init_limits(app)  # after the blueprints: it wraps the views marked for a limit
     register_error_pages(app)
+    register_security_headers(app)
     register_templating(app)
     register_commands(app)
     init_mail(app)
+    if proxies := app.config["TRUSTED_PROXIES"]:
+        # The client's address and scheme as the last `proxies` proxies saw them, and no further.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
     return app
 
 
@@ -74,6 +83,5 @@ def init_extensions(app: Flask) -> None:
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    """The signed-in member; a ban ends their open sessions at the next request."""
-    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-    return None if user is None or user.is_banned else user
+    """The signed-in member, if the sign-in the cookie names has not been ended."""
+    return sessions.load(user_id)

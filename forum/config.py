@@ -61,9 +61,21 @@ class Config:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = _flag("SECURE_COOKIES")
+    REMEMBER_COOKIE_NAME = "remember_token"
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SECURE = _flag("SECURE_COOKIES")
+
+    # Rate limits (forum/limits.py): counted in Redis when REDIS_URL is set, else in memory.
+    RATELIMIT_ENABLED = _flag("RATELIMIT_ENABLED", default=True)
+    RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
+    RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "blossom")
+    RATELIMIT_HEADERS_ENABLED = True  # Retry-After tells a limited client when to come back
+    # If Redis is unreachable, count in memory meanwhile rather than fail the request.
+    RATELIMIT_SWALLOW_ERRORS = True
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    # How many proxies in front of the app set X-Forwarded-For/-Proto; 0 trusts no such header.
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", 0))
 
     PASSWORD_HASH_METHOD = "scrypt"
     SQLITE_BUSY_TIMEOUT_MS = 15_000
@@ -96,3 +108,5 @@ class TestConfig(Config):
     SQLALCHEMY_DATABASE_URI = "sqlite://"
     WTF_CSRF_ENABLED = False  # tests/test_csrf.py turns it back on and checks every POST route
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # fast for tests; production keeps scrypt
+    RATELIMIT_ENABLED = False  # tests/test_limits.py turns limits on where it tests them
+    RATELIMIT_STORAGE_URI = "memory://"

@@ -1,5 +1,7 @@
 """Rows with sensible defaults, made through the same services the forum uses."""
 
+from itertools import count
+
 from sqlalchemy import select
 
 from forum.database import db
@@ -7,6 +9,13 @@ from forum.models import Category, Post, Role, Thread, User
 from forum.services import accounts, posting
 
 PASSWORD = "a long and quiet morning"
+# Each post a factory writes says something new: the same words twice in a few minutes would be
+# refused as a duplicate, as they are for members.
+_numbers = count(1)
+
+
+def _fresh(text: str) -> str:
+    return f"{text} ({next(_numbers)})"
 
 
 def member(username: str, role: str = Role.MEMBER, **profile) -> User:
@@ -25,24 +34,26 @@ def category(slug: str = "back-to-work") -> Category:
 def thread(
     author: User,
     title: str = "First week back and I cried in the car",
-    body: str = "It was harder than I thought it would be.",
+    body: str | None = None,
     category_slug: str = "back-to-work",
     replies: int = 0,
     replier: User | None = None,
 ) -> Thread:
+    body = body or _fresh("It was harder than I thought it would be.")
     started = posting.start_thread(author, category(category_slug), title, body)
     for number in range(replies):
         posting.reply(
             replier or author,
             started,
-            f"Reply number {number + 1}. You've got this.",
+            _fresh(f"Reply number {number + 1}. You've got this."),
             kindness_confirmed=True,
         )
     db.session.commit()
     return started
 
 
-def reply(author: User, to: Thread, body: str = "I'm right there with you.") -> Post:
+def reply(author: User, to: Thread, body: str | None = None) -> Post:
+    body = body or _fresh("I'm right there with you.")
     post = posting.reply(author, to, body, kindness_confirmed=True)
     db.session.commit()
     return post

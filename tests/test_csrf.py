@@ -3,6 +3,7 @@
 import pytest
 
 from forum.database import db
+from forum.services import sessions
 from tests import factories
 from tests.conftest import make_app
 
@@ -31,10 +32,12 @@ def post_routes(app) -> list[str]:
 
 
 def test_every_post_route_refuses_a_missing_token(protected):
-    factories.member("hannah")
+    hannah = factories.member("hannah")
+    sessions.start(hannah, "pytest")
+    db.session.commit()
     client = protected.test_client()
     with client.session_transaction() as session:  # signed in, so only the token is missing
-        session["_user_id"] = "1"
+        session["_user_id"] = hannah.get_id()
         session["_fresh"] = True
     urls = post_routes(protected)
     assert {"/login", "/signup", "/logout", "/new", "/t/1/reply", "/settings"} <= set(urls)
@@ -43,6 +46,7 @@ def test_every_post_route_refuses_a_missing_token(protected):
         assert response.status_code == 400, url
         assert "couldn&#39;t be sure" in response.text
         assert "What I wrote" in response.text  # nothing typed is lost
+    assert "hannah" in client.get("/settings").text  # and the member was signed in throughout
 
 
 def test_a_form_with_its_token_is_accepted(protected):

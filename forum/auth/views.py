@@ -1,14 +1,25 @@
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from forum.auth.forms import ForgotForm, LoginForm, ResetForm, SignupForm
 from forum.database import db
 from forum.forms import render_form, show_error
-from forum.services import accounts, recovery
+from forum.limits import limited
+from forum.models import User
+from forum.services import accounts, recovery, sessions
 from forum.services.errors import ServiceError
 from forum.urls import local_path
 
 bp = Blueprint("auth", __name__)
+
+
+def sign_in(user: User, remember: bool) -> None:
+    """Start a new sign-in, recorded on the server, with nothing kept from before it: whatever
+    session the browser had (or was given by someone else) is not carried over."""
+    session.clear()
+    sessions.start(user, request.user_agent.string)
+    db.session.commit()
+    login_user(user, remember=remember)
 
 
 def _after_login():
@@ -16,28 +27,25 @@ def _after_login():
 
 
 @bp.route("/signup", methods=["GET", "POST"])
+@limited("sign-up")
 def signup():
     if current_user.is_authenticated:
         return redirect(url_for("threads.home"))
     form = SignupForm()
     if form.validate_on_submit():
         try:
-            user = accounts.register(form.username.data, form.email.data, form.password.data)
-        except ServiceError as error:
+            recovery.sign_up(form.username.data, form.email.data, form.password.data)
+        except ServiceError as error:  # a taken username: usernames are public, so it's said
             show_error(form, error)
         else:
-            recovery.send_verification(user)
             db.session.commit()
-            login_user(user)
-            flash(
-                f"Welcome to Blossom, {user.display_name}. We're glad you're here. We've sent "
-                "you an email with a link to confirm your address."
-            )
-            return _after_login()
+            # The same page whether the address was new or already had an account.
+            return render_template("auth/signup_sent.html", email=form.email.data)
     return render_form("auth/signup.html", form)
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@limited("sign-in")
 def login():
     if current_user.is_authenticated:
         return _after_login()
@@ -49,8 +57,7 @@ def login():
             show_error(form, error)
             return render_form("auth/login.html", form)
         if user is not None:
-            db.session.commit()
-            login_user(user, remember=form.remember.data)
+            sign_in(user, remember=form.remember.data)
             flash(f"Welcome back, {user.display_name}.")
             return _after_login()
         form.password.errors.append(
@@ -61,6 +68,9 @@ def login():
 
 @bp.post("/logout")
 def logout():
+    if current_user.is_authenticated:
+        sessions.end_current(current_user)
+        db.session.commit()
     logout_user()
     flash("You're logged out. Take care of yourself.")
     return redirect(url_for("threads.home"))
@@ -92,6 +102,7 @@ def resend_verification():
 
 
 @bp.route("/forgot", methods=["GET", "POST"])
+@limited("password-reset")
 def forgot():
     form = ForgotForm()
     if form.validate_on_submit():

@@ -25,7 +25,7 @@ from forum.models.post import Post, PostRevision, PostStatus
 from forum.models.search import include_name as include_schema_name
 from forum.models.support import REACTIONS, Block, Reaction, ReactionKind
 from forum.models.thread import Thread
-from forum.models.user import Delivery, Role, User
+from forum.models.user import Delivery, LoginSession, Role, User
 
 __all__ = [
     "REACTIONS",
@@ -45,6 +45,7 @@ __all__ = [
     "OutgoingEmail",
     "Subscription",
     "TOPIC_OF",
+    "LoginSession",
     "ModerationAction",
     "Post",
     "PostRevision",

@@ -2,7 +2,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import String, Text
+from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from forum.database import db, utcnow
@@ -52,6 +52,27 @@ class User(UserMixin, db.Model):
     email_moderation: Mapped[str] = mapped_column(String(12), default=Delivery.IMMEDIATELY)
     email_show_content: Mapped[bool] = mapped_column(default=False)
 
+    # The secret of the sign-in this object was loaded through (not a column): the cookie names
+    # the member *and* the sign-in, so ending that sign-in ends the cookie, copies and all.
+    session_token = None
+
+    def get_id(self) -> str:
+        if self.session_token is None:
+            raise RuntimeError("Sign a member in through forum.services.sessions.start")
+        return f"{self.id}:{self.session_token}"
+
+    # Members are the same member by id, whichever sign-in loaded them.
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, User):
+            return self.id == other.id
+        return NotImplemented
+
+    def __ne__(self, other: object) -> bool:
+        equal = self.__eq__(other)
+        return equal if equal is NotImplemented else not equal
+
+    __hash__ = UserMixin.__hash__
+
     @property
     def is_moderator(self) -> bool:
         return self.role in (Role.MODERATOR, Role.ADMIN)
@@ -82,3 +103,16 @@ class User(UserMixin, db.Model):
     def avatar_colour(self) -> int:
         """One of eight colours, fixed per member, so an avatar needs no image or outside service."""
         return self.id % 8
+
+
+class LoginSession(db.Model):
+    """One sign-in on one device. The cookie carries its secret; only a hash of it is stored."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    device: Mapped[str] = mapped_column(
+        String(100)
+    )  # from the User-Agent, e.g. "Firefox on Android"
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,10 +1,11 @@
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
-from flask_login import current_user, login_required
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, logout_user
 
+from forum.auth.views import sign_in
 from forum.database import db
 from forum.forms import render_form, show_error
 from forum.profiles.forms import EmailAddressForm, PasswordForm, ProfileForm
-from forum.services import accounts, browsing, recovery, support
+from forum.services import accounts, browsing, recovery, sessions, support
 from forum.services.errors import ServiceError
 
 bp = Blueprint("profiles", __name__)
@@ -53,8 +54,10 @@ def password():
         except ServiceError as error:
             show_error(form, error)
         else:
-            db.session.commit()
-            flash("Your password is changed.")
+            # Every sign-in ended with the old password; this device goes on with a new one.
+            remembered = request.cookies.get(current_app.config["REMEMBER_COOKIE_NAME"])
+            sign_in(current_user._get_current_object(), remember=bool(remembered))
+            flash("Your password is changed. Any other device you were signed in on is signed out.")
             return redirect(url_for("profiles.settings"))
     return render_form("profiles/password.html", form)
 
@@ -75,3 +78,40 @@ def email_address():
             )
             return redirect(url_for("profiles.email_address"))
     return render_form("profiles/email_address.html", form)
+
+
+@bp.get("/settings/devices")
+@login_required
+def devices():
+    return render_template(
+        "profiles/devices.html",
+        devices=sessions.of_member(current_user),
+        current=sessions.current(current_user),
+    )
+
+
+@bp.post("/settings/devices/<id:session_id>/end")
+@login_required
+def end_device(session_id: int):
+    this_one = sessions.current(current_user)
+    ended = sessions.end(current_user, session_id)
+    db.session.commit()
+    if this_one is not None and this_one.id == session_id:
+        logout_user()
+        flash("You're signed out on this device.")
+        return redirect(url_for("auth.login"))
+    flash("That device is signed out." if ended else "That device was already signed out.")
+    return redirect(url_for("profiles.devices"))
+
+
+@bp.post("/settings/devices/end-others")
+@login_required
+def end_other_devices():
+    ended = sessions.end_all(current_user.id, keep=sessions.current(current_user))
+    db.session.commit()
+    flash(
+        "You're signed out on every other device."
+        if ended
+        else "You weren't signed in anywhere else."
+    )
+    return redirect(url_for("profiles.devices"))

@@ -3,6 +3,7 @@ from flask_login import current_user, login_required
 
 from forum.database import db
 from forum.forms import render_form, show_error
+from forum.limits import limited
 from forum.models import Post, Thread
 from forum.replies.forms import EditForm, ReplyForm
 from forum.services import accounts, browsing, posting
@@ -32,6 +33,7 @@ def _quoted(value: str | None, thread: Thread) -> Post | None:
 
 @bp.route("/t/<id:thread_id>/reply", methods=["GET", "POST"])
 @login_required
+@limited("posting")
 def reply(thread_id: int):
     """The reply page: where a quote starts, and where a reply with a problem comes back to."""
     thread = db.get_or_404(Thread, thread_id)
@@ -88,7 +90,12 @@ def edit(post_id: int):
             form.title.data = post.thread.title
     if form.validate_on_submit():
         title = form.title.data if post.is_opening else None
-        posting.edit_post(current_user, post, form.body.data, title)
+        try:
+            posting.edit_post(current_user, post, form.body.data, title)
+        except ServiceError as error:
+            db.session.rollback()
+            show_error(form, error)
+            return render_form("replies/edit.html", form, error.status_code, post=post)
         db.session.commit()
         flash("Your changes are saved.")
         return redirect(post_url(post, "support" if offer_support(title, form.body.data) else None))

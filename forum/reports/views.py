@@ -5,6 +5,7 @@ from flask_login import current_user, login_required
 
 from forum.database import db
 from forum.forms import render_form, show_error
+from forum.limits import limited
 from forum.models import MemberWarning, ModerationAction
 from forum.reports.forms import AppealForm, ReportForm
 from forum.services import browsing, moderation, reporting
@@ -24,6 +25,7 @@ def warnings_to_read() -> dict:
 
 @bp.route("/p/<id:post_id>/report", methods=["GET", "POST"])
 @login_required
+@limited("reports")
 def report(post_id: int):
     post = browsing.post_with_thread(post_id) or abort(404)
     reporting.check_can_report(current_user, post)

@@ -13,6 +13,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from forum.database import db, utcnow
 from forum.models import Role, User
+from forum.services import sessions, text
 from forum.services.errors import NotAllowed, ServiceError
 from forum.templating import exact_time
 
@@ -37,8 +38,14 @@ def _hash(password: str) -> str:
     return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
 
 
+def normalize_username(username: str) -> str:
+    """Compatibility-normalised (NFKC): a fullwidth "ａｌｉｃｅ" is the "alice" it looks like."""
+    return unicodedata.normalize("NFKC", username.strip())
+
+
 def username_key(username: str) -> str:
-    return username.strip().lower()
+    """What uniqueness compares: NFKC, then case-folded, so "ALICE" and "ａｌｉｃｅ" are "alice"."""
+    return unicodedata.normalize("NFKC", normalize_username(username).casefold())
 
 
 def email_key(email: str) -> str:
@@ -63,6 +70,13 @@ def _reads_as_anonymous(name: str) -> bool:
 
 
 def check_username(username: str) -> None:
+    if text.has_invisible(username):
+        raise ServiceError(
+            "Usernames can't hold invisible characters or ones that change the direction of "
+            "text. Try typing it again.",
+            "username",
+        )
+    username = normalize_username(username)
     if not USERNAME_PATTERN.fullmatch(username):
         raise ServiceError(
             "Usernames are 3 to 30 characters: letters, digits, _ and - only.", "username"
@@ -74,6 +88,11 @@ def check_username(username: str) -> None:
 def check_display_name(display_name: str) -> None:
     """A member can't go by a name that reads like an anonymous post's label: in a thread it
     would pass for the anonymous parent who started it."""
+    if text.has_bidi_controls(display_name):
+        raise ServiceError(
+            "Names can't hold characters that change the direction of text. Try typing it again.",
+            "display_name",
+        )
     if _reads_as_anonymous(display_name):
         raise ServiceError(
             "Names starting with “Anonymous” are kept for anonymous posts. Try another.",
@@ -99,25 +118,27 @@ def check_password(password: str, *names: str) -> None:
 def find_by_username(username: str) -> User | None:
     """The member with this name, ignoring case. Text that could be nobody's username (a NUL,
     which PostgreSQL refuses, or a 5,000-character filter) is not looked up at all."""
-    if not USERNAME_PATTERN.fullmatch(username.strip()):
+    if not USERNAME_PATTERN.fullmatch(normalize_username(username)):
         return None
     return db.session.scalar(select(User).where(User.username_key == username_key(username)))
 
 
 def register(username: str, email: str, password: str) -> User:
-    username = username.strip()
     check_username(username)
+    username = normalize_username(username)
     check_password(password, username, email.split("@")[0])
-    if find_by_username(username) is not None:
+    if find_by_username(username) is not None:  # said plainly: a username is public anyway
         raise ServiceError("Someone already has that username. Try another.", "username")
+    # Hashed before the address is looked up, so a taken address answers in the same time.
+    password_hash = _hash(password)
     if db.session.scalar(select(User.id).where(User.email_key == email_key(email))) is not None:
-        raise _email_taken()
+        raise EmailTaken()
     user = User(
         username=username,
         username_key=username_key(username),
         email=email.strip(),
         email_key=email_key(email),
-        password_hash=_hash(password),
+        password_hash=password_hash,
         display_name=username,
         bio="",
         role=Role.MEMBER,
@@ -131,22 +152,29 @@ def register(username: str, email: str, password: str) -> User:
             raise ServiceError(
                 "Someone already has that username. Try another.", "username"
             ) from None
-        raise _email_taken() from None
+        raise EmailTaken() from None
     return user
 
 
-def _email_taken() -> ServiceError:
-    return ServiceError(
-        "That email address already has an account. Try logging in instead.", "email"
-    )
+class EmailTaken(ServiceError):
+    """Never shown to whoever signed up: the address's owner is emailed instead."""
+
+    def __init__(self) -> None:
+        super().__init__("That email address already has an account.", "email")
+
+
+def login_key(login: str) -> str:
+    """What a sign-in form's "username or email" names: an email's key, or a username's."""
+    return email_key(login) if "@" in login else username_key(login)
+
+
+def _by_login(key: str):
+    return or_(User.username_key == key, User.email_key == key)
 
 
 def authenticate(login: str, password: str) -> User | None:
     """The member with this username or email and password, or None."""
-    key = login.strip().lower()
-    user = db.session.scalar(
-        select(User).where(or_(User.username_key == key, User.email_key == key))
-    )
+    user = db.session.scalar(select(User).where(_by_login(login_key(login))))
     if user is None:
         check_password_hash(_dummy_hash(current_app.config["PASSWORD_HASH_METHOD"]), password)
         return None
@@ -204,4 +232,6 @@ def change_password(user: User, current: str, new: str) -> None:
 
 
 def set_password(user: User, password: str) -> None:
+    """A new password ends every sign-in: a stolen cookie dies with the old password."""
     user.password_hash = _hash(password)
+    sessions.end_all(user.id)

@@ -45,15 +45,7 @@ def queue(
     subject = " ".join(subject.split())  # one line: a header can't hold a member's line breaks
     if len(subject) > SUBJECT_MAX:
         subject = subject[: SUBJECT_MAX - 1].rstrip() + "…"
-    public = urlsplit(current_app.config["PUBLIC_URL"])
-    context.update(subject=subject, unsubscribe_url=unsubscribe_url,
-                   base=f"{public.scheme}://{public.netloc}")  # fmt: skip
-    # Straight from the template environment: an email needs none of a page's context (the
-    # header's counts, the signed-in member), and its addresses are the public site's.
-    environment = current_app.jinja_env
-    with links.public_request():
-        text_body = environment.get_template(f"email/{template}.txt").render(context)
-        html_body = environment.get_template(f"email/{template}.html").render(context)
+    text_body, html_body = render(template, subject, unsubscribe_url=unsubscribe_url, **context)
     email = OutgoingEmail(
         user_id=user.id if user else None,
         to_address=to_address,
@@ -66,6 +58,22 @@ def queue(
     db.session.flush()
     g.setdefault("mail_queued", []).append(email.id)
     return email
+
+
+def render(
+    template: str, subject: str, *, unsubscribe_url: str | None = None, **context
+) -> tuple[str, str]:
+    """An email's plain and HTML text."""
+    public = urlsplit(current_app.config["PUBLIC_URL"])  # links are paths from the site's root
+    context.update(subject=subject, unsubscribe_url=unsubscribe_url,
+                   base=f"{public.scheme}://{public.netloc}")  # fmt: skip
+    # Straight from the template environment: an email needs none of a page's context (the
+    # header's counts, the signed-in member), and its addresses are the public site's.
+    environment = current_app.jinja_env
+    with links.public_request():
+        text_body = environment.get_template(f"email/{template}.txt").render(context)
+        html_body = environment.get_template(f"email/{template}.html").render(context)
+    return text_body, html_body
 
 
 def _committed(session: Session) -> None:
@@ -240,13 +248,14 @@ def init_mail(app: Flask) -> None:
     def send_queued(response):
         ready = g.pop("mail_ready", None)
         if ready:
-            response.call_on_close(partial(_send_later, app, ready))
+            response.call_on_close(partial(_send_after_response, app, ready))
         return response
 
 
-def _send_later(app: Flask, ids: list[int]) -> None:
+def _send_after_response(app: Flask, ready: list[int]) -> None:
     with app.app_context():
         try:
-            send_pending(ids)
+            send_pending(ready)
         except Exception:  # the member's request succeeded; the outbox keeps the rest
             log.exception("Sending queued email failed")
+            db.session.rollback()

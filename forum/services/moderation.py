@@ -29,7 +29,7 @@ from forum.models import (
     Thread,
     User,
 )
-from forum.services import notifications, posting
+from forum.services import notifications, posting, sessions
 from forum.services.errors import AlreadyHandled, NotAllowed, ServiceError
 
 SUSPENSION_DAYS = (1, 3, 7, 30)
@@ -331,6 +331,7 @@ def suspend(moderator: User, member: User, days: int, reason: str) -> Moderation
         .where(User.id == member.id)
         .values(suspended_until=until, restriction_reason=reason)
     )
+    sessions.end_all(member.id)
     return _record(
         moderator, Action.SUSPEND, reason, detail=f"{days} day{'s' if days > 1 else ''}",
         target_user_id=member.id,
@@ -351,7 +352,7 @@ def lift_suspension(moderator: User, member: User, reason: str) -> ModerationAct
 
 
 def ban(moderator: User, member: User, reason: str) -> ModerationAction:
-    """A banned member can't sign in; sessions already open end at their next request."""
+    """A banned member can't sign in, and every sign-in they have is ended."""
     _require_over(moderator, member)
     reason = _require_reason(reason)
     banned = db.session.execute(
@@ -361,6 +362,7 @@ def ban(moderator: User, member: User, reason: str) -> ModerationAction:
     ).rowcount
     if not banned:
         raise AlreadyHandled("This member is already banned.")
+    sessions.end_all(member.id)
     return _record(moderator, Action.BAN, reason, target_user_id=member.id)
 
 

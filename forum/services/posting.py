@@ -4,7 +4,7 @@ Counters are changed with SQL increments, never read-modify-write in Python, so 
 when many members post at once; a reply's position comes from the same atomic UPDATE.
 """
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement, case, func, select, update
 
@@ -12,12 +12,15 @@ from forum.database import db, utcnow
 from forum.models import Category, Post, PostRevision, PostStatus, Thread, User
 from forum.services import accounts, following, notifications, safety
 from forum.services.errors import NotAllowed, ServiceError
-from forum.services.text import plain_text, quote_markdown, render_markdown
+from forum.services.text import has_bidi_controls, plain_text, quote_markdown, render_markdown
 
 TITLE_MIN = 5
 TITLE_MAX = 150
 BODY_MAX = 20_000
 ANONYMOUS_NAME = "Anonymous parent"
+# The same words from the same member this soon again are a double tap or a stuck form, not a
+# second post.
+DUPLICATE_WINDOW = timedelta(minutes=5)
 
 
 class ThreadLocked(ServiceError):
@@ -45,6 +48,42 @@ class KindnessCheck(ServiceError):
         )
 
 
+class DuplicatePost(ServiceError):
+    status_code = 409
+
+    def __init__(self) -> None:
+        super().__init__(
+            "You posted these same words a moment ago, so we haven't posted them twice. "
+            "Your text is still here if you'd like to change it.",
+            "body",
+        )
+
+
+def refuse_duplicate(author: User, body: str) -> None:
+    """The same body from the same member within DUPLICATE_WINDOW is refused."""
+    since = utcnow() - DUPLICATE_WINDOW
+    repeated = db.session.scalar(
+        select(Post.id)
+        .where(
+            Post.author_id == author.id,
+            Post.created_at >= since,
+            Post.body_markdown == body,
+            Post.deleted_at.is_(None),
+        )
+        .limit(1)
+    )
+    if repeated is not None:
+        raise DuplicatePost()
+
+
+def check_title(title: str) -> None:
+    if has_bidi_controls(title):
+        raise ServiceError(
+            "Titles can't hold characters that change the direction of text. Try typing it again.",
+            "title",
+        )
+
+
 def start_thread(
     author: User,
     category: Category,
@@ -57,6 +96,9 @@ def start_thread(
 ) -> Thread:
     """Start a thread. `at` backdates it, for demo content."""
     accounts.ensure_can_post(author)
+    check_title(title)
+    if at is None:
+        refuse_duplicate(author, body)
     now = at or utcnow()
     thread = Thread(
         category=category,
@@ -107,6 +149,8 @@ def reply(
 ) -> Post:
     """Add a reply at the next position. `at` backdates it, for demo content."""
     accounts.ensure_can_post(author)
+    if at is None:
+        refuse_duplicate(author, body)
     # Crisis first: someone who may be at risk is never held back, not even for a second look.
     if not kindness_confirmed and safety.sounds_unkind(body) and not safety.mentions_crisis(body):
         raise KindnessCheck()
@@ -182,6 +226,7 @@ def revise(editor: User, post: Post, body: str, title: str | None = None) -> Pos
     lock_row(Post, post.id, refresh=True)
     thread = post.thread
     new_title = title.strip() if title is not None and post.is_opening else thread.title
+    check_title(new_title)
     if body == post.body_markdown and new_title == thread.title:
         return None
     revision = PostRevision(

@@ -23,6 +23,29 @@ def _send_link(user: User, subject: str, purpose: str, endpoint: str, payload: d
     mail.queue(user.email, subject, purpose, user=user, link=link)
 
 
+def sign_up(username: str, email: str, password: str) -> User | None:
+    """A new account and a link to confirm its address; or, if the address already has an
+    account, an email to its owner saying so. The one signing up is told the same either way,
+    so nobody can learn from this form who is a member."""
+    try:
+        user = accounts.register(username, email, password)
+    except accounts.EmailTaken:
+        owner = db.session.scalar(select(User).where(User.email_key == accounts.email_key(email)))
+        if owner is not None:
+            mail.queue(
+                owner.email,
+                "Someone tried to sign up to Blossom with your address",
+                "signup_attempt",
+                user=owner,
+                name=owner.display_name,
+                login_link=links.external("auth.login"),
+                forgot_link=links.external("auth.forgot"),
+            )
+        return None
+    send_verification(user)
+    return user
+
+
 def send_verification(user: User) -> None:
     _send_link(user, "Please confirm your email for Blossom", "verify", "auth.verify",
                {"e": user.email_key})  # fmt: skip
@@ -51,6 +74,15 @@ def request_password_reset(address: str) -> None:
     """Send a reset link if the address has an account. The caller says the same either way."""
     user = db.session.scalar(select(User).where(User.email_key == accounts.email_key(address)))
     if user is None or user.is_banned:
+        # The same work as for a member, then dropped, so the answer takes as long; the email
+        # itself is sent after the response either way (see mail.init_mail).
+        token = links.make_token("reset", {"u": 0, "p": "0" * 24})
+        mail.render(
+            "reset",
+            "Resetting your Blossom password",
+            name=address,
+            link=links.external("auth.reset", token=token),
+        )
         return
     _send_link(user, "Resetting your Blossom password", "reset", "auth.reset",
                {"p": _fingerprint(user)})  # fmt: skip

@@ -1,4 +1,5 @@
-"""Markdown to safe HTML. The only module that calls bleach."""
+"""Markdown to safe HTML, and the characters a name or title may not hide. The only module that
+calls bleach."""
 
 import unicodedata
 from functools import partial
@@ -7,6 +8,25 @@ from html.parser import HTMLParser
 import bleach
 from bleach.linkifier import LinkifyFilter
 from markdown_it import MarkdownIt
+
+# Characters that reorder the text around them: bidi embeddings, overrides, isolates and marks.
+# In a title or a name they could make a page read as something else.
+BIDI_CONTROLS = frozenset(
+    "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+)
+# Characters that show nothing, beyond the format characters (zero-width spaces and joiners, the
+# byte-order mark, ...): with one, "alice\u200b" would look just like "alice".
+_BLANK = frozenset("\u115f\u1160\u17b4\u17b5\u3164\uffa0")
+
+
+def has_bidi_controls(text: str) -> bool:
+    return any(c in BIDI_CONTROLS for c in text)
+
+
+def has_invisible(text: str) -> bool:
+    """Whether text holds a character nobody can see (format, control or blank-filler)."""
+    return any(unicodedata.category(c) in ("Cf", "Cc") or c in _BLANK for c in text)
+
 
 ALLOWED_TAGS = frozenset(
     {"p", "br", "strong", "em", "a", "ul", "ol", "li", "blockquote", "code", "pre", "hr"}

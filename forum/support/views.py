@@ -5,6 +5,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user, login_required
 
 from forum.database import db
+from forum.limits import limited
 from forum.services import accounts, browsing, safety, support
 from forum.services.errors import ServiceError
 from forum.urls import post_url
@@ -38,6 +39,7 @@ def waiting():
 
 @bp.post("/p/<id:post_id>/react/<kind>")
 @login_required
+@limited("reactions")
 def react(post_id: int, kind: str):
     """Without JavaScript: back to the same post. With htmx: just the reactions, updated."""
     post = browsing.post_with_thread(post_id) or abort(404)

@@ -2,10 +2,12 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user, login_required
 
 from forum.database import db
-from forum.forms import category_choices, render_form
+from forum.forms import category_choices, render_form, show_error
+from forum.limits import limited
 from forum.replies.forms import ReplyForm
 from forum.services import browsing, posting, search, support
 from forum.services.browsing import Page, page_count
+from forum.services.errors import ServiceError
 from forum.support.views import offer_support
 from forum.threads.forms import ThreadForm
 
@@ -61,6 +63,7 @@ def show(thread_id: int):
 
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
+@limited("posting")
 def new():
     categories = browsing.categories()
     form = ThreadForm()
@@ -73,14 +76,19 @@ def new():
         return render_form("threads/new.html", form, 200, similar=similar)
     if form.validate_on_submit():
         chosen = next(c for c in categories if c.slug == form.category.data)
-        thread = posting.start_thread(
-            current_user,
-            chosen,
-            form.title.data,
-            form.body.data,
-            anonymous=form.anonymous.data,
-            content_note=form.content_note.data,
-        )
+        try:
+            thread = posting.start_thread(
+                current_user,
+                chosen,
+                form.title.data,
+                form.body.data,
+                anonymous=form.anonymous.data,
+                content_note=form.content_note.data,
+            )
+        except ServiceError as error:
+            db.session.rollback()
+            show_error(form, error)
+            return render_form("threads/new.html", form, error.status_code)
         db.session.commit()
         flash("Your thread is up. Other parents will see it now.")
         offer_support(form.title.data, form.body.data)

@@ -29,7 +29,10 @@ def signup(client, name="hannah"):
         data={"username": name, "email": f"{name}@example.org", "password": factories.PASSWORD,
               "confirm": factories.PASSWORD, "agree": "y"},
     )  # fmt: skip
-    assert response.status_code == 302, response.text
+    assert response.status_code == 200 and "Check your email" in response.text, response.text
+    # Signing up doesn't sign in (the page can't differ from one for an address already taken).
+    login = {"login": name, "password": factories.PASSWORD}
+    assert client.post("/login", data=login).status_code == 302
     return db.session.scalars(select(User).where(User.username == name)).one()
 
 

@@ -346,7 +346,7 @@ def test_a_queue_item_shows_the_whole_post_its_author_reporters_and_history(
     assert "<p>First you chose work.</p>" in item
     assert "<p>Now <em>live with it</em> and stop moaning.</p>" in item
     assert '<span class="tag">pending</span>' in item
-    assert f'href="/mod/members/{other_member.username}">priya (@priya)</a>' in item
+    assert f'href="/mod/members/{other_member.username}"><bdi>priya</bdi> (@priya)</a>' in item
     assert "Posted anonymously" not in item
     assert "<strong>Unkind or judgemental</strong> from hannah" in item
     assert "“She said I'm failing my baby.”" in item
@@ -448,7 +448,7 @@ CASES = {
     ),
     "reveal": Case(
         "/mod/posts/{post}/reveal", Action.REVEAL, "post", "post-reason-error",
-        lambda s, response: "priya (@priya)" in response.text, status=200,
+        lambda s, response: "<bdi>priya</bdi> (@priya)" in response.text, status=200,
     ),
     "edit": Case(
         "/mod/posts/{post}/edit", Action.EDIT, "post", "reason-error", _revised_by_moderator,
@@ -860,7 +860,7 @@ def test_revealing_an_anonymous_author_shows_that_moderator_and_is_logged(
     reason = "Checking on her after an at-risk report"
     response = mod.post(f"/mod/posts/{post.id}/reveal", data={"reason": reason})
     assert response.status_code == 200
-    assert 'href="/mod/members/priya">priya (@priya)</a>' in response.text
+    assert 'href="/mod/members/priya"><bdi>priya</bdi> (@priya)</a>' in response.text
     assert "This is shown to you only" in response.text
     [entry] = audit()
     assert (entry.moderator_id, entry.action, entry.reason) == (moderator.id, "reveal", reason)
@@ -919,7 +919,7 @@ def test_a_pinned_thread_leads_its_category_until_unpinned(app, mod, member):
 
     def titles() -> list[str]:
         page = app.test_client().get("/c/back-to-work").text
-        return re.findall(r'class="thread-title" href="/t/\d+">(.*?)</a>', page)
+        return re.findall(r'class="thread-title" href="/t/\d+"><bdi>(.*?)</bdi></a>', page)
 
     assert titles() == ["Today was a good day", "Read this first: how we look after each other"]
     assert mod.post(f"/mod/threads/{older.id}/pin", data={"reason": "Helpful"}).status_code == 302
@@ -992,6 +992,9 @@ def test_a_suspension_lasts_the_days_chosen(app, mod, member, other_member, days
     assert other_member.restriction_reason == "Cooling off"
     [entry] = audit()
     assert entry.detail == f"{days} day{'s' if days > 1 else ''}"
+    # The suspension signed them out everywhere; signed in again, they can read but not write.
+    assert priya.post(f"/t/{thread.id}/reply", data={"body": "Let me say"}).status_code == 401
+    priya = signed_in(app, other_member)
     assert priya.post(f"/t/{thread.id}/reply", data={"body": "Let me say"}).status_code == 403
     assert thread.reply_count == 0
     assert "Suspended until" in mod.get("/mod/members/priya").text
@@ -1012,8 +1015,10 @@ def test_a_suspension_ends_when_lifted_or_when_its_time_is_up(app, mod, member, 
     response = mod.post("/mod/members/priya/unsuspend", data={"reason": "She apologised"})
     assert response.status_code == 302
     assert other_member.suspended_until is None
+    priya = signed_in(app, other_member)  # the suspension signed her out
     assert priya.post(f"/t/{thread.id}/reply", data={"body": "Thank you"}).status_code == 302
     mod.post("/mod/members/priya/suspend", data={"days": "1", "reason": "Again"})
+    priya = signed_in(app, other_member)
     assert priya.post(f"/t/{thread.id}/reply", data={"body": "Hello?"}).status_code == 403
     other_member.suspended_until = utcnow() - timedelta(minutes=1)  # a day has gone by
     db.session.commit()

@@ -46,14 +46,14 @@ def test_profile_shows_name_bio_joined_counts_and_recent_posts(client, member, o
     response = client.get("/u/hannah")
     assert response.status_code == 200
     html = response.text
-    assert "<h1>Hannah B</h1>" in html
+    assert "<h1><bdi>Hannah B</bdi></h1>" in html
     assert "<title>Hannah B · Blossom</title>" in html
     assert "@hannah · joined" in html
     assert exact_time(member.created_at) in html
     assert '<p class="bio">Mum of two, back at work three days a week.</p>' in html
     assert "1 thread started · 3 posts" in html
     assert "Pumping at work, any tips?" in html
-    assert html.count("Re: Nursery drop-off guilt") == 2
+    assert html.count("Re: <bdi>Nursery drop-off guilt</bdi>") == 2
     assert f'href="/p/{first.id}"' in html and f'href="/p/{second.id}"' in html
     assert "No threads yet." not in html and "No replies yet." not in html
 
@@ -92,7 +92,7 @@ def test_deleted_replies_are_not_listed(client, member, other_member):
     html = client.get("/u/hannah").text
     assert f'href="/p/{kept.id}"' in html
     assert f'href="/p/{gone.id}"' not in html
-    assert html.count("Re: Back to work after twins") == 1
+    assert html.count("Re: <bdi>Back to work after twins</bdi>") == 1
 
 
 def test_recent_lists_show_the_five_newest(client, member, other_member):
@@ -160,7 +160,7 @@ def test_display_name_with_html_is_shown_escaped(client, member):
     db.session.commit()
     html = client.get("/u/hannah").text
     assert "<i>Hannah</i>" not in html
-    assert "<h1>&lt;i&gt;Hannah&lt;/i&gt;</h1>" in html
+    assert "<h1><bdi>&lt;i&gt;Hannah&lt;/i&gt;</bdi></h1>" in html
 
 
 # Settings
@@ -210,11 +210,11 @@ def test_edit_display_name_and_bio(client, member, login):
     assert member.bio == "Nurse, night shifts.\nTired."
     assert member.username == "hannah"
     profile = unescape(client.get("/u/hannah").text)
-    assert "<h1>Hannah (Sam's mum)</h1>" in profile
+    assert "<h1><bdi>Hannah (Sam's mum)</bdi></h1>" in profile
     assert "Nurse, night shifts.\nTired." in profile
     posts = unescape(client.get(f"/t/{thread.id}").text)
-    assert '<a class="member" href="/u/hannah">Hannah (Sam\'s mum)</a>' in posts
-    assert "Log out" in posts and "Hannah (Sam's mum)</span>" in posts  # the header too
+    assert '<a class="member" href="/u/hannah"><bdi>Hannah (Sam\'s mum)</bdi></a>' in posts
+    assert "Log out" in posts and "Hannah (Sam's mum)</bdi></span>" in posts  # the header too
 
 
 def test_settings_accept_the_longest_name_and_bio(client, member, login):

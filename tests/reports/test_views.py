@@ -520,7 +520,15 @@ def suspended(thread, member, other_member, moderator):
 def write(client, suspended: dict, action: str):
     thread, own, theirs = suspended["thread"], suspended["own"], suspended["theirs"]
     url, data = {
-        "new": ("/new", {"category": "back-to-work", "title": "My typed title", "body": TYPED}),
+        # Not the reply's words again: those would be refused as a duplicate.
+        "new": (
+            "/new",
+            {
+                "category": "back-to-work",
+                "title": "My typed title",
+                "body": f"{TYPED}\n\nAnd a thread of its own.",
+            },
+        ),
         "reply": (f"/t/{thread.id}/reply", {"body": TYPED}),
         "edit": (f"/p/{own.id}/edit", {"body": TYPED}),
         "delete": (f"/p/{own.id}/delete", {}),

@@ -88,7 +88,7 @@ def test_a_title_outranks_a_body_and_the_newer_wins_a_tie(app, member):
     in_body = factories.thread(member, title="A long week", body="Pumping at work is so hard.")
     in_title = factories.thread(member, title="Pumping at work", body="Any tips for this?")
     older = factories.thread(member, title="Nights", body="Teething again.")
-    newer = factories.thread(member, title="Nights", body="Teething again.")
+    newer = factories.thread(factories.member("tomas"), title="Nights", body="Teething again.")
     db.session.execute(
         update(Post)
         .where(Post.thread_id == older.id)

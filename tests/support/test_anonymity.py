@@ -104,7 +104,7 @@ def articles(page: str) -> dict[int, str]:
 
 def byline(article: str) -> str:
     """Who a post is shown as: the anonymous label, or the member's name."""
-    match = re.search(r'class="member"[^>]*>([^<]+)<', article)
+    match = re.search(r'class="member"[^>]*>(?:<bdi>)?([^<]+)<', article)
     assert match, article
     return unescape(match.group(1)).strip()
 
@@ -250,7 +250,7 @@ SURFACES = {
     "sending a report": Surface(
         "/p/{anon_reply}/report", (302, ["/p/{anon_reply}"]), LOGGED_OUT, "POST",
         {"reason": "at_risk", "details": "Still worried about her"}),
-    "your reports": Surface("/me/reports", (200, [f"A post in “{T1_TITLE}”"]), LOGIN),
+    "your reports": Surface("/me/reports", (200, [f"A post in “<bdi>{T1_TITLE}</bdi>”"]), LOGIN),
     "waiting": Surface("/waiting", (200, [T3_TITLE, "Anonymous parent"]), (200, [T3_TITLE, "Anonymous parent"])),
     "support resources": Surface("/support", (200, ["Get support now"]), (200, ["Get support now"])),
     "guidelines": Surface("/guidelines", (200, ["community guidelines"]), (200, ["community guidelines"])),
@@ -523,7 +523,7 @@ def test_named_posts_do_count_on_the_profile(app, world):
     db.session.commit()
     page = unescape(app.test_client().get(f"/u/{USERNAME}").text)
     assert "1 thread started · 2 posts · helped 1 parent" in page
-    assert named_thread.title in page and "Re: Nursery settling-in week" in page
+    assert named_thread.title in page and "Re: <bdi>Nursery settling-in week</bdi>" in page
     assert T1_TITLE not in page and T3_TITLE not in page
 
 
@@ -612,7 +612,10 @@ def test_a_reveal_shows_that_moderator_who_it_was_and_is_logged(app, world):
     mod = signed_in(app, world.moderator)
     response = mod.post(f"/mod/posts/{world.anon_reply.id}/reveal", data={"reason": REVEAL_REASON})
     assert response.status_code == 200
-    assert f'href="/mod/members/{USERNAME}">{DISPLAY_NAME} (@{USERNAME})</a>' in response.text
+    assert (
+        f'href="/mod/members/{USERNAME}"><bdi>{DISPLAY_NAME}</bdi> (@{USERNAME})</a>'
+        in response.text
+    )
     [entry] = db.session.scalars(select(ModerationAction)).all()
     assert (entry.moderator_id, entry.action, entry.reason) == (
         world.moderator.id,

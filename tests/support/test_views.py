@@ -366,7 +366,7 @@ def test_the_thread_author_marks_a_reply_that_helped_and_can_unmark_it(
     assert panel, "no What helped panel"
     assert "What helped" in panel.group(0)
     assert page.index('class="what-helped"') < page.index('id="p1"')  # at the top
-    assert f'href="/p/{helper_reply.id}">priya</a>' in panel.group(0)
+    assert f'href="/p/{helper_reply.id}"><bdi>priya</bdi></a>' in panel.group(0)
     assert "Ask HR for a proper room" in panel.group(0)
     assert "helped" in article(page, 2)[0]  # highlighted in place
     assert "helped" not in article(page, 1)[0]
@@ -458,7 +458,10 @@ def test_the_profile_counts_the_parents_helped(app, member, other_member):
     second = factories.thread(member, title="Nursery drop-off tears")
     third = factories.thread(tomas, title="Pumping schedule at work")
     fourth = factories.thread(uma, title="Night feeds and early meetings")
-    replies = [factories.reply(other_member, t, "It gets easier.") for t in (first, second, third)]
+    replies = [
+        factories.reply(other_member, t, f"It gets easier, {t.title}.")
+        for t in (first, second, third)
+    ]
     hidden_helper = posting.reply(other_member, fourth, "It got easier for me.", anonymous=True)
     db.session.commit()
     visitor = app.test_client()
@@ -947,8 +950,8 @@ def test_the_blocked_list_shows_members_with_an_unblock_button_that_works(
     client.post(f"/u/{other_member.username}/block")
     client.post(f"/u/{tomas.username}/block")
     page = client.get("/settings/blocked").text
-    assert f'<a href="/u/{other_member.username}">priya</a>' in page
-    assert f'<a href="/u/{tomas.username}">Tomas R</a>' in page
+    assert f'<a href="/u/{other_member.username}"><bdi>priya</bdi></a>' in page
+    assert f'<a href="/u/{tomas.username}"><bdi>Tomas R</bdi></a>' in page
     unblock = re.search(
         rf'<form[^>]*action="/u/{other_member.username}/unblock"[^>]*>(.*?)</form>', page, re.S
     )
@@ -1010,7 +1013,7 @@ def test_threads_waiting_for_a_first_reply_are_listed_oldest_first(
     left_out = [answered, too_old, locked, deleted, hidden]
 
     def titles(html: str) -> list[str]:
-        return re.findall(r'<a class="thread-title" href="/t/\d+">(.*?)</a>', html)
+        return re.findall(r'<a class="thread-title" href="/t/\d+"><bdi>(.*?)</bdi></a>', html)
 
     waiting = client.get("/waiting").text
     assert titles(waiting) == expected

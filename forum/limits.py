@@ -1,0 +1,114 @@
+"""Rate limits, by name, in one place.
+
+A view takes a named limit with one decorator, under its route: ``@limited("search")``. The app
+factory gives each app its own Flask-Limiter (it keeps its storage on the instance) and applies
+the named limits to the views that ask for them. Counts live in Redis when REDIS_URL is set, so
+every gunicorn worker and host shares them, and in memory otherwise.
+
+The client's address is the one the last TRUSTED_PROXIES proxies saw (werkzeug's ProxyFix); with
+none trusted, a forged X-Forwarded-For changes nothing. Sign-in also counts per account, so
+changing address doesn't reset that count either.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask import Flask, Response, request
+from flask_limiter import Limiter
+from flask_login import current_user
+
+from forum.database import utcnow
+from forum.services import accounts
+
+NEW_ACCOUNT = timedelta(days=1)
+
+
+def by_address() -> str:
+    return f"address:{request.remote_addr or 'unknown'}"
+
+
+def by_member() -> str:
+    """The signed-in member; their address when nobody is signed in."""
+    if current_user.is_authenticated:
+        return f"member:{current_user.id}"
+    return by_address()
+
+
+def by_login() -> str:
+    """The username or email a sign-in is for, normalised as sign-in reads it. Not the account
+    behind it: if a username and an email shared one count only when they were one member's,
+    the count would tell who has which address. So one account has two counts at most."""
+    return f"login:{accounts.login_key(request.form.get('login', ''))[:254]}"
+
+
+def by_email() -> str:
+    return f"email:{accounts.email_key(request.form.get('email', ''))[:254]}"
+
+
+def _failed(response: Response) -> bool:
+    """A sign-in that didn't go through (a success redirects): only these count per account."""
+    return response.status_code != 302
+
+
+def _posting() -> str:
+    """Stricter for an account less than a day old: most spam comes from new accounts."""
+    young = current_user.is_authenticated and current_user.created_at > utcnow() - NEW_ACCOUNT
+    return "3 per 10 minutes; 10 per day" if young else "10 per 10 minutes; 100 per day"
+
+
+@dataclass(frozen=True)
+class Rule:
+    limit: str | Callable[[], str]
+    key: Callable[[], str]
+    methods: tuple[str, ...] | None = ("POST",)  # None: every method
+    deduct_when: Callable[[Response], bool] | None = None
+
+
+LIMITS: dict[str, tuple[Rule, ...]] = {
+    "sign-in": (
+        Rule("5 per minute; 20 per hour", by_login, deduct_when=_failed),
+        Rule("30 per minute; 200 per hour", by_address),
+    ),
+    "sign-up": (Rule("5 per hour; 20 per day", by_address),),
+    "password-reset": (
+        Rule("3 per hour", by_email),
+        Rule("10 per hour", by_address),
+    ),
+    "posting": (Rule(_posting, by_member),),
+    "reactions": (Rule("60 per minute; 600 per hour", by_member),),
+    "reports": (Rule("10 per hour; 30 per day", by_member),),
+    "search": (Rule("30 per minute", by_member, methods=None),),
+}
+
+
+def limited(name: str):
+    """Mark a view for the named limit; put it under the route decorator."""
+    if name not in LIMITS:
+        raise KeyError(f"No rate limit is named {name!r}")
+
+    def mark(view):
+        view.rate_limits = (*getattr(view, "rate_limits", ()), name)
+        return view
+
+    return mark
+
+
+def init_limits(app: Flask) -> None:
+    """Apply the named limits to the views marked for them, if RATELIMIT_ENABLED."""
+    if not app.config["RATELIMIT_ENABLED"]:
+        return
+    limiter = Limiter(key_func=by_address)
+    limiter.init_app(app)
+    for endpoint, view in list(app.view_functions.items()):
+        wrapped = view
+        for name in getattr(view, "rate_limits", ()):
+            for number, rule in enumerate(LIMITS[name]):
+                wrapped = limiter.shared_limit(
+                    rule.limit,
+                    scope=f"{name}-{number}",
+                    key_func=rule.key,
+                    methods=list(rule.methods) if rule.methods else None,
+                    deduct_when=rule.deduct_when,
+                )(wrapped)
+        app.view_functions[endpoint] = wrapped

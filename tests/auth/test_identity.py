@@ -1,0 +1,105 @@
+"""Nobody can pass for someone else by spelling, invisible characters or reordered text."""
+
+import pytest
+from sqlalchemy import func, select
+
+from forum.database import db
+from forum.models import Thread, User
+from forum.services import accounts
+from tests import factories
+
+PASSWORD = "tea gone cold again today"
+
+
+def sign_up(client, username: str, email: str = "new.parent@example.org"):
+    data = {"username": username, "email": email, "password": PASSWORD, "confirm": PASSWORD}
+    return client.post("/signup", data={**data, "agree": "y"})
+
+
+@pytest.mark.parametrize(
+    ("spelling", "message"),
+    [
+        ("ALICE", "Someone already has that username"),
+        ("Alice", "Someone already has that username"),
+        ("ａｌｉｃｅ", "Someone already has that username"),  # fullwidth letters
+        ("ＡＬＩＣＥ", "Someone already has that username"),
+        ("alice\u200b", "invisible characters"),  # a zero-width space
+        ("al\u200dice", "invisible characters"),  # a zero-width joiner
+        ("\ufeffalice", "invisible characters"),  # a byte-order mark
+        ("\u202ealice", "invisible characters"),  # a right-to-left override
+        ("alice\u2066", "invisible characters"),  # a left-to-right isolate
+        ("alice\u200f", "invisible characters"),  # a right-to-left mark
+    ],
+)
+def test_look_alike_usernames_cannot_impersonate(client, app, spelling, message):
+    factories.member("alice")
+    response = sign_up(client, spelling)
+    assert response.status_code == 400
+    assert message in response.text
+    assert db.session.scalar(select(func.count()).select_from(User)) == 1
+
+
+def test_username_keys_are_nfkc_and_case_folded():
+    assert accounts.username_key("ALICE") == "alice"
+    assert accounts.username_key("ａｌｉｃｅ") == "alice"
+    assert accounts.username_key(" Alice ") == "alice"
+    # Every username the rules allow (ASCII) keeps the key it had: lower case.
+    for name in ("Sunflower_Mum", "dad-of-3", "X_Y_Z"):
+        assert accounts.username_key(name) == name.lower()
+
+
+def test_a_fullwidth_username_is_stored_as_the_letters_it_shows(client):
+    assert sign_up(client, "ｍｏｏｎ＿ｄａｄ").status_code == 200
+    user = db.session.scalars(select(User)).one()
+    assert (user.username, user.username_key) == ("moon_dad", "moon_dad")
+    assert client.get("/u/ＭＯＯＮ_ＤＡＤ").status_code == 200  # found however it is typed
+
+
+def test_sign_in_finds_the_account_however_its_name_is_typed(client, app):
+    factories.member("alice")
+    for login in ("ALICE", "ａｌｉｃｅ", " Alice "):
+        response = app.test_client().post(
+            "/login", data={"login": login, "password": factories.PASSWORD}
+        )
+        assert response.status_code == 302, login
+
+
+@pytest.mark.parametrize("control", ["\u202e", "\u202b", "\u2067", "\u200f", "\u061c"])
+def test_direction_changing_characters_are_refused_in_names_and_titles(
+    client, member, login, control
+):
+    login(member)
+    response = client.post("/settings", data={"display_name": f"Hannah{control}", "bio": "Hi"})
+    assert response.status_code == 400
+    assert "change the direction of text" in response.text
+    assert db.session.get(User, member.id).display_name == "hannah"
+    title = f"Back at work{control} and tired"
+    data = {"category": "childcare", "title": title, "body": "My words, kept."}
+    response = client.post("/new", data=data)
+    assert response.status_code == 400
+    assert "change the direction of text" in response.text and "My words, kept." in response.text
+    assert db.session.scalar(select(func.count()).select_from(Thread)) == 0
+    thread = factories.thread(member)
+    post = factories.opening_post(thread)
+    response = client.post(f"/p/{post.id}/edit", data={"title": title, "body": "Edited words"})
+    assert response.status_code == 400
+    assert "Edited words" in response.text
+    db.session.refresh(thread)
+    assert thread.title == "First week back and I cried in the car"
+
+
+def test_emoji_with_joiners_are_fine_in_a_display_name(client, member, login):
+    login(member)
+    name = "Hannah 👩\u200d👧"
+    assert client.post("/settings", data={"display_name": name, "bio": ""}).status_code == 302
+    assert db.session.get(User, member.id).display_name == name
+
+
+def test_names_and_titles_are_isolated_on_the_page(client, member, other_member):
+    factories.reply(other_member, factories.thread(member, title="Back at my desk today"))
+    thread_page = client.get("/t/1").text
+    assert '<h1 class="thread-heading"><bdi>Back at my desk today</bdi></h1>' in thread_page
+    assert "<bdi>hannah</bdi></a>" in thread_page and "<bdi>priya</bdi></a>" in thread_page
+    listing = client.get("/c/back-to-work").text
+    assert "<bdi>Back at my desk today</bdi>" in listing and "<bdi>hannah</bdi>" in listing
+    assert "<h1><bdi>hannah</bdi></h1>" in client.get("/u/hannah").text

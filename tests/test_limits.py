@@ -1,0 +1,274 @@
+"""Rate limits, counted in memory and in the machine's real Redis (database 5, keys under a prefix
+of this test's own, removed afterwards).
+
+The rest of the suite runs with RATELIMIT_ENABLED off (TestConfig); here each test makes an app
+with limits on, on the same database as the `app` fixture, so it runs on SQLite and PostgreSQL.
+"""
+
+import os
+import uuid
+from datetime import timedelta
+from html import unescape
+
+import pytest
+import redis
+
+from forum.config import Config
+from forum.database import db, utcnow
+from forum.limits import LIMITS, limited
+from tests import factories
+from tests.conftest import make_app
+
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/5")
+WRONG = "not my password at all"
+
+
+@pytest.fixture(params=["memory", "redis"])
+def storage(request):
+    """Where this test's counts go, and a way to see them."""
+    if request.param == "memory":
+        yield "memory://", None
+        return
+    prefix = f"blossom-test-{uuid.uuid4().hex}"
+    connection = redis.Redis.from_url(REDIS_URL)
+    yield REDIS_URL, (connection, prefix)
+    for key in connection.scan_iter(f"*{prefix}*"):
+        connection.delete(key)
+    connection.close()
+
+
+@pytest.fixture
+def make_limited(app, storage):
+    """make_limited(**settings): an app like `app`, with rate limits on."""
+    uri, seen = storage
+    made = []
+
+    def build(**settings):
+        limited_app = make_app(
+            app.config["SQLALCHEMY_DATABASE_URI"],
+            RATELIMIT_ENABLED=True,
+            RATELIMIT_STORAGE_URI=uri,
+            RATELIMIT_KEY_PREFIX=seen[1] if seen else "blossom-test",
+            MAIL_FOLDER=app.config["MAIL_FOLDER"],
+            **settings,
+        )
+        made.append(limited_app)
+        return limited_app
+
+    yield build
+    for limited_app in made:
+        with limited_app.app_context():
+            db.engine.dispose()
+    if seen:  # the counts really were kept in Redis
+        connection, prefix = seen
+        assert list(connection.scan_iter(f"*{prefix}*"))
+
+
+def client_at(app, address: str = "192.0.2.10"):
+    client = app.test_client()
+    client.environ_base["REMOTE_ADDR"] = address
+    return client
+
+
+def sign_in(client, login: str, password: str = WRONG, **headers):
+    return client.post("/login", data={"login": login, "password": password}, headers=headers)
+
+
+def test_twenty_wrong_passwords_are_throttled_even_with_a_new_forwarded_for_each_time(
+    make_limited, member
+):
+    limited_app = make_limited()
+    client = client_at(limited_app)
+    # Username and email in turn, a new X-Forwarded-For every time: at most ten get through.
+    statuses = [
+        sign_in(
+            client,
+            "hannah" if n % 2 else "hannah@example.org",
+            **{"X-Forwarded-For": f"198.51.100.{n}"},
+        ).status_code
+        for n in range(20)
+    ]
+    assert statuses == [400] * 10 + [429] * 10
+    # Even the right password waits now: the account is what is being guessed at.
+    assert sign_in(client, "hannah", factories.PASSWORD).status_code == 429
+
+
+def test_the_count_holds_across_real_addresses_and_spellings(make_limited, member):
+    limited_app = make_limited()
+    logins = ["hannah", "HANNAH", " Hannah ", "ｈａｎｎａｈ", "Hannah"]
+    statuses = [
+        sign_in(client_at(limited_app, f"203.0.113.{n}"), logins[n % len(logins)]).status_code
+        for n in range(6)
+    ]
+    assert statuses == [400] * 5 + [429]
+    # Another account, from one of the same addresses, is not held up.
+    factories.member("priya")
+    assert sign_in(client_at(limited_app, "203.0.113.1"), "priya").status_code == 400
+
+
+def test_the_counts_tell_nobody_whose_address_is_whose(make_limited, member):
+    """Used up on an email address, the username is still counted on its own, whether or not
+    they are one member's: otherwise a 429 would confirm that hannah@example.org is hannah."""
+    limited_app = make_limited()
+    for email, username in (("hannah@example.org", "hannah"), ("sam@example.org", "sam")):
+        statuses = [sign_in(client_at(limited_app), email).status_code for _ in range(6)]
+        assert statuses == [400] * 5 + [429]
+        assert sign_in(client_at(limited_app, "192.0.2.77"), username).status_code == 400
+
+
+def test_odd_sign_in_text_is_counted_not_crashed_on(make_limited):
+    limited_app = make_limited()
+    client = client_at(limited_app)
+    for login in ("nul\x00name", "x" * 5000, ""):
+        assert sign_in(client, login).status_code == 400
+
+
+def test_signing_in_successfully_is_not_counted_against_the_account(make_limited, member):
+    limited_app = make_limited()
+    for n in range(12):
+        client = client_at(limited_app, f"203.0.113.{n}")
+        assert sign_in(client, "hannah", factories.PASSWORD).status_code == 302
+
+
+def test_one_address_trying_many_accounts_is_throttled(make_limited):
+    limited_app = make_limited()
+    client = client_at(limited_app)
+    statuses = [sign_in(client, f"nobody{n}").status_code for n in range(31)]
+    assert statuses == [400] * 30 + [429]  # thirty different accounts tried from one address
+    assert sign_in(client_at(limited_app, "192.0.2.99"), "nobody").status_code == 400
+
+
+def test_behind_a_trusted_proxy_the_address_it_saw_counts_and_forged_entries_do_not(
+    make_limited,
+):
+    limited_app = make_limited(TRUSTED_PROXIES=1)
+    proxy = client_at(limited_app, "10.0.0.2")  # every request comes through the proxy
+
+    def sign_up(n: int, forwarded: str):
+        data = {
+            "username": f"parent{n}",
+            "email": f"parent{n}@example.org",
+            "password": factories.PASSWORD,
+            "confirm": factories.PASSWORD,
+            "agree": "y",
+        }
+        return proxy.post("/signup", data=data, headers={"X-Forwarded-For": forwarded})
+
+    # The client forges a different first entry each time; the proxy appends the real address.
+    statuses = [sign_up(n, f"198.51.100.{n}, 203.0.113.7").status_code for n in range(6)]
+    assert statuses[:5] != [429] * 5 and 429 not in statuses[:5]
+    assert statuses[5] == 429
+    # Another real client behind the same proxy is counted on its own.
+    assert sign_up(9, "203.0.113.8").status_code != 429
+
+
+def test_a_limited_reply_keeps_the_text_and_says_so_kindly(make_limited, member, other_member):
+    limited_app = make_limited()
+    thread = factories.thread(other_member)
+    client = client_at(limited_app)
+    sign_in(client, "hannah", factories.PASSWORD)
+    for n in range(3):  # a new account: three replies in ten minutes
+        response = client.post(f"/t/{thread.id}/reply", data={"body": f"Reply {n}"})
+        assert response.status_code == 302
+    words = "One more thing I wanted to say, typed carefully."
+    response = client.post(f"/t/{thread.id}/reply", data={"body": words})
+    assert response.status_code == 429
+    page = unescape(response.text)
+    assert "Let's take a breath" in page
+    assert words in page
+    assert "Retry-After" in response.headers
+    # Starting a thread shares the same count.
+    data = {"category": "childcare", "title": "My own thread", "body": "Kept words"}
+    response = client.post("/new", data=data)
+    assert response.status_code == 429
+    assert "Kept words" in response.text and "My own thread" in response.text
+
+
+def test_established_accounts_may_post_more(make_limited, member, other_member):
+    member.created_at = utcnow() - timedelta(days=2)
+    db.session.commit()
+    limited_app = make_limited()
+    thread = factories.thread(other_member)
+    client = client_at(limited_app)
+    sign_in(client, "hannah", factories.PASSWORD)
+    statuses = [
+        client.post(f"/t/{thread.id}/reply", data={"body": f"Reply {n}"}).status_code
+        for n in range(11)
+    ]
+    assert statuses == [302] * 10 + [429]
+
+
+def test_reactions_and_reports_are_limited(make_limited, member, other_member):
+    limited_app = make_limited()
+    thread = factories.thread(other_member)
+    post = factories.opening_post(thread)
+    client = client_at(limited_app)
+    sign_in(client, "hannah", factories.PASSWORD)
+    statuses = [client.post(f"/p/{post.id}/react/heart").status_code for _ in range(61)]
+    assert statuses == [302] * 60 + [429]
+    data = {"reason": "spam", "details": "Looks like an advert"}
+    statuses = [client.post(f"/p/{post.id}/report", data=data).status_code for _ in range(11)]
+    assert 429 not in statuses[:10] and statuses[10] == 429
+    # Reading is never limited.
+    assert client.get(f"/t/{thread.id}").status_code == 200
+
+
+def test_password_reset_is_limited_per_address_asked_about(make_limited, member):
+    limited_app = make_limited()
+    statuses = [
+        client_at(limited_app, f"203.0.113.{n}")
+        .post("/forgot", data={"email": "hannah@example.org"})
+        .status_code
+        for n in range(4)
+    ]
+    assert statuses == [200, 200, 200, 429]
+    client = client_at(limited_app)
+    statuses = [
+        client.post("/forgot", data={"email": f"someone{n}@example.org"}).status_code
+        for n in range(11)
+    ]
+    assert statuses == [200] * 10 + [429]
+
+
+def test_limits_are_off_in_the_rest_of_the_suite(client, member):
+    assert all(sign_in(client, "hannah").status_code == 400 for _ in range(15))
+
+
+def test_limits_are_on_by_default_in_production():
+    assert "RATELIMIT_ENABLED" in os.environ or Config.RATELIMIT_ENABLED is True
+    assert Config.TRUSTED_PROXIES == int(os.environ.get("TRUSTED_PROXIES", 0))
+    expected = os.environ.get("REDIS_URL") or "memory://"
+    assert Config.RATELIMIT_STORAGE_URI == expected
+
+
+def test_named_limits_are_one_decorator_away():
+    assert {
+        "sign-in",
+        "sign-up",
+        "password-reset",
+        "posting",
+        "reactions",
+        "reports",
+        "search",
+    } <= set(LIMITS)
+
+    @limited("search")
+    def search():
+        return "results"
+
+    assert search.rate_limits == ("search",)
+    with pytest.raises(KeyError):
+        limited("no-such-limit")
+
+
+def test_with_redis_unreachable_the_forum_still_answers(app, member):
+    unreachable = make_app(
+        app.config["SQLALCHEMY_DATABASE_URI"],
+        RATELIMIT_ENABLED=True,
+        RATELIMIT_STORAGE_URI="redis://127.0.0.1:1/5",  # nothing listens there
+    )
+    client = client_at(unreachable)
+    assert sign_in(client, "hannah").status_code == 400
+    assert sign_in(client, "hannah", factories.PASSWORD).status_code == 302
+    with unreachable.app_context():
+        db.engine.dispose()
