@@ -5,11 +5,14 @@ viewport, colour scheme), so tests never share a login. The database is a new SQ
 by the migrations, as in production; rows a test needs are made with the forum's own services.
 """
 
+import email
 import itertools
 import os
+import re
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
+from email import policy
 from pathlib import Path
 
 import pytest
@@ -86,6 +89,15 @@ class Forum:
     url: str
     _names: Iterator[int]
 
+    def link_emailed_to(self, address: str) -> str:
+        """The link in the newest email to this address (no mail server: emails are files)."""
+        for path in sorted(Path(self.app.config["MAIL_FOLDER"]).glob("*.eml"), reverse=True):
+            message = email.message_from_bytes(path.read_bytes(), policy=policy.default)
+            if message["To"] == address:
+                text = message.get_body(("plain",)).get_content()
+                return re.search(r"https?://\S+", text).group(0)
+        raise AssertionError(f"no email to {address}")
+
     def name(self, prefix: str) -> str:
         """A username (or title part) no other test in this run uses."""
         return f"{prefix}{next(self._names)}"
@@ -160,7 +172,9 @@ def _user(member: Member) -> User:
 @pytest.fixture(scope="session")
 def forum(tmp_path_factory) -> Iterator[Forum]:
     database = tmp_path_factory.mktemp("browser") / "forum.db"
-    config = type("Config", (BrowserConfig,), {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}"})
+    mail = tmp_path_factory.mktemp("browser-mail")
+    settings = {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}", "MAIL_FOLDER": str(mail)}
+    config = type("Config", (BrowserConfig,), settings)
     app = create_app(config)
     with app.app_context():
         upgrade()
