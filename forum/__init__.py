@@ -54,6 +54,6 @@ def init_extensions(app: Flask) -> None:
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    """The signed-in member; a ban ends their open sessions at the next request."""
+    """The signed-in member; a ban or deleting the account ends their open sessions."""
     user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-    return None if user is None or user.is_banned else user
+    return None if user is None or user.is_banned or user.is_deleted else user

@@ -23,6 +23,7 @@ from forum.models.notification import (
     Subscription,
 )
 from forum.models.post import Post, PostRevision, PostStatus
+from forum.models.privacy import PrivacyRequest, PrivacyRequestKind
 from forum.models.support import REACTIONS, Block, Reaction, ReactionKind
 from forum.models.thread import Thread
 from forum.models.user import Role, User
@@ -49,6 +50,8 @@ __all__ = [
     "Post",
     "PostRevision",
     "PostStatus",
+    "PrivacyRequest",
+    "PrivacyRequestKind",
     "Report",
     "ReportReason",
     "ReportStatus",

@@ -44,6 +44,9 @@ class User(UserMixin, db.Model):
     email_helped: Mapped[str] = mapped_column(String(12), default="daily")
     email_moderation: Mapped[str] = mapped_column(String(12), default="immediately")
     email_show_content: Mapped[bool] = mapped_column(default=False)
+    # The member deleted their account: everything that named them is scrubbed from this row,
+    # which stays so that posts kept as "a former member" still have an author.
+    deleted_at: Mapped[datetime | None]
 
     @property
     def is_moderator(self) -> bool:
@@ -56,6 +59,10 @@ class User(UserMixin, db.Model):
     @property
     def is_banned(self) -> bool:
         return self.banned_at is not None
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
 
     @property
     def is_suspended(self) -> bool:

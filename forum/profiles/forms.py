@@ -1,5 +1,6 @@
-from wtforms import EmailField, PasswordField, StringField, TextAreaField
-from wtforms.validators import Email, EqualTo
+from wtforms import BooleanField, EmailField, PasswordField, RadioField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Email, EqualTo, InputRequired
 
 from forum.forms import Form, chars, required, rule, single_line, strip
 from forum.services import accounts
@@ -48,4 +49,32 @@ class EmailAddressForm(Form):
     )
     password = PasswordField(
         "Your password", validators=[required("Enter your password, to show it's you.")]
+    )
+
+
+class DownloadDataForm(Form):
+    password = PasswordField(
+        "Your password", validators=[required("Enter your password, to show it's you.")]
+    )
+
+
+class DeleteAccountForm(Form):
+    posts = RadioField(
+        "What should happen to your posts?",
+        choices=[
+            SelectChoice(
+                "remove", "Remove them: they show as deleted where they were, their words gone."
+            ),
+            SelectChoice(
+                "keep", "Keep them, signed “A former member”, so conversations still make sense."
+            ),
+        ],
+        validators=[InputRequired("Choose what should happen to your posts.")],
+    )
+    password = PasswordField(
+        "Your password", validators=[required("Enter your password, to show it's you.")]
+    )
+    understood = BooleanField(
+        "I understand this can't be undone.",
+        validators=[InputRequired("Tick this box if you're sure.")],
     )

@@ -116,7 +116,9 @@ def _recipients(ids: Iterable[int]) -> dict[int, User]:
     return {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(ids)))}
 
 
-def _add(user: User, kind: NotificationKind, **fields) -> Notification:
+def _add(user: User, kind: NotificationKind, **fields) -> Notification | None:
+    if user.is_deleted:  # nobody is there to tell
+        return None
     notification = Notification(user_id=user.id, kind=kind, **fields)
     db.session.add(notification)
     db.session.flush()
@@ -196,6 +198,8 @@ def reply_posted(post: Post, quoted: Post | None = None) -> None:
 def reacted(post: Post, kind: str) -> None:
     """A new reaction: the author's row for this kind on this post comes back, unread."""
     author = db.session.get(User, post.author_id)
+    if author.is_deleted:
+        return
     key = f"reaction:{post.id}:{kind}"
     now = utcnow()
     existing = db.session.scalar(
