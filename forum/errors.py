@@ -40,12 +40,7 @@ KEPT_FIELDS = ("title", "body", "display_name", "bio", "details", "message", "re
 
 def _page(status: int, message: str | None = None):
     title, default = MESSAGES.get(status, MESSAGES[400 if status < 500 else 500])
-    kept = {}
-    if request.method == "POST" and status in (400, 401, 403, 409, 413, 429):
-        try:
-            kept = {name: request.form[name] for name in KEPT_FIELDS if request.form.get(name)}
-        except Exception:  # the body itself may be what was wrong (too large, malformed)
-            kept = {}
+    kept = _kept_text() if status in (400, 401, 403, 409, 413, 429) else {}
     context = {"status": status, "title": title, "message": message or default, "kept": kept}
     return render_template("errors/error.html", **context), status
 
