@@ -232,6 +232,7 @@ class Tally:
     # (time since start, status or error name, seconds taken), for the outage test
     timeline: list[tuple[float, str, float]] = field(default_factory=list)
     started: float = 0.0
+    clients: int = 1
 
 
 class Member:
@@ -258,6 +259,7 @@ def run_clients(base, count, seconds, thread_id, opening_id, roles, tally, on_st
     on_start is called once every client is signed in, as the load begins (to start a fault).
     """
     members = [Member(base, f"bench{n}") for n in range(count)]
+    tally.clients = count
     tally.started = time.monotonic()
     stop_at = tally.started + seconds
     if on_start is not None:
@@ -297,7 +299,11 @@ def client_loop(member, role, number, thread_id, opening_id, stop_at, tally):
                 )
             elif role == "react":
                 kind = rng.choice(["heart", "hug", "me_too", "got_this", "thank_you"])
-                post_id = opening_id + rng.randrange(0, 20)
+                # The seeded replies, 20 posts after the opening one; never the client's own.
+                offset = rng.randrange(1, 21)
+                if (offset - 1) % tally.clients == number:
+                    offset = offset % 20 + 1
+                post_id = opening_id + offset
                 response = member.http.post(
                     f"/p/{post_id}/react/{kind}", data={"csrf_token": member.token}
                 )
@@ -538,8 +544,14 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=50, help="at most 200")
     parser.add_argument("--seconds", type=float)
     parser.add_argument("--workers", type=int, default=3)
-    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument(
+        "--threads",
+        type=int,
+        help="per worker; default 1 on SQLite (see the README's Load and fault tests), else 4",
+    )
     args = parser.parse_args()
+    if args.threads is None:
+        args.threads = 1 if args.db == "sqlite" and args.test != "outage" else 4
     if args.seconds is None:
         args.seconds = {"replies": 30, "kill": 30, "mixed": 60, "outage": 40}[args.test]
     args.clients = max(1, min(args.clients, 200))
