@@ -252,3 +252,15 @@ def test_nobody_can_pass_for_a_former_member(client, login, member):
     assert "kept for members who have left" in response.text
     db.session.expire_all()
     assert member.display_name == "hannah"
+
+
+def test_a_block_on_a_former_member_stays_without_dead_links(client, login, member, other_member):
+    support.block(other_member, member)
+    db.session.commit()
+    login(member)
+    assert delete(client, "keep").status_code == 302
+    login(other_member)
+    page = client.get("/settings/blocked")
+    assert page.status_code == 200
+    assert "A former member" in page.text and "has left Blossom" in page.text
+    assert "/u/~former" not in page.text and "unblock" not in page.text
