@@ -202,6 +202,10 @@ def gunicorn(url: str, workers: int, threads: int):
             server.kill()
             server.wait(timeout=10)
         log.close()
+        if os.environ.get("BENCH_KEEP_LOGS"):
+            print(f"gunicorn's log: {log.name}")
+        else:
+            os.unlink(log.name)
 
 
 def worker_pids(master: int) -> list[int]:
