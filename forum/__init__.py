@@ -83,5 +83,6 @@ def init_extensions(app: Flask) -> None:
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    """The signed-in member, if the sign-in the cookie names has not been ended."""
+    """The signed-in member, if the sign-in the cookie names has not been ended (by logging out,
+    a new password, a ban, a suspension or deleting the account)."""
     return sessions.load(user_id)

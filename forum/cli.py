@@ -1,5 +1,7 @@
 """Commands for `flask --app forum ...`."""
 
+from pathlib import Path
+
 import click
 from flask import Flask
 from flask_migrate import upgrade
@@ -8,7 +10,8 @@ from werkzeug.serving import run_simple
 
 from forum.database import db
 from forum.models import Role, Thread
-from forum.services import accounts, bench_seed, digest, mail, moderation, search
+from forum.services import accounts, bench_seed, consistency, digest, mail, moderation, search
+from forum.services.backup import BackupError, backup, restore
 from forum.services.categories import create_default_categories
 from forum.services.demo import seed_demo
 from forum.services.errors import ServiceError
@@ -99,6 +102,46 @@ def register_commands(app: Flask) -> None:
             f"posts ({seeded.anonymous:,} anonymous), {seeded.reactions:,} reactions and "
             f"{seeded.reports:,} reports. Long threads: {', '.join(map(str, seeded.big_threads))}."
         )
+
+    @app.cli.command("check-consistency")
+    @click.option("--repair", is_flag=True, help="Set every counter that drifted to its recount.")
+    def check_consistency_command(repair: bool) -> None:
+        """Recount every denormalised counter and report (or repair) any that drifted."""
+        drift = consistency.find_drift()
+        for each in drift:
+            click.echo(str(each))
+        if not drift:
+            click.echo("All counters are exact.")
+            return
+        if not repair:
+            db.session.rollback()
+            raise click.ClickException(
+                f"{len(drift)} counters drifted; run again with --repair to mend them."
+            )
+        changed = consistency.repair()
+        db.session.commit()
+        click.echo(f"Repaired {changed} counters.")
+
+    @app.cli.command("backup")
+    @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+    def backup_command(path: Path) -> None:
+        """Write a backup of the database to PATH while the forum keeps running."""
+        try:
+            backup(db.engine, path)
+        except BackupError as error:
+            raise click.ClickException(str(error)) from None
+        click.echo(f"Backed up to {path}.")
+
+    @app.cli.command("restore")
+    @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+    @click.option("--replace", is_flag=True, help="Overwrite a database that already has data.")
+    def restore_command(path: Path, replace: bool) -> None:
+        """Load the backup at PATH into the configured database (empty, unless --replace)."""
+        try:
+            restore(db.engine, path, replace=replace)
+        except BackupError as error:
+            raise click.ClickException(str(error)) from None
+        click.echo(f"Restored {path}.")
 
     @app.cli.command("demo")
     @click.option("--host", default="127.0.0.1", show_default=True)

@@ -77,7 +77,7 @@ class Config:
     # How many proxies in front of the app set X-Forwarded-For/-Proto; 0 trusts no such header.
     TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", 0))
 
-    PASSWORD_HASH_METHOD = "scrypt"
+    PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 -- the name of a hash method, not a password
     SQLITE_BUSY_TIMEOUT_MS = 15_000
     AUTO_HIDE_REPORTS = int(os.environ.get("AUTO_HIDE_REPORTS", 3))
     SAFETY_CONFIG = os.environ.get("SAFETY_CONFIG")  # None: forum/data/safety.toml
@@ -104,9 +104,9 @@ class Config:
 
 class TestConfig(Config):
     TESTING = True
-    SECRET_KEY = "test-secret-key-not-for-production"
+    SECRET_KEY = "test-secret-key-not-for-production"  # noqa: S105 -- the tests' fixed key, never used outside them
     SQLALCHEMY_DATABASE_URI = "sqlite://"
     WTF_CSRF_ENABLED = False  # tests/test_csrf.py turns it back on and checks every POST route
-    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # fast for tests; production keeps scrypt
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # noqa: S105 -- a hash method name: fast for tests; production keeps scrypt
     RATELIMIT_ENABLED = False  # tests/test_limits.py turns limits on where it tests them
     RATELIMIT_STORAGE_URI = "memory://"

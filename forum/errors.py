@@ -2,9 +2,19 @@
 
 from urllib.parse import urlsplit
 
-from flask import Flask, flash, make_response, redirect, render_template, request
+from flask import (
+    Flask,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import login_url
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from forum.database import SAFE_METHODS, db
@@ -30,12 +40,7 @@ KEPT_FIELDS = ("title", "body", "display_name", "bio", "details", "message", "re
 
 def _page(status: int, message: str | None = None):
     title, default = MESSAGES.get(status, MESSAGES[400 if status < 500 else 500])
-    kept = {}
-    if request.method == "POST" and status in (400, 401, 403, 409, 413, 429):
-        try:
-            kept = {name: request.form[name] for name in KEPT_FIELDS if request.form.get(name)}
-        except Exception:  # the body itself may be what was wrong (too large, malformed)
-            kept = {}
+    kept = _kept_text() if status in (400, 401, 403, 409, 413, 429) else {}
     context = {"status": status, "title": title, "message": message or default, "kept": kept}
     return render_template("errors/error.html", **context), status
 
@@ -61,6 +66,42 @@ def _came_from() -> str | None:
     return local_path(parts.path + (f"?{parts.query}" if parts.query else ""))
 
 
+def _kept_text() -> dict[str, str]:
+    if request.method != "POST":
+        return {}
+    try:
+        return {name: request.form[name] for name in KEPT_FIELDS if request.form.get(name)}
+    except Exception:  # the body itself may be what was wrong (too large, malformed)
+        return {}
+
+
+def database_unavailable(error: DBAPIError):
+    """The database is down or unreachable: a quick, kind 503, the text that was sent shown back.
+
+    Rendered without the context processors, which would ask the database for the header's counts.
+    """
+    try:
+        db.session.rollback()
+    except DBAPIError:
+        pass  # the connection is gone; the pool replaces it (pool_pre_ping checks each one)
+    finally:
+        db.session.remove()
+    body = current_app.jinja_env.get_template("errors/unavailable.html").render(
+        kept=_kept_text(), url_for=url_for
+    )
+    return body, 503, {"Retry-After": "10", "Cache-Control": "no-store"}
+
+
+def _database_error(error: DBAPIError):
+    """Lost connections and an unreachable server are a 503; any other database error a 500."""
+    if error.connection_invalidated or isinstance(error, OperationalError | InterfaceError):
+        current_app.logger.warning("Database unavailable: %s", error.orig)
+        return database_unavailable(error)
+    current_app.logger.error("Database error", exc_info=error)
+    db.session.rollback()
+    return _page(500)
+
+
 def register_error_pages(app: Flask) -> None:
     login_manager.unauthorized_handler(unauthorized)
 
@@ -76,6 +117,8 @@ def register_error_pages(app: Flask) -> None:
     def service_error(error: ServiceError):
         db.session.rollback()
         return _page(error.status_code, error.message)
+
+    app.register_error_handler(DBAPIError, _database_error)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

@@ -22,6 +22,7 @@ from forum.models.notification import (
     Subscription,
 )
 from forum.models.post import Post, PostRevision, PostStatus
+from forum.models.privacy import PrivacyRequest, PrivacyRequestKind
 from forum.models.search import include_name as include_schema_name
 from forum.models.support import REACTIONS, Block, Reaction, ReactionKind
 from forum.models.thread import Thread
@@ -50,6 +51,8 @@ __all__ = [
     "Post",
     "PostRevision",
     "PostStatus",
+    "PrivacyRequest",
+    "PrivacyRequestKind",
     "Report",
     "include_schema_name",
     "ReportReason",

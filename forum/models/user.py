@@ -51,6 +51,9 @@ class User(UserMixin, db.Model):
     email_helped: Mapped[str] = mapped_column(String(12), default=Delivery.DAILY)
     email_moderation: Mapped[str] = mapped_column(String(12), default=Delivery.IMMEDIATELY)
     email_show_content: Mapped[bool] = mapped_column(default=False)
+    # The member deleted their account: everything that named them is scrubbed from this row,
+    # which stays so that posts kept as "a former member" still have an author.
+    deleted_at: Mapped[datetime | None]
 
     # The secret of the sign-in this object was loaded through (not a column): the cookie names
     # the member *and* the sign-in, so ending that sign-in ends the cookie, copies and all.
@@ -84,6 +87,10 @@ class User(UserMixin, db.Model):
     @property
     def is_banned(self) -> bool:
         return self.banned_at is not None
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
 
     @property
     def is_suspended(self) -> bool:

@@ -1,5 +1,6 @@
-from wtforms import PasswordField, StringField, TextAreaField
-from wtforms.validators import EqualTo
+from wtforms import BooleanField, PasswordField, RadioField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import EqualTo, InputRequired
 
 from forum.forms import Form, chars, email_field, required, rule, single_line, strip
 from forum.services import accounts
@@ -41,4 +42,32 @@ class EmailAddressForm(Form):
     email = email_field("New email address", "Enter the new address.")
     password = PasswordField(
         "Your password", validators=[required("Enter your password, to show it's you.")]
+    )
+
+
+class DownloadDataForm(Form):
+    password = PasswordField(
+        "Your password", validators=[required("Enter your password, to show it's you.")]
+    )
+
+
+class DeleteAccountForm(Form):
+    posts = RadioField(
+        "What should happen to your posts?",
+        choices=[
+            SelectChoice(
+                "remove", "Remove them: they show as deleted where they were, their words gone."
+            ),
+            SelectChoice(
+                "keep", "Keep them, signed “A former member”, so conversations still make sense."
+            ),
+        ],
+        validators=[InputRequired("Choose what should happen to your posts.")],
+    )
+    password = PasswordField(
+        "Your password", validators=[required("Enter your password, to show it's you.")]
+    )
+    understood = BooleanField(
+        "I understand this can't be undone.",
+        validators=[InputRequired("Tick this box if you're sure.")],
     )

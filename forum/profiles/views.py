@@ -1,11 +1,29 @@
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+import json
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user, login_required, logout_user
 
 from forum.auth.views import sign_in
 from forum.database import db
 from forum.forms import render_form, show_error
-from forum.profiles.forms import EmailAddressForm, PasswordForm, ProfileForm
-from forum.services import accounts, browsing, recovery, sessions, support
+from forum.profiles.forms import (
+    DeleteAccountForm,
+    DownloadDataForm,
+    EmailAddressForm,
+    PasswordForm,
+    ProfileForm,
+)
+from forum.services import accounts, browsing, privacy, recovery, sessions, support
 from forum.services.errors import ServiceError
 
 bp = Blueprint("profiles", __name__)
@@ -115,3 +133,58 @@ def end_other_devices():
         else "You weren't signed in anywhere else."
     )
     return redirect(url_for("profiles.devices"))
+
+
+@bp.get("/settings/privacy")
+@login_required
+def privacy_settings():
+    return _privacy_page(DownloadDataForm(), DeleteAccountForm())
+
+
+def _privacy_page(download: DownloadDataForm, deletion: DeleteAccountForm):
+    status = 400 if download.errors or deletion.errors else 200
+    return render_template("profiles/privacy.html", download=download, deletion=deletion), status
+
+
+@bp.post("/settings/privacy/download")
+@login_required
+def download_data():
+    form = DownloadDataForm()
+    if form.validate_on_submit():
+        try:
+            data = privacy.export_data(current_user, form.password.data)
+        except ServiceError as error:
+            show_error(form, error)
+        else:
+            db.session.commit()
+            day = data["exported_at"][:10]
+            return Response(
+                json.dumps(data, indent=2, ensure_ascii=False),
+                mimetype="application/json",
+                headers={
+                    "Content-Disposition": f'attachment; filename="blossom-data-{day}.json"',
+                    "Cache-Control": "no-store",
+                },
+            )
+    return _privacy_page(form, DeleteAccountForm(formdata=None))
+
+
+@bp.post("/settings/privacy/delete")
+@login_required
+def delete_account():
+    form = DeleteAccountForm()
+    if form.validate_on_submit():
+        try:
+            privacy.delete_account(current_user, form.password.data, form.posts.data == "keep")
+        except ServiceError as error:
+            show_error(form, error)
+        else:
+            db.session.commit()
+            logout_user()
+            return redirect(url_for("profiles.account_deleted"))
+    return _privacy_page(DownloadDataForm(formdata=None), form)
+
+
+@bp.get("/goodbye")
+def account_deleted():
+    return render_template("profiles/goodbye.html")

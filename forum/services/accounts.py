@@ -98,6 +98,13 @@ def check_display_name(display_name: str) -> None:
             "Names starting with “Anonymous” are kept for anonymous posts. Try another.",
             "display_name",
         )
+    if (
+        " ".join(unicodedata.normalize("NFKC", display_name).casefold().split())
+        == "a former member"
+    ):
+        raise ServiceError(
+            "That name is kept for members who have left. Try another.", "display_name"
+        )
 
 
 def check_password(password: str, *names: str) -> None:

@@ -127,8 +127,11 @@ def _deliver(user: User, notification: Notification) -> None:
 
 
 def _members(ids: Iterable[int]) -> list[User]:
+    """The members to tell; one who deleted their account is no longer there to be told."""
     ids = set(ids)
-    return list(db.session.scalars(select(User).where(User.id.in_(ids)))) if ids else []
+    if not ids:
+        return []
+    return list(db.session.scalars(select(User).where(User.id.in_(ids), User.deleted_at.is_(None))))
 
 
 def reply_posted(post: Post, quoted: Post | None = None) -> None:
@@ -156,15 +159,15 @@ def reply_posted(post: Post, quoted: Post | None = None) -> None:
 
 
 def reacted(post: Post, kind: str) -> None:
-    author = db.session.get(User, post.author_id)
-    _gather(author, NotificationKind.REACTION, f"reaction:{post.id}:{kind}",
-            post_id=post.id, thread_id=post.thread_id, detail=kind)  # fmt: skip
+    for author in _members({post.author_id}):
+        _gather(author, NotificationKind.REACTION, f"reaction:{post.id}:{kind}",
+                post_id=post.id, thread_id=post.thread_id, detail=kind)  # fmt: skip
 
 
 def marked_helped(post: Post) -> None:
-    author = db.session.get(User, post.author_id)
-    _gather(author, NotificationKind.HELPED, f"helped:{post.id}",
-            post_id=post.id, thread_id=post.thread_id)  # fmt: skip
+    for author in _members({post.author_id}):
+        _gather(author, NotificationKind.HELPED, f"helped:{post.id}",
+                post_id=post.id, thread_id=post.thread_id)  # fmt: skip
 
 
 def moderation_recorded(entry: ModerationAction) -> None:

@@ -78,7 +78,7 @@ def load(cookie_id: str) -> User | None:
     if row is None:
         return None
     user, record = row
-    if user.is_banned:
+    if user.is_banned or user.is_deleted:
         return None
     user.session_token = token
     if record.last_seen_at < utcnow() - TOUCH_EVERY:
