@@ -73,6 +73,8 @@ PAGES = [
     MainPage("notifications", lambda s: "/notifications", "member"),
     MainPage("following", lambda s: "/following", "member"),
     MainPage("email-choices", lambda s: "/settings/email", "member"),
+    MainPage("signed-in-devices", lambda s: "/settings/devices", "member"),
+    MainPage("your-data", lambda s: "/settings/privacy", "member"),
 ]
 
 
