@@ -123,6 +123,14 @@ def moderator(app):
     return factories.member("morgan", role="moderator")
 
 
+def signed_in(app, user) -> FlaskClient:
+    """A client of its own, signed in as this member through the real login form."""
+    browser = app.test_client()
+    response = browser.post("/login", data={"login": user.username, "password": factories.PASSWORD})
+    assert response.status_code == 302, response.text
+    return browser
+
+
 @pytest.fixture
 def login(client):
     """login(user) signs the test client in as that member, through the real login form."""

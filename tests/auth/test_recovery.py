@@ -11,7 +11,7 @@ from forum.database import db
 from forum.models import User
 from forum.services import links, mail
 from tests import factories
-from tests.notifications.test_in_app import browser
+from tests.conftest import signed_in
 
 NEW_PASSWORD = "a brand new quiet evening"
 
@@ -112,7 +112,7 @@ def test_a_verification_link_for_an_old_address_does_not_confirm_the_new_one(app
 def test_a_refused_email_change_says_why_and_keeps_the_address(
     app, member, other_member, data, field_message
 ):
-    response = browser(app, member).post("/settings/email-address", data=data)
+    response = signed_in(app, member).post("/settings/email-address", data=data)
     assert response.status_code == 400
     assert field_message in response.text
     db.session.refresh(member)
@@ -149,7 +149,7 @@ def test_a_reset_link_dies_when_the_password_changes_and_after_an_hour(
 ):
     client.post("/forgot", data={"email": "hannah@example.org"})
     path = link_in(mailbox.messages[0])
-    browser(app, member).post(
+    signed_in(app, member).post(
         "/settings/password",
         data={"current_password": factories.PASSWORD, "new_password": NEW_PASSWORD,
               "confirm": NEW_PASSWORD},
@@ -179,7 +179,7 @@ def test_bad_forgot_addresses_come_back_kindly(client, email):
 def test_posting_can_wait_for_a_confirmed_address(app, member, mailbox):
     app.config["REQUIRE_VERIFIED_EMAIL"] = True
     try:
-        client = browser(app, member)
+        client = signed_in(app, member)
         response = client.post(
             "/new", data={"category": "back-to-work", "title": "First day back", "body": "Hard."}
         )

@@ -26,21 +26,13 @@ from forum.models import (
 from forum.services import moderation, posting, reporting
 from forum.services.errors import NotAllowed
 from tests import factories
+from tests.conftest import signed_in
 
 REASON = "Kept kind, as the guidelines ask."
 MISSING_REASON = "Please write a reason: it goes in the log, and often to the member."
 
 
 # Helpers
-
-
-def signed_in(app, user: User):
-    """A browser of its own, signed in as this member, beside the test's `client`."""
-    browser = app.test_client()
-    data = {"login": user.username, "password": factories.PASSWORD}
-    response = browser.post("/login", data=data)
-    assert response.status_code == 302, response.text
-    return browser
 
 
 def count(model) -> int:

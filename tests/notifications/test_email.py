@@ -10,8 +10,7 @@ from forum.database import db, utcnow
 from forum.models import Notification, OutgoingEmail
 from forum.services import digest, mail, posting, support
 from tests import factories
-from tests.conftest import free_port
-from tests.notifications.test_in_app import browser
+from tests.conftest import free_port, signed_in
 
 
 def verified(name: str, **choices):
@@ -39,7 +38,7 @@ def test_an_immediate_reply_email_is_discreet_with_both_parts_and_a_way_out(app,
     hannah = verified("hannah", email_replies="immediately")
     priya = factories.member("priya")
     thread = factories.thread(hannah, title="Crying in the car park", body="Week one back.")
-    response = browser(app, priya).post(
+    response = signed_in(app, priya).post(
         f"/t/{thread.id}/reply", data={"body": "I did that too. It passes."}
     )
     assert response.status_code == 302
@@ -57,7 +56,7 @@ def test_an_immediate_reply_email_is_discreet_with_both_parts_and_a_way_out(app,
     assert path == f"/notifications/{notification.id}"
     assert client.get(path).status_code == 302  # behind the sign-in: nothing for a passer-by
     reply = db.session.scalars(select(posting.Post).where(posting.Post.position == 2)).one()
-    response = browser(app, hannah).get(path)
+    response = signed_in(app, hannah).get(path)
     assert response.location == f"/t/{thread.id}?page=1#p{reply.position}"
     db.session.refresh(notification)
     assert notification.read_at is not None  # opening it from the email clears the bell
@@ -127,7 +126,7 @@ def test_a_server_that_is_down_fails_no_request_and_loses_no_email(app, mailbox,
     hannah = verified("hannah", email_replies="immediately")
     thread = factories.thread(hannah)
     app.config["MAIL_PORT"] = free_port()  # nothing listens there
-    response = browser(app, factories.member("priya")).post(
+    response = signed_in(app, factories.member("priya")).post(
         f"/t/{thread.id}/reply", data={"body": "Sending love."}
     )
     assert response.status_code == 302
@@ -191,7 +190,7 @@ def test_the_digest_gathers_what_was_missed_and_never_sends_twice(app, mailbox):
 def test_what_was_read_in_the_app_is_not_in_the_digest(app, mailbox):
     hannah = verified("hannah")
     factories.reply(factories.member("priya"), factories.thread(hannah))
-    browser(app, hannah).post("/notifications/read")
+    signed_in(app, hannah).post("/notifications/read")
     assert digest.send_digests().members == 0
     assert mailbox.messages == []
 
@@ -242,7 +241,7 @@ def test_changed_or_made_up_unsubscribe_links_are_refused_kindly(app, client, ma
 
 
 def test_email_choices_are_saved_and_bad_choices_refused(app, member):
-    client = browser(app, member)
+    client = signed_in(app, member)
     page = client.get("/settings/email").text
     assert '<input checked id="replies-1" name="replies" type="radio" value="daily">' in page
     data = {"replies": "immediately", "reactions": "daily", "helped": "never",

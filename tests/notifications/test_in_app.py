@@ -9,13 +9,7 @@ from forum.database import db
 from forum.models import Notification, Subscription
 from forum.services import following, links, moderation, notifications, posting, reporting, support
 from tests import factories
-
-
-def browser(app, user):
-    client = app.test_client()
-    response = client.post("/login", data={"login": user.username, "password": factories.PASSWORD})
-    assert response.status_code == 302
-    return client
+from tests.conftest import signed_in
 
 
 def texts(user) -> list[str]:
@@ -52,7 +46,7 @@ def test_an_anonymous_reply_is_announced_by_its_label_never_a_name(app, member, 
     db.session.commit()
     [text] = texts(member)
     assert text == "Anonymous parent 2 replied in “Nobody asks how I am”"
-    page = browser(app, member).get("/notifications").text
+    page = signed_in(app, member).get("/notifications").text
     assert "Anonymous parent 2 replied" in page
     for trace in ("priya", f"/u/{other_member.username}", "avatar-3"):
         assert trace not in page
@@ -81,7 +75,7 @@ def test_a_blocked_member_does_not_reach_the_blocker(app, member, other_member):
 def test_quoting_tells_the_quoted_member_once(app, member, other_member):
     thread = factories.thread(member, title="The guilt at drop-off")
     opening = factories.opening_post(thread)
-    client = browser(app, other_member)
+    client = signed_in(app, other_member)
     form = client.get(f"/t/{thread.id}/reply?quote={opening.id}").text
     assert f'name="quote" type="hidden" value="{opening.id}"' in form
     body = posting.quotation(opening) + "It gets easier, I promise."
@@ -95,7 +89,7 @@ def test_a_bad_quote_field_posts_the_reply_and_tells_nobody_of_a_quote(
     app, member, other_member, quote
 ):
     thread = factories.thread(member, title="The guilt at drop-off")
-    response = browser(app, other_member).post(
+    response = signed_in(app, other_member).post(
         f"/t/{thread.id}/reply", data={"body": "> something\n\nHugs", "quote": quote}
     )
     assert response.status_code == 302
@@ -187,7 +181,7 @@ def test_the_bell_counts_unread_and_the_page_marks_them_read(app, member, other_
     thread = factories.thread(member)
     first = factories.reply(other_member, thread, "One")
     factories.reply(other_member, thread, "Two")
-    client = browser(app, member)
+    client = signed_in(app, member)
     assert bell(client.get("/").text) == 2
     page = client.get("/notifications").text
     assert page.count("Unread: ") == 2
@@ -206,7 +200,7 @@ def test_the_bell_counts_unread_and_the_page_marks_them_read(app, member, other_
 def test_reading_twice_changes_nothing_more(app, member, other_member):
     factories.reply(other_member, factories.thread(member))
     [notification_id] = db.session.scalars(select(Notification.id)).all()
-    client = browser(app, member)
+    client = signed_in(app, member)
     for _ in range(2):
         assert client.post(f"/notifications/{notification_id}/read").status_code == 302
         assert client.get(f"/notifications/{notification_id}").status_code == 302
@@ -217,7 +211,7 @@ def test_reading_twice_changes_nothing_more(app, member, other_member):
 def test_nobody_opens_or_reads_another_members_notification(app, member, other_member):
     factories.reply(other_member, factories.thread(member))
     [notification_id] = db.session.scalars(select(Notification.id)).all()
-    client = browser(app, other_member)
+    client = signed_in(app, other_member)
     assert client.get(f"/notifications/{notification_id}").status_code == 404
     assert client.post(f"/notifications/{notification_id}/read").status_code == 404
     assert client.get("/notifications/2147483647").status_code == 404
@@ -228,7 +222,7 @@ def test_the_notifications_page_is_newest_first_and_paginated(app, member, other
     thread = factories.thread(member)
     for n in range(27):
         factories.reply(other_member, thread, f"Reply {n}")
-    client = browser(app, member)
+    client = signed_in(app, member)
     first = client.get("/notifications").text
     assert first.count('<li class="notification') == 25
     assert 'aria-label="Page 2"' in first
@@ -259,7 +253,7 @@ def test_starting_and_replying_follow_a_thread(app, member, other_member):
 
 def test_following_muting_and_unfollowing_from_the_thread_page(app, member, other_member):
     thread = factories.thread(member, title="Reading along")
-    client = browser(app, other_member)
+    client = signed_in(app, other_member)
     assert "Follow this thread" in client.get(f"/t/{thread.id}").text
     response = client.post(f"/t/{thread.id}/follow", data={"state": "following"})
     assert response.status_code == 302
@@ -275,7 +269,7 @@ def test_following_muting_and_unfollowing_from_the_thread_page(app, member, othe
 @pytest.mark.parametrize("state", ["", "everything", "following\x00"])
 def test_an_unknown_follow_choice_is_refused_and_changes_nothing(app, member, other_member, state):
     thread = factories.thread(member)
-    response = browser(app, other_member).post(f"/t/{thread.id}/follow", data={"state": state})
+    response = signed_in(app, other_member).post(f"/t/{thread.id}/follow", data={"state": state})
     assert response.status_code == 400
     assert (
         db.session.scalar(
@@ -289,7 +283,7 @@ def test_an_unknown_follow_choice_is_refused_and_changes_nothing(app, member, ot
 
 def test_following_a_missing_thread_is_a_404(app, member):
     assert (
-        browser(app, member).post("/t/999/follow", data={"state": "following"}).status_code == 404
+        signed_in(app, member).post("/t/999/follow", data={"state": "following"}).status_code == 404
     )
 
 
@@ -306,7 +300,7 @@ def test_the_header_reads_all_its_numbers_in_one_query(app, member, other_member
     from tests.threads.test_views import count_queries
 
     factories.reply(other_member, factories.thread(member))
-    client = browser(app, member)
+    client = signed_in(app, member)
     plain = count_queries(app, client, "/guidelines")  # the user, and the header's one query
     assert plain == 2
     member.role = "moderator"

@@ -23,16 +23,9 @@ from forum.models import (
 from forum.services import moderation, reporting
 from forum.templating import exact_time
 from tests import factories
+from tests.conftest import signed_in
 
 HURTFUL = "Honestly, some mothers just shouldn't go back to work."
-
-
-def signed_in(app, user):
-    """A client of its own, signed in as this member through the real login form."""
-    browser = app.test_client()
-    response = browser.post("/login", data={"login": user.username, "password": factories.PASSWORD})
-    assert response.status_code == 302, response.text
-    return browser
 
 
 def report(browser, post, reason="unkind", details=""):

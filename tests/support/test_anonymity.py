@@ -20,6 +20,7 @@ from forum.database import db
 from forum.models import ModerationAction, Post, PostRevision, Reaction, Report, Thread, User
 from forum.services import moderation, posting, reporting, support
 from tests import factories
+from tests.conftest import signed_in
 
 ANON_ID = 73591
 USERNAME = "zephyrine_q"
@@ -40,15 +41,6 @@ T1_TITLE = "I don't feel what I thought I would"
 T1_BODY = "Everyone says it is the best time of my life. I feel like a visitor in it."
 T3_TITLE = "Nobody has asked how I am"
 REVEAL_REASON = "At-risk report: checking she is safe"
-
-
-def signed_in(app, user: User):
-    """A browser of its own, signed in as this member."""
-    browser = app.test_client()
-    data = {"login": user.username, "password": factories.PASSWORD}
-    response = browser.post("/login", data=data)
-    assert response.status_code == 302, response.text
-    return browser
 
 
 def anonymous_author() -> User:

@@ -15,7 +15,7 @@ from forum.models import Block, Post, PostStatus, Reaction, Report, Thread, User
 from forum.services import posting, reporting, support
 from forum.services.safety import SYSTEM_REPORT_DETAILS
 from tests import factories
-from tests.conftest import make_app
+from tests.conftest import make_app, signed_in
 
 DEFAULT_LINES = ["988", "911", "1-833-852-6262", "1-800-944-4773"]
 NOT_A_CRISIS_SERVICE = "Blossom is peer support, not a crisis service"
@@ -23,15 +23,6 @@ NUDGE = "Before this goes up, could you read it once more?"
 
 
 # Helpers
-
-
-def signed_in(app, user: User):
-    """A browser of its own, signed in as this member, beside the test's `client`."""
-    browser = app.test_client()
-    data = {"login": user.username, "password": factories.PASSWORD}
-    response = browser.post("/login", data=data)
-    assert response.status_code == 302, response.text
-    return browser
 
 
 def count(model, *where) -> int:
