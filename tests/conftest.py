@@ -13,7 +13,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from flask import Flask, has_app_context
 from flask.testing import FlaskClient
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 from forum import create_app
 from forum.config import TestConfig, database_url
@@ -121,6 +121,22 @@ def other_member(app):
 @pytest.fixture
 def moderator(app):
     return factories.member("morgan", role="moderator")
+
+
+def count_queries(client, url: str) -> int:
+    """The SQL statements one page runs (a 200 is asserted), not counting SQLite's BEGIN."""
+    statements = []
+
+    def record(conn, cursor, statement, *args):
+        if statement != "BEGIN":  # SQLite's transaction start, which PostgreSQL doesn't send
+            statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        assert client.get(url).status_code == 200
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    return len(statements)
 
 
 def signed_in(app, user) -> FlaskClient:

@@ -9,7 +9,7 @@ from forum.database import db
 from forum.models import Notification, Subscription
 from forum.services import following, links, moderation, notifications, posting, reporting, support
 from tests import factories
-from tests.conftest import signed_in
+from tests.conftest import count_queries, signed_in
 
 
 def texts(user) -> list[str]:
@@ -297,12 +297,10 @@ def test_a_notification_of_a_reply_later_hidden_names_nobody(app, member, other_
 
 
 def test_the_header_reads_all_its_numbers_in_one_query(app, member, other_member):
-    from tests.threads.test_views import count_queries
-
     factories.reply(other_member, factories.thread(member))
     client = signed_in(app, member)
-    plain = count_queries(app, client, "/guidelines")  # the user, and the header's one query
+    plain = count_queries(client, "/guidelines")  # the user, and the header's one query
     assert plain == 2
     member.role = "moderator"
     db.session.commit()
-    assert count_queries(app, client, "/guidelines") == plain
+    assert count_queries(client, "/guidelines") == plain

@@ -5,12 +5,13 @@ import re
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event, func, select, update
+from sqlalchemy import func, select, update
 
 from forum.database import db, utcnow
 from forum.models import Post, Thread
 from forum.services import moderation, posting, support
 from tests import factories
+from tests.conftest import count_queries
 
 
 def page(client, url: str, status: int = 200) -> str:
@@ -185,21 +186,6 @@ def test_twenty_a_page_with_links_that_keep_the_search(app, client, member):
     assert "q=tired" in link and "category=back-to-work" in link
     second = page(client, link.replace("&amp;", "&"))
     assert len(results(second)) == 5 and "page 2 of 2" in second
-
-
-def count_queries(client, url: str) -> int:
-    statements = []
-
-    def record(conn, cursor, statement, *args):
-        if statement != "BEGIN":  # SQLite's transaction start, which PostgreSQL doesn't send
-            statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        assert client.get(url).status_code == 200
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
-    return len(statements)
 
 
 def test_the_results_page_runs_the_same_few_queries_for_3_results_or_60(app, client, login):

@@ -7,7 +7,7 @@ from html import unescape
 from urllib.parse import quote
 
 import pytest
-from sqlalchemy import event, func, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from forum.database import db, utcnow
@@ -15,7 +15,7 @@ from forum.models import Block, Post, PostStatus, Reaction, Report, Thread, User
 from forum.services import posting, reporting, support
 from forum.services.safety import SYSTEM_REPORT_DETAILS
 from tests import factories
-from tests.conftest import make_app, signed_in
+from tests.conftest import count_queries, make_app, signed_in
 
 DEFAULT_LINES = ["988", "911", "1-833-852-6262", "1-800-944-4773"]
 NOT_A_CRISIS_SERVICE = "Blossom is peer support, not a crisis service"
@@ -86,21 +86,6 @@ def queue_items(page: str) -> list[tuple[int, bool]]:
 def without_tokens(page: str) -> str:
     """A page with its CSRF tokens blanked: they carry a timestamp, so they change every second."""
     return re.sub(r'(name="csrf_token"[^>]*value=")[^"]*', r"\1", page)
-
-
-def count_queries(client, url: str) -> int:
-    statements = []
-
-    def record(conn, cursor, statement, *args):
-        if statement != "BEGIN":  # SQLite's transaction start, which PostgreSQL doesn't send
-            statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        assert client.get(url).status_code == 200
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
-    return len(statements)
 
 
 def suspend(user: User) -> None:

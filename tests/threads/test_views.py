@@ -2,11 +2,12 @@ from datetime import timedelta
 from html import unescape
 
 import pytest
-from sqlalchemy import event, select, update
+from sqlalchemy import select, update
 
 from forum.database import db, utcnow
 from forum.models import Category, Post, Thread
 from tests import factories
+from tests.conftest import count_queries
 
 
 def test_home_lists_categories_with_counts_and_latest_threads(client, member):
@@ -168,22 +169,6 @@ def test_nul_and_control_characters_are_dropped(client, member, login):
     assert factories.opening_post(thread).body_markdown == "Body with nul"
 
 
-def count_queries(app, client, url: str) -> int:
-    statements = []
-
-    def record(conn, cursor, statement, *args):
-        if statement != "BEGIN":  # SQLite's transaction start, which PostgreSQL doesn't send
-            statements.append(statement)
-
-    engine = db.engine
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        assert client.get(url).status_code == 200
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
-    return len(statements)
-
-
 def test_pages_run_the_same_queries_with_10_posts_and_with_300(app, client, member, login):
     """No N+1: the number of SQL queries doesn't grow with the data."""
     repliers = [factories.member(f"parent{n}") for n in range(12)]
@@ -193,7 +178,7 @@ def test_pages_run_the_same_queries_with_10_posts_and_with_300(app, client, memb
         thread = db.session.scalars(select(Thread).order_by(Thread.id)).first()
         last_page = (thread.post_count - 1) // 20 + 1
         return [
-            count_queries(app, client, url)
+            count_queries(client, url)
             for url in (
                 "/",
                 "/c/back-to-work",
