@@ -24,6 +24,7 @@ from forum.extensions import csrf, db, login_manager, migrate
 from forum.headers import register_security_headers
 from forum.limits import init_limits
 from forum.models import User
+from forum.page_cache import init_page_cache
 from forum.services import sessions
 from forum.services.mail import init_mail
 from forum.templating import register_templating
@@ -57,6 +58,7 @@ def create_app(config: type[Config] = Config) -> Flask:
     )
     for blueprint in (module.bp for module in blueprints):
         app.register_blueprint(blueprint)
+    init_page_cache(app)
     init_limits(app)  # after the blueprints: it wraps the views marked for a limit
     register_error_pages(app)
     register_security_headers(app)

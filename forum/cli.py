@@ -8,6 +8,7 @@ from flask_migrate import upgrade
 from sqlalchemy import select
 from werkzeug.serving import run_simple
 
+from forum import page_cache
 from forum.database import db
 from forum.models import Role, Thread
 from forum.services import accounts, bench_seed, consistency, digest, mail, moderation, search
@@ -141,6 +142,7 @@ def register_commands(app: Flask) -> None:
             restore(db.engine, path, replace=replace)
         except BackupError as error:
             raise click.ClickException(str(error)) from None
+        page_cache.forget_everything()
         click.echo(f"Restored {path}.")
 
     @app.cli.command("demo")

@@ -74,6 +74,14 @@ class Config:
     # If Redis is unreachable, count in memory meanwhile rather than fail the request.
     RATELIMIT_SWALLOW_ERRORS = True
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    # Visitors' pages (forum/page_cache.py): in Redis when REDIS_URL is set, else in files in
+    # instance/page-cache that every worker shares. A copy lives a minute at most.
+    PAGE_CACHE = _flag("PAGE_CACHE", default=True)
+    CACHE_TYPE = "RedisCache" if os.environ.get("REDIS_URL") else "FileSystemCache"
+    CACHE_REDIS_URL = os.environ.get("REDIS_URL")
+    CACHE_KEY_PREFIX = os.environ.get("CACHE_KEY_PREFIX", "blossom-pages:")
+    CACHE_DEFAULT_TIMEOUT = 60
+    CACHE_THRESHOLD = 10_000  # files kept at most, without Redis
     # How many proxies in front of the app set X-Forwarded-For/-Proto; 0 trusts no such header.
     TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", 0))
 
@@ -110,3 +118,4 @@ class TestConfig(Config):
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # noqa: S105 -- a hash method name: fast for tests; production keeps scrypt
     RATELIMIT_ENABLED = False  # tests/test_limits.py turns limits on where it tests them
     RATELIMIT_STORAGE_URI = "memory://"
+    CACHE_TYPE = "SimpleCache"  # each test app has a cache of its own, in memory

@@ -1,7 +1,6 @@
 """Security headers on every response, pages and static files alike."""
 
-from flask import Flask, request
-from flask_login import current_user
+from flask import Flask, current_app, request, session
 
 # Scripts and styles come from our own files only: the templates hold no inline script or style,
 # and htmx is told not to add its indicator style (see the htmx-config meta tag in base.html).
@@ -20,6 +19,10 @@ CONTENT_SECURITY_POLICY = "; ".join(
 HSTS = "max-age=31536000; includeSubDomains"
 
 
+def _signed_in() -> bool:
+    return "_user_id" in session or current_app.config["REMEMBER_COOKIE_NAME"] in request.cookies
+
+
 def register_security_headers(app: Flask) -> None:
     @app.after_request
     def security_headers(response):
@@ -31,7 +34,8 @@ def register_security_headers(app: Flask) -> None:
         headers.setdefault("Referrer-Policy", "same-origin")
         if request.is_secure:
             headers.setdefault("Strict-Transport-Security", HSTS)
-        # A member's pages hold what is theirs: no browser or proxy keeps a copy.
-        if request.endpoint != "static" and current_user.is_authenticated:
+        # A member's pages hold what is theirs: no browser or proxy keeps a copy. Read from the
+        # cookies, not current_user, which would ask the database (perhaps down) once more.
+        if request.endpoint != "static" and _signed_in():
             headers["Cache-Control"] = "no-store"
         return response

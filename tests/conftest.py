@@ -15,7 +15,7 @@ from flask import Flask, has_app_context
 from flask.testing import FlaskClient
 from sqlalchemy import event, text
 
-from forum import create_app
+from forum import create_app, page_cache
 from forum.config import TestConfig, database_url
 from forum.database import db
 from forum.services.categories import create_default_categories
@@ -101,6 +101,7 @@ def _context(request):
             for name in tables:
                 db.session.execute(text(f'DELETE FROM "{name}"'))
         db.session.commit()
+        page_cache.cache.clear()  # ids start again from 1: no page of this test is served later
 
 
 @pytest.fixture

@@ -35,6 +35,8 @@ def test_pages_answer_503_quickly(unreachable_app):
 
 def test_a_reply_sent_while_the_database_is_down_is_shown_back(unreachable_app):
     client = unreachable_app.test_client()
+    with client.session_transaction() as session:  # a member's cookie, as if signed in earlier
+        session["_user_id"] = "1:a-sign-in-token"
     response = client.post("/t/1/reply", data={"body": "I know this feeling so well."})
     assert response.status_code == 503
     assert "I know this feeling so well." in response.text

@@ -11,6 +11,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from forum import page_cache
 from forum.database import db, utcnow
 from forum.models import Role, User
 from forum.services import sessions, text
@@ -224,6 +225,8 @@ def ensure_can_post(user: User) -> None:
 
 def update_profile(user: User, display_name: str, bio: str) -> None:
     check_display_name(display_name)
+    if display_name != user.display_name:  # shown beside every post they signed
+        page_cache.changed(everything=True)
     user.display_name = display_name
     user.bio = bio
 

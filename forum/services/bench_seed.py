@@ -16,6 +16,7 @@ from importlib import resources
 from sqlalchemy import Connection, func, select, text
 from werkzeug.security import generate_password_hash
 
+from forum import page_cache
 from forum.database import db, utcnow
 from forum.models import (
     Category,
@@ -229,6 +230,7 @@ def seed(
     rng = random.Random(seed_value)
     create_default_categories()
     db.session.flush()
+    page_cache.changed(everything=True)
     categories = list(db.session.scalars(select(Category).order_by(Category.id)))
     connection = db.session.connection()
     writer = _Writer(connection)

@@ -2,6 +2,7 @@
 
 from sqlalchemy import select
 
+from forum import page_cache
 from forum.database import db
 from forum.models import Category
 
@@ -25,4 +26,6 @@ def create_default_categories() -> list[Category]:
     ]
     db.session.add_all(added)
     db.session.flush()
+    if added:
+        page_cache.changed(everything=True)
     return added

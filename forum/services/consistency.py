@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, func, select, text, update
 
+from forum import page_cache
 from forum.database import db
 from forum.models import Category, MemberWarning, Post, PostStatus, Thread, User
 
@@ -146,4 +147,6 @@ def repair() -> int:
             .execution_options(synchronize_session=False)
         ).rowcount
     db.session.expire_all()
+    if changed:
+        page_cache.changed(everything=True)
     return changed

@@ -8,11 +8,18 @@ from forum.services import moderation, notifications, support
 
 
 def header_counts(viewer: User, waiting_days: int) -> dict[str, int]:
-    """Threads waiting for a reply; the viewer's unread notifications; open moderation items."""
-    counts = {"waiting_count": support.waiting_statement(waiting_days)}
-    if viewer.is_authenticated:
-        counts["unread_notifications"] = notifications.unread_statement(viewer)
-        if viewer.is_moderator:
-            counts["open_moderation_items"] = moderation.open_items_statement()
+    """Threads waiting for a reply; the viewer's unread notifications; open moderation items.
+
+    Visitors get none: they can't reply yet, and without numbers of the moment their pages are
+    the same for everyone, so they can be served from the page cache.
+    """
+    if not viewer.is_authenticated:
+        return {}
+    counts = {
+        "waiting_count": support.waiting_statement(waiting_days),
+        "unread_notifications": notifications.unread_statement(viewer),
+    }
+    if viewer.is_moderator:
+        counts["open_moderation_items"] = moderation.open_items_statement()
     columns = [statement.scalar_subquery().label(name) for name, statement in counts.items()]
     return dict(db.session.execute(select(*columns)).one()._mapping)

@@ -11,6 +11,7 @@ from datetime import timedelta
 from sqlalchemy import Select, case, func, select, update
 from sqlalchemy.orm import joinedload
 
+from forum import page_cache
 from forum.database import db, utcnow
 from forum.models import (
     Action,
@@ -240,6 +241,7 @@ def set_thread_flag(
     ).rowcount
     if not changed:
         raise AlreadyHandled(f"This thread is already {'' if value else 'un'}{column}.")
+    page_cache.changed(thread_id=thread.id, listings=True)
     return _record(moderator, action, reason, thread_id=thread.id, target_user_id=thread.author_id)
 
 
@@ -272,6 +274,7 @@ def move_thread(
             )
         )
     db.session.expire(thread)
+    page_cache.changed(thread_id=thread.id, listings=True)
     return _record(
         moderator, Action.MOVE, reason, detail=f"to {category.name}", thread_id=thread.id,
         target_user_id=thread.author_id,

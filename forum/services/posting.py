@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement, case, func, select, update
 
+from forum import page_cache
 from forum.database import db, utcnow
 from forum.models import Category, Post, PostRevision, PostStatus, Thread, User
 from forum.services import accounts, following, notifications, safety
@@ -133,6 +134,7 @@ def start_thread(
     db.session.flush()
     safety.check_post(post, f"{title}\n{body}")
     following.follow_automatically(author, thread)
+    page_cache.changed(listings=True)
     return thread
 
 
@@ -186,6 +188,7 @@ def reply(
     safety.check_post(post, body)
     notifications.reply_posted(post, quoted)
     following.follow_automatically(author, thread)
+    page_cache.changed(thread_id=thread.id, listings=True)
     return post
 
 
@@ -243,6 +246,7 @@ def revise(editor: User, post: Post, body: str, title: str | None = None) -> Pos
     post.edited_at = revision.created_at
     thread.title = new_title
     db.session.flush()
+    page_cache.changed(thread_id=thread.id, listings=True)
     return revision
 
 
@@ -266,7 +270,9 @@ def visibility_changed(post: Post, was_visible: bool) -> None:
 
     Only visible posts count: in the thread's replies and last activity, the member's posts,
     and the category's last activity. Everything is done in SQL from what is stored.
+    Called whenever a post's status or deletion changes, even if it stays out of sight.
     """
+    page_cache.changed(thread_id=post.thread_id, listings=True)
     if post.is_visible == was_visible:
         return
     step = 1 if post.is_visible else -1

@@ -11,6 +11,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash
 
+from forum import page_cache
 from forum.database import db, utcnow
 from forum.models import (
     Block,
@@ -206,6 +207,7 @@ def delete_account(user: User, password: str, keep_posts: bool) -> None:
         else PrivacyRequestKind.DELETE_REMOVING_POSTS
     )
     db.session.add(PrivacyRequest(user_id=user.id, kind=kind))
+    page_cache.changed(everything=True)  # their name, and perhaps their posts, leave every page
     if not keep_posts:
         _remove_posts(user)
     for model, column in (

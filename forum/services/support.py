@@ -8,6 +8,7 @@ from sqlalchemy import Select, case, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
+from forum import page_cache
 from forum.database import db, utcnow
 from forum.models import REACTIONS, Block, Post, PostStatus, Reaction, ReactionKind, Thread, User
 from forum.services import accounts, notifications
@@ -51,6 +52,7 @@ def toggle_reaction(member: User, post: Post, kind: str) -> bool:
             Reaction.post_id == post.id, Reaction.user_id == member.id, Reaction.kind == kind
         )
     ).rowcount
+    page_cache.changed(thread_id=post.thread_id)
     if removed:
         return False
     try:
@@ -107,6 +109,7 @@ def mark_helped(member: User, post: Post, helped: bool) -> None:
         .values(helped_at=utcnow() if helped else None)
     ).rowcount
     if changed:  # a second click changes nothing
+        page_cache.changed(thread_id=post.thread_id)
         step = 1 if helped else -1
         db.session.execute(
             update(Thread)

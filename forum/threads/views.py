@@ -4,6 +4,7 @@ from flask_login import current_user, login_required
 from forum.database import db
 from forum.forms import category_choices, render_form, show_error
 from forum.limits import limited
+from forum.page_cache import LISTINGS, for_visitors, thread_scope
 from forum.replies.forms import ReplyForm
 from forum.services import browsing, posting, search, support
 from forum.services.browsing import Page, page_count
@@ -23,6 +24,7 @@ def requested_page(count: int) -> Page:
 
 
 @bp.get("/")
+@for_visitors(lambda: [LISTINGS], varies_on=())
 def home():
     return render_template(
         "threads/home.html",
@@ -33,6 +35,7 @@ def home():
 
 
 @bp.get("/c/<slug>")
+@for_visitors(lambda slug: [LISTINGS])
 def category(slug: str):
     category = browsing.category_by_slug(slug) or abort(404)
     per_page = current_app.config["THREADS_PER_PAGE"]
@@ -42,6 +45,7 @@ def category(slug: str):
 
 
 @bp.get("/t/<id:thread_id>")
+@for_visitors(lambda thread_id: [thread_scope(thread_id)])
 def show(thread_id: int):
     thread, following = browsing.thread_for_viewer(thread_id, current_user) or abort(404)
     per_page = current_app.config["POSTS_PER_PAGE"]

@@ -998,13 +998,16 @@ def test_threads_waiting_for_a_first_reply_are_listed_oldest_first(
     assert section and titles(section.group(1)) == expected
     for thread in left_out:
         assert thread.title not in waiting and thread.title not in section.group(1)
-    for page in (waiting, home, client.get("/support").text):
-        assert 'aria-label="3 threads waiting for a reply">3</span>' in page
+    # Members, who can answer, see how many are waiting in the header; visitors see the link.
+    reader = signed_in(app, factories.member("reader"))
+    for page in ("/waiting", "/", "/support"):
+        assert 'aria-label="3 threads waiting for a reply">3</span>' in reader.get(page).text
+        assert "threads waiting for a reply" not in client.get(page).text
     # a first reply takes a thread off the list
     factories.reply(other_member, middle)
     waiting = client.get("/waiting").text
     assert titles(waiting) == ["Waiting for ten days now", "Waiting since this morning"]
-    assert 'aria-label="2 threads waiting for a reply">2</span>' in waiting
+    assert 'aria-label="2 threads waiting for a reply">2</span>' in reader.get("/waiting").text
 
 
 def test_with_nobody_waiting_the_list_says_so(client, thread, helper_reply):
