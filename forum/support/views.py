@@ -37,14 +37,16 @@ def waiting():
     return render_template("support/waiting.html", threads=support.waiting_threads(days), days=days)
 
 
+@bp.post("/p/<id:post_id>/react")
 @bp.post("/p/<id:post_id>/react/<kind>")
 @login_required
 @limited("reactions")
-def react(post_id: int, kind: str):
-    """Without JavaScript: back to the same post. With htmx: just the reactions, updated."""
+def react(post_id: int, kind: str | None = None):
+    """The reaction named in the address, or by the button pressed. Without JavaScript: back to
+    the same post. With htmx: just the reactions, updated."""
     post = browsing.post_with_thread(post_id) or abort(404)
     try:
-        support.toggle_reaction(current_user, post, kind)
+        support.toggle_reaction(current_user, post, kind or request.form.get("kind", ""))
     except ServiceError as error:
         db.session.rollback()
         if request.headers.get("HX-Request"):

@@ -53,7 +53,12 @@ def reactions_div(page: str, post_id: int) -> str:
 
 def reaction_button(html: str, post_id: int, kind: str) -> str:
     """The <button> that sends this reaction to this post, with what is inside it."""
-    found = re.search(rf'action="/p/{post_id}/react/{kind}".*?(<button.*?</button>)', html, re.S)
+    found = re.search(
+        rf'<div class="reactions" id="reactions-{post_id}">.*?'
+        rf'(<button type="submit" name="kind" value="{kind}".*?</button>)',
+        html,
+        re.S,
+    )
     assert found, f"no {kind} button for post {post_id}"
     return unescape(found.group(1))
 
@@ -129,8 +134,8 @@ def test_a_reaction_is_added_then_taken_back(
     assert reactions() == [(opening.id, other_member.id, kind)]
     visitor = app.test_client()
     assert f'role="img" aria-label="{spoken}"' in unescape(visitor.get(f"/t/{thread.id}").text)
-    # the second press takes it back
-    again = client.post(f"/p/{opening.id}/react/{kind}")
+    # the second press takes it back, sent as the page's form sends it: the button's value
+    again = client.post(f"/p/{opening.id}/react", data={"kind": kind})
     assert again.status_code == 302
     assert again.headers["Location"].endswith(f"/t/{thread.id}?page=1#p1")
     assert reactions() == []
@@ -165,7 +170,7 @@ def test_each_post_shows_its_counts_with_accessible_names(
     assert 'aria-label="3 hugs"' in first and 'aria-label="2 hearts"' in first
     assert "me too" not in first  # no count of nothing
     assert 'aria-label="1 thank you"' in reactions_div(page, helper_reply.id)
-    assert "/react/" not in page
+    assert "/react" not in page
     # a member who reacted sees their own reactions pressed, with the counts in the name
     login(huggers[0])
     page = client.get(f"/t/{thread.id}").text
@@ -177,9 +182,9 @@ def test_each_post_shows_its_counts_with_accessible_names(
     assert spoken_name(thanks) == "Thank you (1 thank you)" and 'aria-pressed="false"' in thanks
     # the author sees the counts on their own post, with nothing to press
     author = signed_in(app, member).get(f"/t/{thread.id}").text
-    assert f'action="/p/{opening.id}/react/' not in author
+    assert f'action="/p/{opening.id}/react"' not in author
     assert 'aria-label="3 hugs"' in reactions_div(author, opening.id)
-    assert f'action="/p/{helper_reply.id}/react/hug"' in author
+    assert f'action="/p/{helper_reply.id}/react"' in author
 
 
 def test_a_member_cannot_react_to_their_own_post(client, thread, opening, member, login):
@@ -202,6 +207,9 @@ def test_an_unknown_reaction_is_refused_and_nothing_is_stored(
     for headers in ({}, {"HX-Request": "true"}):
         response = client.post(f"/p/{opening.id}/react/{quote(kind)}", headers=headers)
         assert 400 <= response.status_code < 500
+        response = client.post(f"/p/{opening.id}/react", data={"kind": kind}, headers=headers)
+        assert 400 <= response.status_code < 500
+    assert client.post(f"/p/{opening.id}/react").status_code == 400
     assert reactions() == []
 
 
