@@ -29,10 +29,11 @@ class Thread(db.Model):
     author: Mapped[User] = relationship()
 
     __table_args__ = (
-        # The category page: pinned first, then latest activity.
-        Index("ix_thread_category_listing", "category_id", "pinned", "last_post_at"),
+        # The category page: pinned first, then latest activity, in exactly the page's order, so
+        # a page is read from the index alone however far down the list it is.
+        Index("ix_thread_category_listing", "category_id", "pinned", "last_post_at", "id"),
         # The home page: latest activity everywhere.
-        Index("ix_thread_last_post_at", "last_post_at"),
+        Index("ix_thread_last_post_at", "last_post_at", "id"),
         # A profile: the member's recent threads.
         Index("ix_thread_author_created", "author_id", "created_at"),
         # Waiting for support: recent threads nobody has answered yet.

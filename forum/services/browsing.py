@@ -63,15 +63,22 @@ def latest_threads(limit: int = 10) -> list[Thread]:
 
 
 def threads_in_category(category: Category, page: int, per_page: int) -> list[Thread]:
-    """Pinned threads first, then by latest activity, the order the listing index keeps."""
+    """Pinned threads first, then by latest activity. The page's ids are read from the listing
+    index alone, where skipping the earlier pages is cheap; then just those rows, with authors."""
+    order = (Thread.pinned.desc(), Thread.last_post_at.desc(), Thread.id.desc())
+    page_ids = (
+        select(Thread.id)
+        .where(Thread.category_id == category.id)
+        .order_by(*order)
+        .offset((page - 1) * per_page)
+        .limit(per_page)
+    )
     return list(
         db.session.scalars(
             select(Thread)
-            .where(Thread.category_id == category.id)
+            .where(Thread.id.in_(page_ids))
             .options(joinedload(Thread.author))
-            .order_by(Thread.pinned.desc(), Thread.last_post_at.desc(), Thread.id.desc())
-            .offset((page - 1) * per_page)
-            .limit(per_page)
+            .order_by(*order)
         )
     )
 
