@@ -19,11 +19,15 @@ signed in through the login form:
   (SQLite's BEGIN not counted), for a first request after the cache is emptied and a second one;
 - requests/s, p50 and p99 under `wrk -t2 -c16 --latency` against gunicorn, after a warm-up.
 
-The ceiling is measured the same way, with the same gunicorn settings. Then 16 connections of
-signed-in members post replies (a wrk Lua script: unique bodies, each member's form token) to
-recent threads, and a mixed load reads thread pages 90 % of the time and replies 10 %; every
-acknowledged reply must be stored, and `flask --app forum check-consistency` must find every
-counter exact. Peak memory (VmHWM) of each gunicorn worker is read at the end.
+The ceiling is measured the same way with the same gunicorn settings, first and again last.
+Then 16 connections of signed-in members post replies (a wrk Lua script: unique bodies, each
+member's session cookie and form token) to the 500 most recently active threads, and a mixed
+load reads those threads' pages 90 % of the time and replies 10 %; every acknowledged reply
+must be stored, and `flask --app forum check-consistency` must find every counter exact. Peak
+memory (VmHWM) of each gunicorn worker is read at the end. Each measurement also shows the CPU
+that gunicorn, wrk and the whole machine used, to tell whether wrk or other work got in the way.
+
+Never point it at a real forum: it adds members and replies. Ctrl-C stops gunicorn and wrk.
 
 It prints a Markdown table and writes it to bench/results/perf-<db>.md. It exits 0 when it ran,
 1 with --check when a target was missed, 2 when it could not run.
@@ -82,7 +86,12 @@ def say(message: str) -> None:
 def database_url(args) -> str:
     if args.db == "sqlite":
         path = Path(args.path).resolve()
-        path.parent.mkdir(parents=True, exist_ok=True)
+        if path == DEFAULT_SQLITE:
+            path.parent.mkdir(exist_ok=True)
+        elif not path.parent.is_dir():
+            raise Stop(
+                f"{path.parent} is not a folder: give --path a file in a folder that exists."
+            )
         return f"sqlite:///{path}"
     return args.database_url
 
@@ -354,7 +363,7 @@ def gunicorn(app_spec: str, workers: int, env: dict, probe: str):
         stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
     )  # fmt: skip
     server = Server(process, f"http://127.0.0.1:{port}")
-    failed = True
+    failed = False
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -368,7 +377,9 @@ def gunicorn(app_spec: str, workers: int, env: dict, probe: str):
                 raise Stop(f"gunicorn ({app_spec}) did not start:\n{tail}")
             time.sleep(0.3)
         yield server
-        failed = False
+    except Exception:
+        failed = True  # its log may say why; not on Ctrl-C
+        raise
     finally:
         stop_process(process)
         log.close()
@@ -401,9 +412,16 @@ class Load:
     seconds: float = 0.0
     errors: int = 0
     error_note: str = ""
-    server_cpu: float = 0.0  # cores the server used on average
+    server_cpu: float = 0.0  # cores gunicorn used on average
     wrk_cpu: float = 0.0  # cores wrk used on average
+    machine_cpu: float = 0.0  # cores every process used on average (PostgreSQL, others too)
     extra: dict = field(default_factory=dict)  # what a Lua script's done() printed
+
+
+def machine_busy_seconds() -> float:
+    """CPU seconds every process on the machine has used (all of /proc/stat but idle and iowait)."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    return (sum(fields[:8]) - fields[3] - fields[4]) / CLOCK_TICKS
 
 
 UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
@@ -449,7 +467,8 @@ def run_wrk(server: Server, path: str, args, *, seconds: float, headers=(), scri
         command += ["-s", str(script)]
     command.append(server.base + path)
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
-    server_before, started = server.cpu_seconds(), time.monotonic()
+    server_before, busy_before = server.cpu_seconds(), machine_busy_seconds()
+    started = time.monotonic()
     done = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60)
     elapsed = time.monotonic() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -457,6 +476,7 @@ def run_wrk(server: Server, path: str, args, *, seconds: float, headers=(), scri
         raise Stop(f"wrk failed on {path}: {done.stderr.strip() or done.stdout.strip()}")
     load = parse_wrk(done.stdout)
     load.server_cpu = (server.cpu_seconds() - server_before) / elapsed
+    load.machine_cpu = (machine_busy_seconds() - busy_before) / elapsed
     wrk_seconds = (after.ru_utime - children.ru_utime) + (after.ru_stime - children.ru_stime)
     load.wrk_cpu = wrk_seconds / elapsed
     if load.requests == 0 and not load.errors:
@@ -608,8 +628,8 @@ def fmt(value: float | None, digits: int = 0) -> str:
 def table(rows: list[Row], ceiling_rps: float) -> list[str]:
     lines = [
         "| Page | Who | URL | KB | Req/s | p50 ms | p99 ms | × ceiling | SQL 1st / 2nd | "
-        "Server CPU | wrk CPU | Errors |",
-        "|---|---|---|--:|--:|--:|--:|--:|--:|--:|--:|---|",
+        "gunicorn CPU | wrk CPU | all CPU | Errors |",
+        "|---|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|",
     ]
     for row in rows:
         rate = row.rate if row.rate is not None else row.load.requests_per_second
@@ -624,7 +644,7 @@ def table(rows: list[Row], ceiling_rps: float) -> list[str]:
             f"| {row.page} | {row.who} | `{row.url}` | {fmt(row.size / 1024 if row.size else None, 1)} "
             f"| {fmt(rate)} | {fmt(row.load.p50_ms, 1)} | {fmt(row.load.p99_ms, 1)} "
             f"| {fmt(ratio, 2)} | {queries} | {fmt(row.load.server_cpu, 2)} "
-            f"| {fmt(row.load.wrk_cpu, 2)} | {errors} |"
+            f"| {fmt(row.load.wrk_cpu, 2)} | {fmt(row.load.machine_cpu, 2)} | {errors} |"
         )
     return lines
 
@@ -713,6 +733,7 @@ def main() -> int:
     parser.add_argument("--output", help="the Markdown file (default: bench/results/perf-<db>.md)")
     args = parser.parse_args()
     signal.signal(signal.SIGTERM, interrupted)
+    signal.signal(signal.SIGINT, interrupted)  # even where a shell started it ignoring Ctrl-C
     try:
         return run(args)
     except Stop as stop:
@@ -749,16 +770,12 @@ def run(args) -> int:
 
     with ExitStack() as stack:
         folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="blossom-perf-")))
+        # The ceiling's server stays up (idle) all along: measured first and again last, so a
+        # machine that got busier or quieter in between shows as two different ceilings.
+        ceiling = stack.enter_context(gunicorn("bench.ceiling:app", args.workers, env, "/t/1"))
+        ceiling_size = len(httpx.get(ceiling.base + "/t/1").content)
         say(f"Measuring the ceiling ({args.workers} sync workers).")
-        with gunicorn("bench.ceiling:app", args.workers, env, "/t/1") as ceiling:
-            ceiling_size = len(httpx.get(ceiling.base + "/t/1").content)
-            ceiling_load = measure(ceiling, "/t/1", args)
-            ceiling_rss = ceiling.peak_rss_mb()
-        ceiling_rps = ceiling_load.requests_per_second
-        rows.append(
-            Row("Ceiling (bench.ceiling:app)", "visitor", "/t/1", ceiling_size, ceiling_load)
-        )
-
+        ceiling_first = measure(ceiling, "/t/1", args)
         forum = stack.enter_context(
             gunicorn("forum:create_app()", args.workers, env, "/guidelines")
         )
@@ -777,9 +794,10 @@ def run(args) -> int:
                 say(f"  {page.name}, {role}: {page.url}")
                 first = client.get(page.url)
                 signed_in = "Log out" in first.text
-                if first.status_code != 200 or signed_in != (role == "member"):
-                    load = Load(errors=1, error_note=f"answered {first.status_code}"
-                                + ("" if first.status_code != 200 else ", signed in as it shouldn't be"))  # fmt: skip
+                if first.status_code != 200:
+                    load = Load(errors=1, error_note=f"answered {first.status_code}")
+                elif signed_in != (role == "member"):
+                    load = Load(errors=1, error_note="signed in" if signed_in else "not signed in")
                 else:
                     load = measure(forum, page.url, args, headers)
                 rows.append(Row(page.name, role, page.url, len(first.content), load,
@@ -795,6 +813,14 @@ def run(args) -> int:
                         "GET /t/<recent> + POST reply", None, mixed_load))  # fmt: skip
         rss = forum.peak_rss_mb()
         worker_count = len(forum.pids())
+        say("Measuring the ceiling again.")
+        ceiling_last = measure(ceiling, "/t/1", args)
+        ceiling_rss = ceiling.peak_rss_mb()
+    ceiling_rps = (ceiling_first.requests_per_second + ceiling_last.requests_per_second) / 2
+    rows[0:0] = [
+        Row("Ceiling, first", "visitor", "/t/1 (bench.ceiling:app)", ceiling_size, ceiling_first),
+        Row("Ceiling, last", "visitor", "/t/1 (bench.ceiling:app)", ceiling_size, ceiling_last),
+    ]
 
     say("Checking every counter (flask check-consistency).")
     check = flask(url, "check-consistency", check=False)
@@ -818,8 +844,11 @@ def run(args) -> int:
         f"--timeout 5s` on the same machine, after {args.warmup:g} s of the same as a warm-up; "
         "the members' pages send the session cookie of perf0, signed in through the login form",
         "- SQL 1st / 2nd: statements per request in-process (Flask's test client, same database "
-        "and cache), the first after the cache was emptied, then the second; Server CPU and "
-        "wrk CPU: cores used on average during the measurement",
+        "and cache), the first after the cache was emptied, then the second",
+        f"- CPU: cores used on average during the measurement, of {os.cpu_count()}, by gunicorn's "
+        "processes, by wrk, and by every process on the machine (PostgreSQL, and anything else "
+        "running: a total well above gunicorn + wrk means the numbers were shared with others); "
+        "× ceiling: requests/s over the mean of the ceiling's two measurements",
         "",
         *table(rows, ceiling_rps),
         "",
