@@ -65,10 +65,11 @@ def reply(thread_id: int):
             db.session.rollback()
             show_error(form, error)
             return render_form("replies/reply.html", form, error.status_code, thread=thread)
+        there, support_first = post_url(post), post_url(post, "support")  # before commit expires it
         db.session.commit()
         flash("Your reply is posted.")
         # Someone who may be at risk sees the support panel first, not their own post.
-        return redirect(post_url(post, "support" if offer_support(form.body.data) else None))
+        return redirect(support_first if offer_support(form.body.data) else there)
     return render_form("replies/reply.html", form, thread=thread)
 
 

@@ -1,6 +1,8 @@
 """Following threads: automatically when a member starts or replies, or by choice; or muting."""
 
 from sqlalchemy import delete, func, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -31,12 +33,14 @@ def set_follow(user: User, thread: Thread, state: str) -> None:
 
 
 def follow_automatically(user: User, thread: Thread) -> None:
-    """Starting or replying follows a thread, unless the member muted it."""
-    try:
-        with db.session.begin_nested():
-            db.session.add(Subscription(user_id=user.id, thread_id=thread.id))
-    except IntegrityError:
-        pass  # already following, or muted: their choice stands
+    """Starting or replying follows a thread, unless the member muted it: one statement that
+    leaves a subscription already there (following or muted, their choice stands) as it is."""
+    insert = pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    db.session.execute(
+        insert(Subscription)
+        .values(user_id=user.id, thread_id=thread.id, muted=False)
+        .on_conflict_do_nothing(index_elements=["user_id", "thread_id"])
+    )
 
 
 def followers(thread: Thread) -> set[int]:
