@@ -297,14 +297,9 @@ def warn(moderator: User, member: User, reason: str) -> ModerationAction:
 
 
 def unread_warnings(member: User) -> list[MemberWarning]:
-    """The warnings a member has not yet said they've read, oldest first."""
-    return list(
-        db.session.scalars(
-            select(MemberWarning)
-            .where(MemberWarning.user_id == member.id, MemberWarning.acknowledged_at.is_(None))
-            .order_by(MemberWarning.created_at, MemberWarning.id)
-        )
-    )
+    """The warnings a member has not yet said they've read, oldest first (a signed-in member's
+    came with them)."""
+    return list(member.warnings_to_read)
 
 
 def acknowledge_warning(member: User, warning: MemberWarning) -> None:
