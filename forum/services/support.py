@@ -120,24 +120,6 @@ def mark_helped(member: User, post: Post, helped: bool) -> None:
             notifications.marked_helped(post)
 
 
-def what_helped(thread: Thread) -> list[Post]:
-    if not thread.helped_count:  # most threads: no query at all
-        return []
-    return list(
-        db.session.scalars(
-            select(Post)
-            .where(
-                Post.thread_id == thread.id,
-                Post.helped_at.is_not(None),
-                Post.deleted_at.is_(None),
-                Post.status == PostStatus.VISIBLE,
-            )
-            .options(joinedload(Post.author))
-            .order_by(Post.helped_at)
-        )
-    )
-
-
 def parents_helped(member: User) -> int:
     """How many parents marked a reply of this member's as helpful. Anonymous replies never count."""
     # The starter of an anonymous thread counts as a parent of their own, never as their member
