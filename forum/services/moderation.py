@@ -469,30 +469,42 @@ def queue(limit: int = 25) -> list[QueueItem]:
     at_risk = func.max(case((Report.reason == ReportReason.AT_RISK, 1), else_=0))
     reporters = func.count(func.distinct(Report.reporter_id))
     oldest = func.min(Report.created_at)
-    ranked = db.session.execute(
-        select(Report.post_id)
+    ranked = (
+        select(
+            Report.post_id,
+            at_risk.label("at_risk"),
+            reporters.label("reporters"),
+            oldest.label("oldest"),
+        )
         .where(Report.status == ReportStatus.OPEN)
         .group_by(Report.post_id)
         .order_by(at_risk.desc(), reporters.desc(), oldest, Report.post_id)
         .limit(limit)
-    ).scalars()
-    items = {post_id: None for post_id in ranked}
-    if not items:
-        return []
-    posts = db.session.scalars(
-        select(Post)
-        .where(Post.id.in_(items))
-        .options(joinedload(Post.author), joinedload(Post.thread).joinedload(Thread.category))
+        .subquery()
     )
-    for post in posts:
-        items[post.id] = QueueItem(post)
+    items: dict[int, QueueItem] = {}
+    # Each post's open reports, with the post, in the queue's order: one query.
     for report in db.session.scalars(
         select(Report)
-        .where(Report.post_id.in_(items), Report.status == ReportStatus.OPEN)
-        .options(joinedload(Report.reporter))
-        .order_by(Report.created_at)
+        .join(ranked, ranked.c.post_id == Report.post_id)
+        .where(Report.status == ReportStatus.OPEN)
+        .options(
+            joinedload(Report.reporter),
+            joinedload(Report.post).joinedload(Post.author),
+            joinedload(Report.post).joinedload(Post.thread).joinedload(Thread.category),
+        )
+        .order_by(
+            ranked.c.at_risk.desc(),
+            ranked.c.reporters.desc(),
+            ranked.c.oldest,
+            ranked.c.post_id,
+            Report.created_at,
+            Report.id,
+        )
     ):
-        items[report.post_id].reports.append(report)
+        items.setdefault(report.post_id, QueueItem(report.post)).reports.append(report)
+    if not items:
+        return []
     history = histories({item.post.author_id for item in items.values() if not item.post.anonymous})
     for item in items.values():
         item.history = history[item.post.author_id]
