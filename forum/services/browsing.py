@@ -144,7 +144,7 @@ def post_with_thread(post_id: int) -> Post | None:
     return db.session.scalar(
         select(Post)
         .where(Post.id == post_id)
-        .options(joinedload(Post.thread), joinedload(Post.author))
+        .options(joinedload(Post.thread).joinedload(Thread.category), joinedload(Post.author))
     )
 
 
