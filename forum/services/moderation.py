@@ -547,6 +547,18 @@ def revisions(post: Post) -> list[PostRevision]:
     )
 
 
+def find_appeal(appeal_id: int) -> Appeal | None:
+    """An appeal with what its page shows: who made it, and the decision and post it is about."""
+    return db.session.scalar(
+        select(Appeal)
+        .where(Appeal.id == appeal_id)
+        .options(
+            joinedload(Appeal.user),
+            joinedload(Appeal.action).joinedload(ModerationAction.post),
+        )
+    )
+
+
 def open_appeals() -> list[Appeal]:
     return list(
         db.session.scalars(
