@@ -1,11 +1,15 @@
 from datetime import datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum.database import db, utcnow
+
+if TYPE_CHECKING:
+    from forum.models.moderation import MemberWarning
 
 
 class Role(StrEnum):
@@ -54,6 +58,14 @@ class User(UserMixin, db.Model):
     # The member deleted their account: everything that named them is scrubbed from this row,
     # which stays so that posts kept as "a former member" still have an author.
     deleted_at: Mapped[datetime | None]
+
+    # Shown on every page until read: loaded with the member at sign-in, so no page asks again.
+    warnings_to_read: Mapped[list["MemberWarning"]] = relationship(
+        primaryjoin="and_(MemberWarning.user_id == User.id,"
+        " MemberWarning.acknowledged_at.is_(None))",
+        order_by="(MemberWarning.created_at, MemberWarning.id)",
+        viewonly=True,
+    )
 
     # The secret of the sign-in this object was loaded through (not a column): the cookie names
     # the member *and* the sign-in, so ending that sign-in ends the cookie, copies and all.

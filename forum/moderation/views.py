@@ -6,7 +6,7 @@ from flask_login import current_user
 from forum.database import db
 from forum.extensions import login_manager
 from forum.forms import category_choices, render_form, show_error
-from forum.models import Action, Appeal, Post, Role, Thread
+from forum.models import Action, Post, Role, Thread
 from forum.moderation.forms import (
     AppealDecisionForm,
     ModeratorEditForm,
@@ -223,7 +223,7 @@ def member_action(username: str, action: str):
 
 @bp.route("/appeals/<id:appeal_id>", methods=["GET", "POST"])
 def appeal(appeal_id: int):
-    entry = db.get_or_404(Appeal, appeal_id)
+    entry = moderation.find_appeal(appeal_id) or abort(404)
     form = AppealDecisionForm()
     status = None
     if form.validate_on_submit():

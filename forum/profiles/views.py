@@ -31,14 +31,14 @@ bp = Blueprint("profiles", __name__)
 
 @bp.get("/u/<username>")
 def show(username: str):
-    member = accounts.find_by_username(username) or abort(404)
+    profile = support.profile(username, current_user) or abort(404)
     return render_template(
         "profiles/show.html",
-        member=member,
-        threads=browsing.recent_threads_by(member),
-        replies=browsing.recent_replies_by(member),
-        helped=support.parents_helped(member),
-        blocked=support.is_blocked(current_user, member),
+        member=profile.member,
+        threads=browsing.recent_threads_by(profile.member),
+        replies=browsing.recent_replies_by(profile.member),
+        helped=profile.parents_helped,
+        blocked=profile.blocked,
     )
 
 

@@ -7,7 +7,7 @@ from importlib import resources
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, Select, or_, select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -126,9 +126,16 @@ def check_password(password: str, *names: str) -> None:
 def find_by_username(username: str) -> User | None:
     """The member with this name, ignoring case. Text that could be nobody's username (a NUL,
     which PostgreSQL refuses, or a 5,000-character filter) is not looked up at all."""
+    statement = by_username(username)
+    return None if statement is None else db.session.scalar(statement)
+
+
+def by_username(username: str, *columns: ColumnElement) -> Select | None:
+    """The statement for the member with this name (and any columns to read with them), or None
+    for text that could be nobody's username."""
     if not USERNAME_PATTERN.fullmatch(normalize_username(username)):
         return None
-    return db.session.scalar(select(User).where(User.username_key == username_key(username)))
+    return select(User, *columns).where(User.username_key == username_key(username))
 
 
 def register(username: str, email: str, password: str) -> User:

@@ -297,14 +297,9 @@ def warn(moderator: User, member: User, reason: str) -> ModerationAction:
 
 
 def unread_warnings(member: User) -> list[MemberWarning]:
-    """The warnings a member has not yet said they've read, oldest first."""
-    return list(
-        db.session.scalars(
-            select(MemberWarning)
-            .where(MemberWarning.user_id == member.id, MemberWarning.acknowledged_at.is_(None))
-            .order_by(MemberWarning.created_at, MemberWarning.id)
-        )
-    )
+    """The warnings a member has not yet said they've read, oldest first (a signed-in member's
+    came with them)."""
+    return list(member.warnings_to_read)
 
 
 def acknowledge_warning(member: User, warning: MemberWarning) -> None:
@@ -474,30 +469,42 @@ def queue(limit: int = 25) -> list[QueueItem]:
     at_risk = func.max(case((Report.reason == ReportReason.AT_RISK, 1), else_=0))
     reporters = func.count(func.distinct(Report.reporter_id))
     oldest = func.min(Report.created_at)
-    ranked = db.session.execute(
-        select(Report.post_id)
+    ranked = (
+        select(
+            Report.post_id,
+            at_risk.label("at_risk"),
+            reporters.label("reporters"),
+            oldest.label("oldest"),
+        )
         .where(Report.status == ReportStatus.OPEN)
         .group_by(Report.post_id)
         .order_by(at_risk.desc(), reporters.desc(), oldest, Report.post_id)
         .limit(limit)
-    ).scalars()
-    items = {post_id: None for post_id in ranked}
-    if not items:
-        return []
-    posts = db.session.scalars(
-        select(Post)
-        .where(Post.id.in_(items))
-        .options(joinedload(Post.author), joinedload(Post.thread).joinedload(Thread.category))
+        .subquery()
     )
-    for post in posts:
-        items[post.id] = QueueItem(post)
+    items: dict[int, QueueItem] = {}
+    # Each post's open reports, with the post, in the queue's order: one query.
     for report in db.session.scalars(
         select(Report)
-        .where(Report.post_id.in_(items), Report.status == ReportStatus.OPEN)
-        .options(joinedload(Report.reporter))
-        .order_by(Report.created_at)
+        .join(ranked, ranked.c.post_id == Report.post_id)
+        .where(Report.status == ReportStatus.OPEN)
+        .options(
+            joinedload(Report.reporter),
+            joinedload(Report.post).joinedload(Post.author),
+            joinedload(Report.post).joinedload(Post.thread).joinedload(Thread.category),
+        )
+        .order_by(
+            ranked.c.at_risk.desc(),
+            ranked.c.reporters.desc(),
+            ranked.c.oldest,
+            ranked.c.post_id,
+            Report.created_at,
+            Report.id,
+        )
     ):
-        items[report.post_id].reports.append(report)
+        items.setdefault(report.post_id, QueueItem(report.post)).reports.append(report)
+    if not items:
+        return []
     history = histories({item.post.author_id for item in items.values() if not item.post.anonymous})
     for item in items.values():
         item.history = history[item.post.author_id]
@@ -536,6 +543,18 @@ def revisions(post: Post) -> list[PostRevision]:
             .where(PostRevision.post_id == post.id)
             .options(joinedload(PostRevision.editor))
             .order_by(PostRevision.created_at.desc(), PostRevision.id.desc())
+        )
+    )
+
+
+def find_appeal(appeal_id: int) -> Appeal | None:
+    """An appeal with what its page shows: who made it, and the decision and post it is about."""
+    return db.session.scalar(
+        select(Appeal)
+        .where(Appeal.id == appeal_id)
+        .options(
+            joinedload(Appeal.user),
+            joinedload(Appeal.action).joinedload(ModerationAction.post),
         )
     )
 

@@ -12,6 +12,7 @@ import secrets
 from datetime import timedelta
 
 from sqlalchemy import delete, select, update
+from sqlalchemy.orm import joinedload
 
 from forum.database import db, utcnow
 from forum.models import LoginSession, User
@@ -66,15 +67,21 @@ def start(user: User, user_agent: str | None) -> LoginSession:
 
 
 def load(cookie_id: str) -> User | None:
-    """The member a cookie names, if its sign-in has not been ended: one query."""
+    """The member a cookie names, if its sign-in has not been ended, with any warnings they
+    have yet to read: one query."""
     user_id, _, token = cookie_id.partition(":")
     if not user_id.isdigit() or not token:
         return None
-    row = db.session.execute(
-        select(User, LoginSession)
-        .join(LoginSession, LoginSession.user_id == User.id)
-        .where(User.id == int(user_id), LoginSession.token_hash == _hash(token))
-    ).first()
+    row = (
+        db.session.execute(
+            select(User, LoginSession)
+            .join(LoginSession, LoginSession.user_id == User.id)
+            .where(User.id == int(user_id), LoginSession.token_hash == _hash(token))
+            .options(joinedload(User.warnings_to_read))
+        )
+        .unique()
+        .first()
+    )
     if row is None:
         return None
     user, record = row

@@ -4,7 +4,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import Select, case, delete, func, select, update
+from sqlalchemy import ColumnElement, Select, case, delete, false, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -120,41 +120,46 @@ def mark_helped(member: User, post: Post, helped: bool) -> None:
             notifications.marked_helped(post)
 
 
-def what_helped(thread: Thread) -> list[Post]:
-    if not thread.helped_count:  # most threads: no query at all
-        return []
-    return list(
-        db.session.scalars(
-            select(Post)
-            .where(
-                Post.thread_id == thread.id,
-                Post.helped_at.is_not(None),
-                Post.deleted_at.is_(None),
-                Post.status == PostStatus.VISIBLE,
-            )
-            .options(joinedload(Post.author))
-            .order_by(Post.helped_at)
-        )
-    )
-
-
 def parents_helped(member: User) -> int:
     """How many parents marked a reply of this member's as helpful. Anonymous replies never count."""
+    return db.session.scalar(_parents_helped(member.id))
+
+
+def _parents_helped(member_id: ColumnElement[int] | int) -> Select:
     # The starter of an anonymous thread counts as a parent of their own, never as their member
     # id: otherwise marks in their named and anonymous threads would add up to one, saying who.
     parent = case((Thread.anonymous, -Thread.id), else_=Thread.author_id)
-    return db.session.scalar(
+    return (
         select(func.count(func.distinct(parent)))
         .select_from(Post)
         .join(Thread, Thread.id == Post.thread_id)
         .where(
-            Post.author_id == member.id,
+            Post.author_id == member_id,
             Post.anonymous.is_(False),
             Post.helped_at.is_not(None),
             Post.deleted_at.is_(None),
             Post.status == PostStatus.VISIBLE,
         )
     )
+
+
+@dataclass(frozen=True)
+class Profile:
+    member: User
+    parents_helped: int
+    blocked: bool  # by the viewer
+
+
+def profile(username: str, viewer: User) -> Profile | None:
+    """A member's profile numbers, and whether the viewer blocked them, in one query."""
+    blocked = (
+        select(Block.id).where(Block.blocker_id == viewer.id, Block.blocked_id == User.id).exists()
+        if viewer.is_authenticated
+        else false()
+    )
+    statement = accounts.by_username(username, _parents_helped(User.id).scalar_subquery(), blocked)
+    row = None if statement is None else db.session.execute(statement).first()
+    return None if row is None else Profile(row[0], row[1], bool(row[2]))
 
 
 # Blocking

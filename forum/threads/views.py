@@ -50,8 +50,7 @@ def show(thread_id: int):
     thread, following = browsing.thread_for_viewer(thread_id, current_user) or abort(404)
     per_page = current_app.config["POSTS_PER_PAGE"]
     page = requested_page(page_count(thread.post_count, per_page))
-    posts = browsing.posts_on_page(thread, page.number, per_page)
-    helped = support.what_helped(thread)
+    posts, helped = browsing.posts_on_page(thread, page.number, per_page)
     return render_template(
         "threads/show.html",
         thread=thread,

@@ -5,9 +5,8 @@ import pytest
 from sqlalchemy import select, update
 
 from forum.database import db, utcnow
-from forum.models import Category, Post, Thread
+from forum.models import Post, Thread
 from tests import factories
-from tests.conftest import count_queries
 
 
 def test_home_lists_categories_with_counts_and_latest_threads(client, member):
@@ -167,33 +166,3 @@ def test_nul_and_control_characters_are_dropped(client, member, login):
     thread = db.session.scalars(select(Thread)).one()
     assert thread.title == "Nul in title"
     assert factories.opening_post(thread).body_markdown == "Body with nul"
-
-
-def test_pages_run_the_same_queries_with_10_posts_and_with_300(app, client, member, login):
-    """No N+1: the number of SQL queries doesn't grow with the data."""
-    repliers = [factories.member(f"parent{n}") for n in range(12)]
-    login(factories.member("reader"))  # posts nothing, so loading them is always one query
-
-    def counts() -> list[int]:
-        thread = db.session.scalars(select(Thread).order_by(Thread.id)).first()
-        last_page = (thread.post_count - 1) // 20 + 1
-        return [
-            count_queries(client, url)
-            for url in (
-                "/",
-                "/c/back-to-work",
-                f"/t/{thread.id}",
-                f"/t/{thread.id}?page={last_page}",
-            )
-        ]
-
-    small = factories.thread(member, replies=9, replier=repliers[0])
-    small_counts = counts()
-    for n, replier in enumerate(repliers):
-        factories.thread(replier, title=f"Another thread {n}")
-    for n in range(290):
-        factories.reply(repliers[n % len(repliers)], small)
-    for category in db.session.scalars(select(Category)):
-        factories.thread(repliers[0], title=f"In {category.name}", category_slug=category.slug)
-    assert counts() == small_counts
-    assert max(small_counts) <= 6

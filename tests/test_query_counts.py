@@ -1,0 +1,361 @@
+"""Every read page runs at most 6 SQL queries, the same number at any page number and any size.
+
+One forum is built small, with at least one of everything a page can show (anonymous posts,
+reactions, what helped, blocks, reports, notifications, follows, warnings, appeals, sign-ins),
+then grown with many more of each until every list runs over several pages. Each page is counted
+for a visitor, a member and a moderator wherever they can read it, at page 1 and at later pages.
+
+The member reads with unread warnings, the most a member's page loads. A page is counted once
+for each state of the data, as the first request for its URL since the data changed: what a
+page cache would miss. `QueryCounter` is the one place that knows this.
+"""
+
+import re
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from itertools import count
+from urllib.parse import quote
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import func, select
+
+from forum.database import db
+from forum.models import (
+    Appeal,
+    Category,
+    ModerationAction,
+    Notification,
+    Post,
+    Role,
+    Subscription,
+    Thread,
+    User,
+)
+from forum.services import (
+    following,
+    links,
+    moderation,
+    posting,
+    recovery,
+    reporting,
+    sessions,
+    support,
+)
+from tests import factories
+from tests.conftest import count_queries, signed_in
+
+LIMIT = 6
+VISITOR, MEMBER, MODERATOR = "visitor", "member", "moderator"
+KINDS = ("heart", "hug", "me_too", "got_this", "thank_you")
+_words = count(1)
+
+
+def _words_for(text: str) -> str:
+    """Posts say something new each time: the forum refuses the same words twice."""
+    return f"{text} ({next(_words)})"
+
+
+# The forum
+
+
+@dataclass
+class Forum:
+    reader: User  # the member whose own pages are counted
+    moderator: User
+    writers: list[User]  # everyone else who posts, reacts and reports
+    long_thread: Thread  # the reader's, with replies of every kind
+    reported: Post  # a writer's reply in it, reported, with an earlier version
+    appealed: ModerationAction  # a removal of the reader's reply, with an open appeal
+    round: int = 0
+
+
+def build(rounds: int) -> Forum:
+    reader = factories.member("reader")
+    moderator = factories.member("morgan", role=Role.MODERATOR)
+    writers = [factories.member(f"writer{n}") for n in range(4)]
+    long_thread = factories.thread(reader, title="Naps are short and so am I", body="Naps again.")
+    opener = factories.thread(writers[0], title="Naps at nursery", body="Naps at nursery?")
+    reader_post = factories.reply(reader, opener, "We nap in the car, naps are naps.")
+    reported = factories.reply(writers[1], long_thread, "Naps get easier, I promise.")
+    posting.edit_post(writers[1], reported, "Naps get easier, honestly.")
+    reporting.report_post(reader, reported, "unkind", "Felt dismissive")
+    following.set_follow(moderator, long_thread, "following")
+    support.block(reader, writers[3])
+    removal = moderation.remove_post(moderator, reader_post, "Shares a name")
+    moderation.appeal(reader, removal, "It was my own child's nickname.")
+    db.session.commit()
+    forum = Forum(reader, moderator, writers, long_thread, reported, removal)
+    grow(forum, rounds)
+    return forum
+
+
+def grow(forum: Forum, rounds: int) -> None:
+    """Each round: a new member, threads in several categories, replies named and anonymous,
+    reactions, what helped, reports, moderation, follows, blocks and sign-ins."""
+    reader, mod, writers = forum.reader, forum.moderator, forum.writers
+    categories = list(db.session.scalars(select(Category).order_by(Category.position)))
+    for _ in range(rounds):
+        forum.round += 1
+        n = forum.round
+        newcomer = factories.member(f"parent{n}")
+        writers.append(newcomer)
+        for k, category in enumerate([categories[0], categories[0], categories[n % 6]]):
+            author = writers[(n + k) % len(writers)]
+            thread = posting.start_thread(
+                author,
+                category,
+                f"Naps and nights, round {n} ({k})",
+                _words_for("Naps and nights, how do you cope?"),
+                anonymous=k == 2,
+            )
+            following.set_follow(reader, thread, "muted" if k == 1 else "following")
+        reply = posting.reply(reader, thread, _words_for("Naps here too."), kindness_confirmed=True)
+        for kind, writer in zip(KINDS, writers[-5:], strict=False):
+            support.toggle_reaction(writer, reply, kind)
+        for k in range(4):  # the long thread grows: four replies, one anonymous
+            post = posting.reply(
+                writers[(n + k) % len(writers)],
+                forum.long_thread,
+                _words_for("Naps are hard, here is what we tried."),
+                anonymous=k == 3,
+                kindness_confirmed=True,
+            )
+            support.toggle_reaction(reader, post, KINDS[k])
+        support.mark_helped(reader, post, True)
+        reporting.report_post(reader, post, "other", "Please look")
+        reporting.report_post(newcomer, factories.opening_post(thread), "spam")
+        if n % 2:
+            support.block(reader, newcomer)
+        moderation.warn(mod, newcomer, f"Please be gentle ({n})")
+        moderation.warn(mod, reader, f"A reminder about kindness ({n})")
+        sessions.start(reader, f"Mozilla/5.0 (X11; Linux x86_64) Firefox/{100 + n}.0")
+        db.session.commit()
+
+
+# Counting
+
+
+class QueryCounter:
+    """Counts each page once per state of the data: the first request for that URL after the
+    data changed, as a page cache would miss it."""
+
+    def __init__(self) -> None:
+        self.seen: set[tuple[str, str]] = set()
+
+    def data_changed(self) -> None:
+        self.seen.clear()
+
+    def count(self, client: FlaskClient, who: str, url: str) -> int:
+        assert (who, url) not in self.seen, f"{url} was already read since the data changed"
+        self.seen.add((who, url))
+        return count_queries(client, url)
+
+
+def paged(url: str, pages: int) -> list[str]:
+    """Page 1, page 2 and the last page, as far as they exist."""
+    joiner = "&" if "?" in url else "?"
+    later = sorted({n for n in (2, pages // 2, pages) if 1 < n <= pages})
+    return [url, *(f"{url}{joiner}page={n}" for n in later)]
+
+
+def pages_of(items: int, per_page: int) -> int:
+    return max(1, -(-items // per_page))
+
+
+def total(statement) -> int:
+    return db.session.scalar(statement) or 0
+
+
+Urls = Callable[[Forum, Flask, User | None], list[str]]  # given the signed-in reader, if any
+
+
+class Case:
+    """A read page, who reads it, and its URLs: "/t/{thread}" is filled in from `names`, and a
+    function gives a list's pages."""
+
+    def __init__(self, endpoint: str, who: tuple[str, ...], *urls: str | Urls) -> None:
+        self.endpoint, self.who, self.urls = endpoint, who, urls
+
+    def for_reader(self, forum: Forum, app: Flask, user: User | None) -> list[str]:
+        found = []
+        for url in self.urls:
+            found += [url.format(**names(forum))] if isinstance(url, str) else url(forum, app, user)
+        return found
+
+
+def names(f: Forum) -> dict[str, object]:
+    appeal = db.session.scalar(select(Appeal.id).where(Appeal.action_id == f.appealed.id))
+    reset = {"u": f.reader.id, "p": recovery._fingerprint(f.reader)}
+    return {
+        "thread": f.long_thread.id,
+        "opening": factories.opening_post(f.long_thread).id,
+        "reported": f.reported.id,
+        "reader": quote(f.reader.username),
+        "moderator": quote(f.moderator.username),
+        "decision": f.appealed.id,
+        "appeal": appeal,
+        "reset": links.make_token("reset", reset),
+        "unsubscribe": links.make_token("unsubscribe", {"u": f.reader.id, "t": "replies"}),
+    }
+
+
+def _category(f: Forum, app: Flask, user: User | None) -> list[str]:
+    category = factories.category("back-to-work")
+    return paged("/c/back-to-work", pages_of(category.thread_count, app.config["THREADS_PER_PAGE"]))
+
+
+def _thread(f: Forum, app: Flask, user: User | None) -> list[str]:
+    db.session.refresh(f.long_thread)
+    pages = pages_of(f.long_thread.post_count, app.config["POSTS_PER_PAGE"])
+    return paged(f"/t/{f.long_thread.id}", pages)
+
+
+def _search(f: Forum, app: Flask, user: User | None) -> list[str]:
+    found = total(select(func.count()).select_from(Post).where(Post.body_markdown.like("%aps%")))
+    return paged("/search?q=naps", pages_of(found, 20))
+
+
+def _notifications(f: Forum, app: Flask, user: User | None) -> list[str]:
+    rows = total(select(func.count(Notification.id)).where(Notification.user_id == user.id))
+    return paged("/notifications", pages_of(rows, app.config["NOTIFICATIONS_PER_PAGE"]))
+
+
+def _following(f: Forum, app: Flask, user: User | None) -> list[str]:
+    rows = total(select(func.count(Subscription.id)).where(Subscription.user_id == user.id))
+    return paged("/following", pages_of(rows, app.config["THREADS_PER_PAGE"]))
+
+
+def _log(f: Forum, app: Flask, user: User | None) -> list[str]:
+    return paged("/mod/log", pages_of(total(select(func.count(ModerationAction.id))), 50))
+
+
+ALL = (VISITOR, MEMBER, MODERATOR)
+SIGNED_IN = (MEMBER, MODERATOR)
+READ_PAGES = [
+    Case("threads.home", ALL, "/"),
+    Case("threads.category", ALL, _category),
+    Case("threads.show", ALL, _thread),
+    Case("threads.new", SIGNED_IN, "/new", "/new?category=childcare"),
+    Case("replies.reply", SIGNED_IN, "/t/{thread}/reply", "/t/{thread}/reply?quote={reported}"),
+    Case("replies.edit", (MEMBER,), "/p/{opening}/edit"),
+    Case("replies.delete", (MEMBER,), "/p/{opening}/delete"),
+    Case("reports.report", SIGNED_IN, "/p/{reported}/report"),
+    Case("profiles.show", ALL, "/u/writer1", "/u/{reader}"),
+    Case("support.waiting", ALL, "/waiting"),
+    Case("support.resources", ALL, "/support"),
+    Case(
+        "search.results",
+        ALL,
+        _search,
+        "/search?q=naps&category=back-to-work",
+        "/search?q=%22naps+are%22&since=2000-01-01",
+    ),
+    Case("search.similar", ALL, "/search/similar?title=naps+and+nights"),
+    Case("auth.guidelines", ALL, "/guidelines"),
+    Case("auth.login", (VISITOR,), "/login"),
+    Case("auth.signup", (VISITOR,), "/signup"),
+    Case("auth.forgot", ALL, "/forgot"),
+    Case("auth.reset", (VISITOR,), "/reset/{reset}"),
+    Case("notifications.unsubscribe", ALL, "/unsubscribe/{unsubscribe}"),
+    Case("profiles.account_deleted", ALL, "/goodbye"),
+    Case("notifications.index", SIGNED_IN, _notifications),
+    Case("notifications.following_page", SIGNED_IN, _following),
+    Case("notifications.email_choices", SIGNED_IN, "/settings/email"),
+    Case("profiles.settings", SIGNED_IN, "/settings"),
+    Case("profiles.password", SIGNED_IN, "/settings/password"),
+    Case("profiles.email_address", SIGNED_IN, "/settings/email-address"),
+    Case("profiles.blocked", SIGNED_IN, "/settings/blocked"),
+    Case("profiles.devices", SIGNED_IN, "/settings/devices"),
+    Case("profiles.privacy_settings", SIGNED_IN, "/settings/privacy"),
+    Case("reports.mine", SIGNED_IN, "/me/reports"),
+    Case("reports.notices", SIGNED_IN, "/me/notices"),
+    Case("reports.appeal", (MEMBER,), "/me/appeals/{decision}"),
+    Case("moderation.queue", (MODERATOR,), "/mod/"),
+    Case(
+        "moderation.log",
+        (MODERATOR,),
+        _log,
+        "/mod/log?member={reader}",
+        "/mod/log?moderator={moderator}&action=warn&member={reader}",
+    ),
+    Case("moderation.member", (MODERATOR,), "/mod/members/{reader}"),
+    Case("moderation.post", (MODERATOR,), "/mod/posts/{reported}"),
+    Case("moderation.edit", (MODERATOR,), "/mod/posts/{reported}/edit"),
+    Case("moderation.appeal", (MODERATOR,), "/mod/appeals/{appeal}"),
+]
+
+# GET routes that are not read pages, and why.
+NOT_READ_PAGES = {
+    "static": "files, no database",
+    "replies.permalink": "a redirect to the post's page",
+    "notifications.show": "a redirect that marks the notification read",
+    "auth.verify": "an email link that confirms the address and redirects",
+}
+
+
+def test_every_read_page_has_a_query_count_case(app):
+    readable = {rule.endpoint for rule in app.url_map.iter_rules() if "GET" in (rule.methods or ())}
+    cased = {case.endpoint for case in READ_PAGES}
+    assert not cased & set(NOT_READ_PAGES)
+    assert readable - set(NOT_READ_PAGES) == cased, "each GET page needs a case or a reason"
+
+
+def measure(
+    app: Flask, forum: Forum, clients: dict[str, FlaskClient], counter: QueryCounter
+) -> dict[tuple[str, str, str], int]:
+    """{(endpoint, who, url): queries} for every read page."""
+    counter.data_changed()
+    readers = {VISITOR: None, MEMBER: forum.reader, MODERATOR: forum.moderator}
+    routes = app.url_map.bind("localhost")
+    counts = {}
+    for case in READ_PAGES:
+        for who in case.who:
+            for url in case.for_reader(forum, app, readers[who]):
+                assert routes.match(url.split("?")[0])[0] == case.endpoint, url
+                counts[case.endpoint, who, url] = counter.count(clients[who], who, url)
+    return counts
+
+
+def without_page(url: str) -> str:
+    return re.sub(r"[?&]page=\d+$", "", url)
+
+
+# The lists that run over several pages in the grown forum, and are counted at later pages.
+PAGED = {
+    "threads.category",
+    "threads.show",
+    "search.results",
+    "notifications.index",
+    "notifications.following_page",
+    "moderation.log",
+}
+
+
+@pytest.mark.parametrize("grown_by", [60])
+def test_every_read_page_runs_the_same_few_queries_at_any_size_and_page(app, client, grown_by):
+    forum = build(rounds=2)
+    clients = {
+        VISITOR: client,
+        MEMBER: signed_in(app, forum.reader),
+        MODERATOR: signed_in(app, forum.moderator),
+    }
+    counter = QueryCounter()
+    small = measure(app, forum, clients, counter)
+    grow(forum, grown_by)
+    large = measure(app, forum, clients, counter)
+
+    later_pages = {endpoint for endpoint, _, url in large if url != without_page(url)}
+    assert later_pages == PAGED, "the grown forum's lists run over several pages"
+    # A page's count, whatever the size of the forum and the page number.
+    found: dict[tuple[str, str], set[int]] = defaultdict(set)
+    for (_, who, url), queries in [*small.items(), *large.items()]:
+        found[who, without_page(url)].add(queries)
+    table = "\n".join(
+        f"{who:9} {url}: {small.get((endpoint, who, url))} -> {queries}"
+        for (endpoint, who, url), queries in sorted(large.items(), key=lambda k: k[0][1:])
+    )
+    assert max(max(counts) for counts in found.values()) <= LIMIT, table
+    assert {page: counts for page, counts in found.items() if len(counts) > 1} == {}, table
