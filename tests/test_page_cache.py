@@ -49,18 +49,27 @@ def cache(request, app):
 
 
 def cached(client, url: str) -> str:
-    """The page as visitors see it, asserting the second request came from the cache."""
-    first = client.get(url)
+    """The page as visitors see it, asserting the second request came from the cache. Each
+    request is a new visitor with no cookie, and is given none (forms would start a session
+    for their token, so tokens are on, as in production)."""
+    client.application.config["WTF_CSRF_ENABLED"] = True
+    try:
+        first = client.application.test_client().get(url)
+    finally:
+        client.application.config["WTF_CSRF_ENABLED"] = False
     assert first.status_code == 200
-    assert count_queries(client, url) == 0, f"{url} was not served from the cache"
-    assert client.get(url).data == first.data
+    assert "Set-Cookie" not in first.headers, "a visitor's page started a session"
+    again = client.application.test_client()
+    assert count_queries(again, url) == 0, f"{url} was not served from the cache"
+    assert again.get(url).data == first.data
     return first.text
 
 
 def fresh(client, url: str) -> str:
     """The next visitor request for the page: it must be rendered again, and show the change."""
-    assert count_queries(client, url) > 0, f"{url} was served from the cache after a change"
-    return client.get(url).text
+    visitor = client.application.test_client()
+    assert count_queries(visitor, url) > 0, f"{url} was served from the cache after a change"
+    return visitor.get(url).text
 
 
 def test_visitors_pages_are_rendered_once_then_served_without_the_database(client, member):

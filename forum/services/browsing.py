@@ -107,7 +107,16 @@ def posts_on_page(thread: Thread, page: int, per_page: int) -> tuple[list[Post],
     """One page of a thread by position, and the replies that helped its author ("What
     helped"), in one query: page 1 and page 5,000 cost the same."""
     first, last = (page - 1) * per_page + 1, page * per_page
-    wanted = select(Post.id).where(Post.thread_id == thread.id, Post.position.between(first, last))
+    # The LIMIT tells the planner it is one page: without it PostgreSQL, knowing most posts sit
+    # at low positions, expects thousands of rows in a long thread and joins their authors by
+    # reading every member.
+    on_page = (
+        select(Post.id)
+        .where(Post.thread_id == thread.id, Post.position.between(first, last))
+        .order_by(Post.position)
+        .limit(per_page)
+    )
+    wanted = select(on_page.subquery().c.id)
     if thread.helped_count:
         wanted = union_all(wanted, select(Post.id).where(*_helped(thread)))
     found = list(

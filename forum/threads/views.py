@@ -56,7 +56,8 @@ def show(thread_id: int):
         thread=thread,
         posts=posts,
         page=page,
-        form=ReplyForm(formdata=None),
+        # Not for visitors: the form would start a session, and their page could not be shared.
+        form=ReplyForm(formdata=None) if current_user.is_authenticated else None,
         reactions=support.reactions_for(posts, current_user),
         folded=support.blocked_among(current_user, posts + helped),
         helped=helped,
