@@ -299,6 +299,20 @@ def test_the_next_visitor_sees_each_change(client, member, other_member, moderat
         cached(client, url)  # and the new page is kept in its turn
 
 
+def test_a_visitors_search_is_kept_until_a_post_changes(client, member, other_member, moderator):
+    thread = factories.thread(member)
+    reply = factories.reply(other_member, thread, "Pumping milk in a cupboard at work is hard.")
+    url = "/search?q=cupboard"
+    assert "Pumping milk" in cached(client, url)
+    assert "Pumping milk" not in cached(client, "/search?q=tomatoes")  # each query its own page
+    moderation.hide_post(moderator, reply, "Unkind to another parent.")
+    db.session.commit()
+    assert "Pumping milk" not in fresh(client, url)
+    factories.reply(member, thread, "A cupboard of my own at last.")
+    assert "of my own at last" in fresh(client, url)
+    cached(client, url)
+
+
 def test_an_anonymous_post_keeps_its_label_when_its_author_leaves(client, member, other_member):
     thread = factories.thread(member)
     posting.reply(

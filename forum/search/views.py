@@ -3,6 +3,7 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from forum.forms import category_choices
+from forum.page_cache import LISTINGS, for_visitors
 from forum.search.forms import SearchForm
 from forum.services import browsing, search, support
 from forum.services.browsing import Page
@@ -10,7 +11,10 @@ from forum.services.browsing import Page
 bp = Blueprint("search", __name__)
 
 
+# A search shows posts from anywhere, each as its listing shows it: any change to a listing, and
+# any post hidden, edited or written, renews the listings' generation.
 @bp.get("/search")
+@for_visitors(lambda: [LISTINGS], varies_on=("q", "category", "since", "until", "page"))
 def results():
     categories = browsing.categories()
     form = SearchForm(formdata=request.args)
