@@ -1,7 +1,8 @@
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import ColumnElement, ForeignKey, Index, String, Text, UniqueConstraint, and_
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum.database import db, utcnow
@@ -64,10 +65,16 @@ class Post(db.Model):
             return "Anonymous parent (original poster)"
         return f"Anonymous parent {self.anonymous_number}"
 
-    @property
+    @hybrid_property
     def is_visible(self) -> bool:
-        """Shown to everyone, and so counted in the thread's, member's and category's numbers."""
+        """Shown to everyone, and so counted in the thread's, member's and category's numbers.
+        The same rule in SQL, as `Post.is_visible` in a query."""
         return self.deleted_at is None and self.status == PostStatus.VISIBLE
+
+    @is_visible.inplace.expression
+    @classmethod
+    def _is_visible_in_sql(cls) -> ColumnElement[bool]:
+        return and_(cls.deleted_at.is_(None), cls.status == PostStatus.VISIBLE)
 
     def can_edit(self, user: User) -> bool:
         """The author may edit or delete their post while it stands and the thread is open.

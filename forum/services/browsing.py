@@ -6,7 +6,7 @@ from sqlalchemy import ColumnElement, null, select, union_all
 from sqlalchemy.orm import joinedload
 
 from forum.database import db
-from forum.models import Category, FollowState, Post, PostStatus, Subscription, Thread, User
+from forum.models import Category, FollowState, Post, Subscription, Thread, User
 
 
 @dataclass(frozen=True)
@@ -138,8 +138,7 @@ def _helped(thread: Thread) -> tuple[ColumnElement[bool], ...]:
     return (
         Post.thread_id == thread.id,
         Post.helped_at.is_not(None),
-        Post.deleted_at.is_(None),
-        Post.status == PostStatus.VISIBLE,
+        Post.is_visible,
     )
 
 
@@ -176,8 +175,7 @@ def recent_replies_by(user: User, limit: int = 5) -> list[Post]:
             .where(
                 Post.author_id == user.id,
                 Post.position > 1,
-                Post.deleted_at.is_(None),
-                Post.status == PostStatus.VISIBLE,
+                Post.is_visible,
                 Post.anonymous.is_(False),
             )
             .options(joinedload(Post.thread))

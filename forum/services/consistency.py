@@ -13,7 +13,7 @@ from sqlalchemy import ColumnElement, func, select, text, update
 
 from forum import page_cache
 from forum.database import db
-from forum.models import Category, MemberWarning, Post, PostStatus, Thread, User
+from forum.models import Category, MemberWarning, Post, Thread, User
 
 
 @dataclass(frozen=True)
@@ -38,10 +38,6 @@ class Drift:
         return f"{self.counter} id={self.row_id}: stored {self.stored}, recounted {self.expected}"
 
 
-def _shown(post_table=Post) -> tuple[ColumnElement, ...]:
-    return (post_table.deleted_at.is_(None), post_table.status == PostStatus.VISIBLE)
-
-
 def _count(model, *where) -> ColumnElement:
     return select(func.count()).select_from(model).where(*where).scalar_subquery()
 
@@ -60,7 +56,7 @@ COUNTERS = (
     Counter(
         Thread,
         "reply_count",
-        lambda: _count(Post, Post.thread_id == Thread.id, Post.position > 1, *_shown()),
+        lambda: _count(Post, Post.thread_id == Thread.id, Post.position > 1, Post.is_visible),
     ),
     Counter(
         Thread,
@@ -72,7 +68,7 @@ COUNTERS = (
         "last_post_at",
         lambda: func.coalesce(
             select(func.max(Post.created_at))
-            .where(Post.thread_id == Thread.id, *_shown())
+            .where(Post.thread_id == Thread.id, Post.is_visible)
             .scalar_subquery(),
             Thread.created_at,
         ),
@@ -91,7 +87,7 @@ COUNTERS = (
     Counter(
         User,
         "post_count",
-        lambda: _count(Post, Post.author_id == User.id, Post.anonymous.is_(False), *_shown()),
+        lambda: _count(Post, Post.author_id == User.id, Post.anonymous.is_(False), Post.is_visible),
     ),
     Counter(
         User,

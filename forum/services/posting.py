@@ -10,7 +10,7 @@ from sqlalchemy import ColumnElement, case, func, select, update
 
 from forum import page_cache
 from forum.database import db, utcnow
-from forum.models import Category, Post, PostRevision, PostStatus, Thread, User
+from forum.models import Category, Post, PostRevision, Thread, User
 from forum.services import accounts, following, notifications, safety
 from forum.services.errors import NotAllowed, ServiceError
 from forum.services.text import has_bidi_controls, plain_text, quote_markdown, render_markdown
@@ -286,8 +286,7 @@ def visibility_changed(post: Post, was_visible: bool) -> None:
         select(func.max(Post.created_at))
         .where(
             Post.thread_id == thread_id,
-            Post.deleted_at.is_(None),
-            Post.status == PostStatus.VISIBLE,
+            Post.is_visible,
         )
         .scalar_subquery()
     )

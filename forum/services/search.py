@@ -29,7 +29,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import joinedload
 
 from forum.database import db
-from forum.models import Category, Post, PostStatus, Thread
+from forum.models import Category, Post, Thread
 from forum.models import search as schema
 from forum.services.search_query import (  # noqa: F401 (part of this module's interface)
     QUERY_MAX,
@@ -124,10 +124,6 @@ def _filtering(filters: Filters) -> list[ColumnElement]:
             Post.created_at < datetime.combine(filters.until + timedelta(1), time.min)
         )
     return conditions
-
-
-# Only posts everyone may read: the index holds no others, and the page checks again.
-READABLE = (Post.status == PostStatus.VISIBLE, Post.deleted_at.is_(None))
 
 
 def _marks(marked: ColumnElement) -> ColumnElement:
@@ -287,7 +283,7 @@ def page_statement(query: Query, filters: Filters, page: int) -> Select:
     statement = (
         select(Post)
         .join(ranked, ranked.c.post_id == Post.id)
-        .where(*READABLE)
+        .where(Post.is_visible)  # the index holds no others; read again, to be sure
         .add_columns(ranked.c.total)
         .options(
             joinedload(Post.thread).joinedload(Thread.category),

@@ -10,7 +10,7 @@ from sqlalchemy.orm import joinedload
 
 from forum import page_cache
 from forum.database import db, utcnow
-from forum.models import REACTIONS, Block, Post, PostStatus, Reaction, ReactionKind, Thread, User
+from forum.models import REACTIONS, Block, Post, Reaction, ReactionKind, Thread, User
 from forum.services import accounts, notifications
 from forum.services.errors import NotAllowed, ServiceError
 
@@ -137,8 +137,7 @@ def _parents_helped(member_id: ColumnElement[int] | int) -> Select:
             Post.author_id == member_id,
             Post.anonymous.is_(False),
             Post.helped_at.is_not(None),
-            Post.deleted_at.is_(None),
-            Post.status == PostStatus.VISIBLE,
+            Post.is_visible,
         )
     )
 
@@ -234,8 +233,7 @@ def _waiting(days: int):
         .where(
             Post.thread_id == Thread.id,
             Post.position == 1,
-            Post.deleted_at.is_(None),
-            Post.status == PostStatus.VISIBLE,
+            Post.is_visible,
         )
         .exists()
     )
