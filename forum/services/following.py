@@ -3,7 +3,6 @@
 from sqlalchemy import delete, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from forum.database import db
@@ -20,25 +19,22 @@ def set_follow(user: User, thread: Thread, state: str) -> None:
             Subscription.user_id == user.id, Subscription.thread_id == thread.id
         )
     )
-    if state != FollowState.NONE:
-        try:
-            with db.session.begin_nested():  # the same choice sent twice at once
-                db.session.add(
-                    Subscription(
-                        user_id=user.id, thread_id=thread.id, muted=state == FollowState.MUTED
-                    )
-                )
-        except IntegrityError:
-            pass
+    if state != FollowState.NONE:  # the same choice sent twice at once stores it once
+        _subscribe(user, thread, muted=state == FollowState.MUTED)
 
 
 def follow_automatically(user: User, thread: Thread) -> None:
-    """Starting or replying follows a thread, unless the member muted it: one statement that
-    leaves a subscription already there (following or muted, their choice stands) as it is."""
+    """Starting or replying follows a thread, unless the member muted it: a subscription
+    already there (following or muted, their choice stands) is left as it is."""
+    _subscribe(user, thread)
+
+
+def _subscribe(user: User, thread: Thread, muted: bool = False) -> None:
+    """Add the subscription unless the member has one for this thread already: one statement."""
     insert = pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
     db.session.execute(
         insert(Subscription)
-        .values(user_id=user.id, thread_id=thread.id, muted=False)
+        .values(user_id=user.id, thread_id=thread.id, muted=muted)
         .on_conflict_do_nothing(index_elements=["user_id", "thread_id"])
     )
 
