@@ -142,12 +142,10 @@ def register(username: str, email: str, password: str) -> User:
     check_username(username)
     username = normalize_username(username)
     check_password(password, username, email.split("@")[0])
-    if find_by_username(username) is not None:  # said plainly: a username is public anyway
-        raise ServiceError("Someone already has that username. Try another.", "username")
+    _check_free(username_key(username))  # said plainly, and at once: a username is public anyway
     # Hashed before the address is looked up, so a taken address answers in the same time.
     password_hash = _hash(password)
-    if db.session.scalar(select(User.id).where(User.email_key == email_key(email))) is not None:
-        raise EmailTaken()
+    _check_free(username_key(username), email_key(email))
     user = User(
         username=username,
         username_key=username_key(username),
@@ -163,12 +161,23 @@ def register(username: str, email: str, password: str) -> User:
         with db.session.begin_nested():  # two sign-ups at the same moment: one wins, cleanly
             db.session.add(user)
     except IntegrityError:
-        if find_by_username(username) is not None:
-            raise ServiceError(
-                "Someone already has that username. Try another.", "username"
-            ) from None
+        _check_free(username_key(username), email_key(email))
         raise EmailTaken() from None
     return user
+
+
+def _check_free(name_key: str, address_key: str | None = None) -> None:
+    """Refuse a username someone has, or else an address that has an account. The username is
+    asked about first at every step, so a sign-up that races another gets the answer it would
+    have got a moment later."""
+    keys = [User.username_key == name_key]
+    if address_key is not None:
+        keys.append(User.email_key == address_key)
+    taken = db.session.scalars(select(User.username_key).where(or_(*keys))).all()
+    if name_key in taken:
+        raise ServiceError("Someone already has that username. Try another.", "username")
+    if taken:
+        raise EmailTaken()
 
 
 class EmailTaken(ServiceError):
