@@ -44,6 +44,8 @@ def reply(thread_id: int):
         if quoted is not None and quoted.thread_id == thread.id:
             form.body.data = posting.quotation(quoted)
             form.quote.data = str(quoted.id)
+            if form.body.data:  # what the quote repeats stays behind its author's content note
+                form.content_note.data = quoted.content_note
     if form.validate_on_submit():
         quoted = _quoted(form.quote.data, thread)
         try:

@@ -1,3 +1,4 @@
+import re
 from html import unescape
 
 import pytest
@@ -5,6 +6,7 @@ from sqlalchemy import select, update
 
 from forum.database import db
 from forum.models import Post, PostRevision, Thread
+from forum.services import posting
 from tests import factories
 
 
@@ -78,6 +80,21 @@ def test_quote_prefills_a_quotation(client, thread, member, other_member, login)
     opening = factories.opening_post(thread)
     page = client.get(f"/t/{thread.id}/reply?quote={opening.id}").text
     assert "**hannah** wrote:\n&gt; She smiled at the childminder first." in page
+
+
+def test_quoting_a_post_behind_a_content_note_keeps_the_note(client, thread, member, login):
+    hard = posting.reply(
+        member, thread, "We lost our first at twelve weeks.", content_note="pregnancy loss",
+        kindness_confirmed=True,
+    )  # fmt: skip
+    db.session.commit()
+    login(member)
+    form = client.get(f"/t/{thread.id}/reply?quote={hard.id}").text
+    assert "We lost our first at twelve weeks." in form
+    assert re.search(r'name="content_note"[^>]*value="pregnancy loss"', form)
+    plain = factories.opening_post(thread)
+    form = client.get(f"/t/{thread.id}/reply?quote={plain.id}").text
+    assert not re.search(r'name="content_note"[^>]*value="[^"]', form)
 
 
 def test_quote_of_another_threads_post_or_nonsense_prefills_nothing(client, thread, member, login):
