@@ -366,6 +366,21 @@ def test_the_thread_author_marks_a_reply_that_helped_and_can_unmark_it(
     assert "What helped" not in page and "helped" not in article(page, 2)[0]
 
 
+def test_what_helped_quotes_the_reply_as_readers_see_it_not_its_markdown(
+    client, thread, other_member, member, login
+):
+    helper = factories.reply(
+        other_member, thread, "**Ask HR** for a [proper room](https://example.org)."
+    )
+    login(member)
+    client.post(f"/p/{helper.id}/helped", data={"helped": "1"})
+    panel = re.search(
+        r'<section class="what-helped".*?</section>', client.get(f"/t/{thread.id}").text, re.S
+    )
+    assert "Ask HR for a proper room." in panel.group(0)
+    assert "**" not in panel.group(0) and "](" not in panel.group(0)
+
+
 def test_helped_count_stays_exact_over_several_replies(client, thread, member, login):
     replies = [
         factories.reply(factories.member(n), thread, f"Words from {n}")
