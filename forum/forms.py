@@ -5,11 +5,11 @@ import unicodedata
 from flask import has_request_context, render_template, request
 from flask_wtf import FlaskForm
 from flask_wtf.form import SUBMIT_METHODS, _Auto
-from wtforms import BooleanField, EmailField, StringField, TextAreaField
+from wtforms import BooleanField, EmailField, PasswordField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Email, ValidationError
+from wtforms.validators import Email, EqualTo, ValidationError
 
-from forum.services import browsing
+from forum.services import accounts, browsing
 from forum.services.errors import ServiceError
 from forum.services.posting import BODY_MAX, TITLE_MAX, TITLE_MIN
 
@@ -115,6 +115,24 @@ def rule(check):
             raise ValidationError(error.message) from None
 
     return validate
+
+
+def chosen_password_fields(name: str, label: str = "New password") -> tuple[PasswordField, ...]:
+    """A password the member chooses, and the same typed again: `password, confirm = ...`
+    in a form, where `name` is what the first is called."""
+    return (
+        PasswordField(
+            label,
+            validators=[
+                required(f"Choose a {label.lower()}."),
+                rule(accounts.check_password),
+            ],
+        ),
+        PasswordField(
+            f"{label} again",
+            validators=[EqualTo(name, "The two passwords don't match. Try typing them again.")],
+        ),
+    )
 
 
 CONTENT_NOTE_MAX = 100

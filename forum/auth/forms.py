@@ -1,7 +1,7 @@
 from wtforms import BooleanField, PasswordField, StringField
-from wtforms.validators import EqualTo, ValidationError
+from wtforms.validators import ValidationError
 
-from forum.forms import Form, email_field, required, rule, strip
+from forum.forms import Form, chosen_password_fields, email_field, required, rule, strip
 from forum.services import accounts
 
 
@@ -17,13 +17,7 @@ class SignupForm(Form):
         validators=[required("Choose a username."), rule(accounts.check_username)],
     )
     email = email_field("Email", "We need an email address to look after your account.")
-    password = PasswordField(
-        "Password", validators=[required("Choose a password."), rule(accounts.check_password)]
-    )
-    confirm = PasswordField(
-        "Password again",
-        validators=[EqualTo("password", "The two passwords don't match. Try typing them again.")],
-    )
+    password, confirm = chosen_password_fields("password", "Password")
     agree = BooleanField("I have read and agree to the community guidelines", validators=[agreed])
 
 
@@ -40,11 +34,4 @@ class ForgotForm(Form):
 
 
 class ResetForm(Form):
-    password = PasswordField(
-        "New password",
-        validators=[required("Choose a new password."), rule(accounts.check_password)],
-    )
-    confirm = PasswordField(
-        "New password again",
-        validators=[EqualTo("password", "The two passwords don't match. Try typing them again.")],
-    )
+    password, confirm = chosen_password_fields("password")

@@ -1,8 +1,17 @@
 from wtforms import BooleanField, PasswordField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import EqualTo, InputRequired
+from wtforms.validators import InputRequired
 
-from forum.forms import Form, chars, email_field, required, rule, single_line, strip
+from forum.forms import (
+    Form,
+    chars,
+    chosen_password_fields,
+    email_field,
+    required,
+    rule,
+    single_line,
+    strip,
+)
 from forum.services import accounts
 
 DISPLAY_NAME_MAX = 50
@@ -28,14 +37,7 @@ class PasswordForm(Form):
     current_password = PasswordField(
         "Current password", validators=[required("Enter your current password.")]
     )
-    new_password = PasswordField(
-        "New password",
-        validators=[required("Choose a new password."), rule(accounts.check_password)],
-    )
-    confirm = PasswordField(
-        "New password again",
-        validators=[EqualTo("new_password", "The two passwords don't match. Try again.")],
-    )
+    new_password, confirm = chosen_password_fields("new_password")
 
 
 class EmailAddressForm(Form):

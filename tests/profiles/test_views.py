@@ -347,7 +347,7 @@ def test_change_password(app, client, member, login):
         (factories.PASSWORD, "1234567890", None, "new_password", "That password is too easy to guess."),
         (factories.PASSWORD, "hannah is tired today", None, "new_password", "That password is too easy to guess."),
         (factories.PASSWORD, "", "", "new_password", "Choose a new password."),
-        (factories.PASSWORD, NEW_PASSWORD, NEW_PASSWORD + ".", "confirm", "The two passwords don't match. Try again."),
+        (factories.PASSWORD, NEW_PASSWORD, NEW_PASSWORD + ".", "confirm", "The two passwords don't match. Try typing them again."),
     ],
 )  # fmt: skip
 def test_password_change_refuses_bad_input_and_keeps_the_old_password(
