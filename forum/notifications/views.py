@@ -77,7 +77,10 @@ def following_page():
 FOLLOW_MESSAGES = {
     FollowState.FOLLOWING: "You're following this thread: we'll tell you about new replies.",
     FollowState.MUTED: "This thread is muted: you won't hear about its replies.",
-    FollowState.NONE: "You're no longer following this thread.",
+    FollowState.NONE: (
+        "You're no longer following this thread. Replying follows it again; "
+        "mute it to hear nothing from it."
+    ),
 }
 
 

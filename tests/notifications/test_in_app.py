@@ -1,6 +1,7 @@
 """In-app notifications: who is told what, the bell, reading them, and following threads."""
 
 import re
+from html import unescape
 
 import pytest
 from sqlalchemy import func, select
@@ -262,8 +263,20 @@ def test_following_muting_and_unfollowing_from_the_thread_page(app, member, othe
     client.post(f"/t/{thread.id}/follow", data={"state": "muted"})
     assert "You muted this thread." in client.get(f"/t/{thread.id}").text
     assert "Muted" in client.get("/following").text
-    client.post(f"/t/{thread.id}/follow", data={"state": "none"})
+    stopped = client.post(f"/t/{thread.id}/follow", data={"state": "none"}, follow_redirects=True)
+    assert "Replying follows it again; mute it to hear nothing from it." in unescape(stopped.text)
     assert "Reading along" not in client.get("/following").text
+
+
+def test_replying_after_stopping_follows_again_but_a_mute_stays(app, member, other_member):
+    thread = factories.thread(member)
+    client = signed_in(app, other_member)
+    client.post(f"/t/{thread.id}/follow", data={"state": "none"})
+    client.post(f"/t/{thread.id}/reply", data={"body": "Thank you all, truly."})
+    assert "You're following this thread." in client.get(f"/t/{thread.id}").text
+    client.post(f"/t/{thread.id}/follow", data={"state": "muted"})
+    client.post(f"/t/{thread.id}/reply", data={"body": "One last thing, then quiet."})
+    assert "You muted this thread." in client.get(f"/t/{thread.id}").text
 
 
 @pytest.mark.parametrize("state", ["", "everything", "following\x00"])
