@@ -105,6 +105,7 @@ def devices():
         "profiles/devices.html",
         devices=sessions.of_member(current_user),
         current=sessions.current(current_user),
+        idle_days=sessions.IDLE_LIMIT.days,
     )
 
 

@@ -3,7 +3,9 @@ all at once when the password changes or a moderator bans or suspends the member
 
 The session and remember-me cookies carry "<member id>:<secret>"; the database keeps a hash of the
 secret. Loading the member and the sign-in is one query, the same as loading the member alone;
-"last seen" is written at most once every TOUCH_EVERY, in a short transaction of its own.
+"last seen" is written at most once every TOUCH_EVERY, in a short transaction of its own. A
+sign-in nobody has used for IDLE_LIMIT ends by itself: a cookie left on a lost phone or a shared
+computer stops working, and the list of devices stays short.
 """
 
 import hashlib
@@ -11,13 +13,14 @@ import re
 import secrets
 from datetime import timedelta
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import ColumnElement, delete, select, update
 from sqlalchemy.orm import joinedload
 
 from forum.database import db, utcnow
 from forum.models import LoginSession, User
 
 TOUCH_EVERY = timedelta(minutes=5)
+IDLE_LIMIT = timedelta(days=90)
 
 # Checked in order: the first browser and the first system that match name the device.
 _BROWSERS = (
@@ -57,7 +60,9 @@ def _hash(token: str) -> str:
 
 
 def start(user: User, user_agent: str | None) -> LoginSession:
-    """A new sign-in with a new secret, attached to `user` so the cookie names it."""
+    """A new sign-in with a new secret, attached to `user` so the cookie names it. The member's
+    sign-ins that ended by being left unused are cleared away."""
+    db.session.execute(delete(LoginSession).where(LoginSession.user_id == user.id, ~_in_use()))
     token = secrets.token_urlsafe(32)
     record = LoginSession(user_id=user.id, token_hash=_hash(token), device=device_name(user_agent))
     db.session.add(record)
@@ -76,7 +81,7 @@ def load(cookie_id: str) -> User | None:
         db.session.execute(
             select(User, LoginSession)
             .join(LoginSession, LoginSession.user_id == User.id)
-            .where(User.id == int(user_id), LoginSession.token_hash == _hash(token))
+            .where(User.id == int(user_id), LoginSession.token_hash == _hash(token), _in_use())
             .options(joinedload(User.warnings_to_read))
         )
         .unique()
@@ -91,6 +96,11 @@ def load(cookie_id: str) -> User | None:
     if record.last_seen_at < utcnow() - TOUCH_EVERY:
         _touch(record.id)
     return user
+
+
+def _in_use() -> ColumnElement[bool]:
+    """A sign-in used within IDLE_LIMIT: one left longer has ended."""
+    return LoginSession.last_seen_at >= utcnow() - IDLE_LIMIT
 
 
 def _touch(record_id: int) -> None:
@@ -114,7 +124,7 @@ def of_member(user: User) -> list[LoginSession]:
     return list(
         db.session.scalars(
             select(LoginSession)
-            .where(LoginSession.user_id == user.id)
+            .where(LoginSession.user_id == user.id, _in_use())
             .order_by(LoginSession.last_seen_at.desc(), LoginSession.id.desc())
         )
     )

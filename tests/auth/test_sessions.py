@@ -204,6 +204,28 @@ def test_last_seen_is_written_at_most_every_few_minutes(app, member):
     assert utcnow() - row.last_seen_at < timedelta(seconds=30)
 
 
+def test_a_sign_in_left_unused_for_the_idle_limit_ends_and_is_cleared_away(app, member):
+    phone = sign_in(browser(app, PHONE), member, remember=True)
+    laptop = sign_in(browser(app), member)
+    row = next(r for r in session_rows(member) if r.device == "Safari on iPhone")
+    row.last_seen_at = utcnow() - sessions.IDLE_LIMIT + timedelta(minutes=1)
+    db.session.commit()
+    assert signed_in(phone)  # a minute short of the limit: still hers, and used again now
+    db.session.refresh(row)
+    row.last_seen_at = utcnow() - sessions.IDLE_LIMIT - timedelta(minutes=1)
+    db.session.commit()
+    assert not signed_in(phone)
+    remembered = browser(app)  # the long-lived cookie alone doesn't bring it back either
+    copy_cookie(phone, remembered, "remember_token")
+    assert not signed_in(remembered)
+    devices = laptop.get("/settings/devices").text
+    assert "Safari on iPhone" not in devices and "Firefox on Windows" in devices
+    assert "unused for 90 days is signed out by itself" in devices
+    sign_in(browser(app), member)  # her next sign-in clears the ended one away
+    assert sorted(r.device for r in session_rows(member)) == ["Firefox on Windows"] * 2
+    assert signed_in(laptop)
+
+
 def test_the_member_and_their_sign_in_load_in_one_query(app, member):
     sessions.start(member, LAPTOP)
     db.session.commit()
