@@ -1,13 +1,14 @@
 """Whole pages for visitors, kept until what they show changes.
 
-Every visitor sees the same home, category, thread and search pages, so one request renders a
-page and the next ones are served from the cache: Redis when REDIS_URL is set, else files in the
-instance folder that every worker and command shares.
+Every visitor sees the same home, category, thread, search, waiting and profile pages, so one
+request renders a page and the next ones are served from the cache: Redis when REDIS_URL is set,
+else files in the instance folder that every worker and command shares.
 
 A page is filed under the generations of what it shows: a thread page under its thread's; the
-home, category and search pages under the listings' (renewed by every post written, edited,
-hidden or deleted); and every page under the whole forum's (names, avatars and categories
-appear everywhere). A service that changes what visitors see says so with `changed()`; when its
+home, category, search, waiting and profile pages under the listings' (renewed by every post
+written, edited, hidden or deleted, every thread locked or moved, a new bio and a reply marked
+as helping); and every page under the whole forum's (names, avatars and categories appear
+everywhere). A service that changes what visitors see says so with `changed()`; when its
 transaction commits, each generation it named gets a new random value, so the next visitor
 request renders afresh and the old copies are never read again. Copies expire after
 CACHE_DEFAULT_TIMEOUT seconds anyway, which also keeps "5 minutes ago" from ageing further.

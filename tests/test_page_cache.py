@@ -74,7 +74,8 @@ def fresh(client, url: str) -> str:
 
 def test_visitors_pages_are_rendered_once_then_served_without_the_database(client, member):
     thread = factories.thread(member, replies=25)
-    for url in ("/", "/c/back-to-work", f"/t/{thread.id}", f"/t/{thread.id}?page=2"):
+    pages = ("/", "/c/back-to-work", f"/t/{thread.id}", f"/t/{thread.id}?page=2", "/waiting")
+    for url in (*pages, f"/u/{member.username}"):
         cached(client, url)
     # each page of a thread is a page of its own
     assert "Reply number 25" in client.get(f"/t/{thread.id}?page=2").text
@@ -131,7 +132,7 @@ def _nothing(forum: Forum) -> None:
 class Change:
     name: str
     make: Callable[[Forum], object]
-    pages: tuple[str, ...]  # of "thread", "category", "other-category", "home"
+    pages: tuple[str, ...]  # of the URLS below
     shows: Callable[[Forum, str], bool]  # True once the page shows the change
     before: Callable[[Forum], object] = _nothing  # done before the pages are cached
 
@@ -161,6 +162,14 @@ def _drift(forum: Forum) -> None:
 
 def _text(forum: Forum, page: str) -> bool:
     return forum.reply.body_markdown in page
+
+
+def _listed(forum: Forum, page: str) -> bool:
+    return f'href="/t/{forum.thread.id}"' in page
+
+
+def _take_back_the_reply(forum: Forum) -> None:
+    posting.delete_post(forum.replier, forum.reply)
 
 
 CHANGES = [
@@ -271,8 +280,62 @@ CHANGES = [
     Change(
         "a new thread",
         lambda f: posting.start_thread(f.replier, factories.category(), "Pumping at work", "Tips?"),
-        ("category", "home"),
+        ("category", "home", "waiting", "replier-profile"),
         lambda f, page: "Pumping at work" in page,
+    ),
+    Change(
+        "its only reply taken back: the thread waits again",
+        _take_back_the_reply,
+        ("waiting",),
+        _listed,
+    ),
+    Change(
+        "a waiting thread locked",
+        lambda f: moderation.set_thread_flag(f.moderator, f.thread, Action.LOCK, "Resolved."),
+        ("waiting",),
+        lambda f, page: not _listed(f, page),
+        before=_take_back_the_reply,
+    ),
+    Change(
+        "a waiting thread's opening post hidden",
+        lambda f: moderation.hide_post(
+            f.moderator, factories.opening_post(f.thread), "Unkind to another parent."
+        ),
+        ("waiting",),
+        lambda f, page: not _listed(f, page),
+        before=_take_back_the_reply,
+    ),
+    Change(
+        "a reply, on its author's profile",
+        lambda f: posting.reply(f.author, f.thread, "It helps to hear.", kindness_confirmed=True),
+        ("author-profile",),
+        lambda f, page: "2 posts" in page,
+    ),
+    Change(
+        "a post hidden, on its author's profile",
+        _hide,
+        ("replier-profile",),
+        lambda f, page: "0 posts" in page and "No replies yet." in page,
+    ),
+    Change(
+        "a reply marked as helping, on its author's profile",
+        lambda f: support.mark_helped(f.author, f.reply, True),
+        ("replier-profile",),
+        lambda f, page: "helped 1 parent" in page,
+    ),
+    Change(
+        "a member's new name, on their profile",
+        lambda f: accounts.update_profile(f.author, "Hannah the night owl", ""),
+        ("author-profile",),
+        lambda f, page: "Hannah the night owl" in page,
+    ),
+    Change(
+        "a member's new bio",
+        lambda f: accounts.update_profile(
+            f.author, f.author.display_name, "Night feeds, spreadsheets."
+        ),
+        ("author-profile",),
+        lambda f, page: "Night feeds, spreadsheets." in page,
     ),
 ]
 URLS = {
@@ -280,6 +343,9 @@ URLS = {
     "category": "/c/back-to-work",
     "other-category": "/c/small-wins",
     "home": "/",
+    "waiting": "/waiting",
+    "author-profile": "/u/{author}",
+    "replier-profile": "/u/{replier}",
 }
 
 
@@ -289,7 +355,8 @@ def test_the_next_visitor_sees_each_change(client, member, other_member, moderat
     forum = Forum(thread, factories.reply(other_member, thread), member, other_member, moderator)
     change.before(forum)
     db.session.commit()
-    urls = [URLS[page].format(id=thread.id) for page in change.pages]
+    names = {"id": thread.id, "author": member.username, "replier": other_member.username}
+    urls = [URLS[page].format(**names) for page in change.pages]
     for url in urls:
         assert not change.shows(forum, cached(client, url)), f"{url} shows it already"
     change.make(forum)

@@ -16,6 +16,7 @@ from flask_login import current_user, login_required, logout_user
 from forum.auth.views import sign_in
 from forum.database import db
 from forum.forms import render_form, show_error
+from forum.page_cache import LISTINGS, for_visitors
 from forum.profiles.forms import (
     DeleteAccountForm,
     DownloadDataForm,
@@ -30,6 +31,7 @@ bp = Blueprint("profiles", __name__)
 
 
 @bp.get("/u/<username>")
+@for_visitors(lambda username: [LISTINGS], varies_on=())
 def show(username: str):
     profile = support.profile(username, current_user) or abort(404)
     return render_template(

@@ -243,6 +243,8 @@ def update_profile(user: User, display_name: str, bio: str) -> None:
     check_display_name(display_name)
     if display_name != user.display_name:  # shown beside every post they signed
         page_cache.changed(everything=True)
+    elif bio != user.bio:  # shown on their profile
+        page_cache.changed(listings=True)
     user.display_name = display_name
     user.bio = bio
 

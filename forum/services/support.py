@@ -109,7 +109,8 @@ def mark_helped(member: User, post: Post, helped: bool) -> None:
         .values(helped_at=utcnow() if helped else None)
     ).rowcount
     if changed:  # a second click changes nothing
-        page_cache.changed(thread_id=post.thread_id)
+        # "What helped" on the thread, and "helped N parents" on the reply's author's profile
+        page_cache.changed(thread_id=post.thread_id, listings=True)
         step = 1 if helped else -1
         db.session.execute(
             update(Thread)

@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 
 from forum.database import db
 from forum.limits import limited
+from forum.page_cache import LISTINGS, for_visitors
 from forum.services import accounts, browsing, safety, support
 from forum.services.errors import ServiceError
 from forum.urls import post_url
@@ -32,6 +33,7 @@ def resources():
 
 
 @bp.get("/waiting")
+@for_visitors(lambda: [LISTINGS], varies_on=())
 def waiting():
     days = current_app.config["WAITING_DAYS"]
     return render_template("support/waiting.html", threads=support.waiting_threads(days), days=days)
