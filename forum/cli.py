@@ -98,6 +98,7 @@ def register_commands(app: Flask) -> None:
         else:
             search.tidy()
         db.session.commit()
+        bench_seed.vacuum()
         click.echo(
             f"Added {seeded.users:,} members, {seeded.threads:,} threads and {seeded.posts:,} "
             f"posts ({seeded.anonymous:,} anonymous), {seeded.reactions:,} reactions and "

@@ -190,6 +190,15 @@ REPORT_COLUMNS = ("id", "post_id", "reporter_id", "reason", "details", "status",
                   "updated_at")  # fmt: skip
 
 
+def vacuum() -> None:
+    """On PostgreSQL, mark the pages just written as visible to everyone, as autovacuum would
+    some time later: until then a listing read from its index alone (a category's page 200)
+    still reads the table, and is four times slower."""
+    if db.engine.dialect.name == "postgresql":
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(text("VACUUM (ANALYZE) thread, post"))
+
+
 def has_member_content() -> bool:
     return db.session.scalar(select(Post.id).limit(1)) is not None
 
