@@ -433,3 +433,24 @@ def test_pages_are_served_when_the_cache_is_unreachable(app, client, member, oth
     factories.reply(other_member, thread, "Still here for you.")
     assert "Still here for you." in client.get(f"/t/{thread.id}").text
     assert db.session.scalar(select(Thread.reply_count).where(Thread.id == thread.id)) == 1
+
+
+def test_an_anonymous_post_renews_every_profile_alike_and_shows_on_none(
+    client, member, other_member
+):
+    thread = factories.thread(member, title="Crying in the car park")
+    hers, theirs = f"/u/{other_member.username}", f"/u/{member.username}"
+    before = {url: cached(client, url) for url in (hers, theirs)}
+    posting.reply(
+        other_member,
+        thread,
+        "I do it too, most Mondays.",
+        anonymous=True,
+        kindness_confirmed=True,
+    )
+    db.session.commit()
+    # Every profile is rendered again, not only hers: which one was renewed says nothing.
+    after = {url: fresh(client, url) for url in (hers, theirs)}
+    assert "0 posts" in after[hers] and "No replies yet." in after[hers]
+    assert "Crying in the car park" not in after[hers] and "Mondays" not in after[hers]
+    assert after[hers].count("<li>") == before[hers].count("<li>")

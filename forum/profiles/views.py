@@ -30,6 +30,8 @@ from forum.services.errors import ServiceError
 bp = Blueprint("profiles", __name__)
 
 
+# Under every listing, not a generation of the member's own: one renewed when she posts would
+# tell a watcher when she wrote an anonymous post.
 @bp.get("/u/<username>")
 @for_visitors(lambda username: [LISTINGS], varies_on=())
 def show(username: str):
