@@ -18,7 +18,7 @@ from forum import (
 )
 from forum.cli import register_commands
 from forum.config import Config, instance_secret_key
-from forum.database import configure_engine
+from forum.database import configure_engine, end_readers_with_commit
 from forum.errors import register_error_pages
 from forum.extensions import csrf, db, login_manager, migrate
 from forum.headers import register_security_headers
@@ -75,6 +75,7 @@ def init_extensions(app: Flask) -> None:
     db.init_app(app)
     with app.app_context():
         configure_engine(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
+    end_readers_with_commit(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
     login_manager.init_app(app)

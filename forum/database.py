@@ -1,10 +1,12 @@
 """The database handle, the model base class, and how each database engine is set up."""
 
+from contextlib import suppress
 from datetime import UTC, datetime
 
-from flask import has_request_context, request
+from flask import Flask, Response, has_request_context, request
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import Engine, MetaData, event
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import DeclarativeBase
 
 # Stable constraint names, so migrations can refer to them on every database.
@@ -29,6 +31,26 @@ db = SQLAlchemy(model_class=Base)
 def utcnow() -> datetime:
     """Now, in UTC without a zone: stored the same way on SQLite and PostgreSQL."""
     return datetime.now(UTC).replace(tzinfo=None)
+
+
+def end_readers_with_commit(app: Flask) -> None:
+    """A request that only read ends its transaction with COMMIT rather than ROLLBACK.
+
+    Both leave the data as it was, but psycopg forgets its prepared statements at every
+    ROLLBACK, so PostgreSQL planned every statement of every page afresh. Requests that change
+    something commit in their views, or roll back on an error, as before.
+    """
+
+    @app.after_request
+    def commit_reader(response: Response) -> Response:
+        session = db.session()
+        reader = not (session.new or session.dirty or session.deleted)
+        if request.method in SAFE_METHODS and response.status_code < 400 and reader:
+            # It wrote nothing: should the connection have gone, the page stands.
+            with suppress(DBAPIError):
+                if session.in_transaction():
+                    session.commit()
+        return response
 
 
 def configure_engine(engine: Engine, busy_timeout_ms: int) -> None:

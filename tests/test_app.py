@@ -8,7 +8,7 @@ import sys
 from html import unescape
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import event, select, text
 
 from forum import create_app
 from forum.config import Config, database_url, instance_secret_key
@@ -147,6 +147,42 @@ def test_an_unexpected_error_is_a_kind_500_and_rolls_back(tmp_path):
         assert "isn't anything you did" in unescape(response.text)
         assert db.session.scalar(select(Thread.id)) is None
         db.engine.dispose()
+
+
+def test_a_page_that_only_reads_ends_with_commit_and_keeps_its_prepared_statements(
+    app, client, member, login
+):
+    """psycopg forgets its prepared statements at every ROLLBACK: a page that only read commits
+    instead, so PostgreSQL plans each of its statements once per connection, not every time."""
+    thread = factories.thread(member)
+    login(member)
+    db.session.commit()
+    db.engine.dispose()  # one connection from here on, as one worker has
+    endings, connections = [], set()
+    listeners = {
+        "commit": lambda conn: endings.append("commit"),
+        "rollback": lambda conn: endings.append("rollback"),
+        "before_cursor_execute": lambda conn, *_: connections.add(conn.connection.dbapi_connection),
+    }
+    for name, listener in listeners.items():
+        event.listen(db.engine, name, listener)
+    try:
+        assert client.get("/t/999999").status_code == 404
+        for _ in range(8):
+            assert client.get(f"/t/{thread.id}").status_code == 200
+    finally:
+        for name, listener in listeners.items():
+            event.remove(db.engine, name, listener)
+    assert endings.count("rollback") == 1  # the 404 only
+    assert "commit" in endings
+    if db.engine.dialect.name == "postgresql":
+        prepared = []
+        for connection in connections:
+            prepared.append(
+                connection.execute("SELECT count(*) FROM pg_prepared_statements").fetchone()[0]
+            )
+            connection.rollback()
+        assert max(prepared) >= 5  # the member, the header, the thread, its posts, their reactions
 
 
 def test_pages_load_no_assets_from_other_hosts(client, member):
