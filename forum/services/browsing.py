@@ -7,6 +7,7 @@ from sqlalchemy.orm import joinedload
 
 from forum.database import db
 from forum.models import Category, FollowState, Post, Subscription, Thread, User
+from forum.services.support import folded_for
 
 
 @dataclass(frozen=True)
@@ -103,9 +104,17 @@ def thread_for_viewer(thread_id: int, viewer: User) -> tuple[Thread, FollowState
     return thread, FollowState.MUTED if muted else FollowState.FOLLOWING
 
 
-def posts_on_page(thread: Thread, page: int, per_page: int) -> tuple[list[Post], list[Post]]:
+@dataclass(frozen=True)
+class ThreadPage:
+    posts: list[Post]  # by position
+    helped: list[Post]  # "What helped": replies that helped the thread's author, as marked
+    folded: set[int]  # ids of the posts to fold away for the viewer (support.folded_for)
+
+
+def posts_on_page(thread: Thread, page: int, per_page: int, viewer: User) -> ThreadPage:
     """One page of a thread by position, and the replies that helped its author ("What
-    helped"), in one query: page 1 and page 5,000 cost the same."""
+    helped"), with which of them to fold for the viewer, in one query: page 1 and page 5,000
+    cost the same."""
     first, last = (page - 1) * per_page + 1, page * per_page
     # The LIMIT tells the planner it is one page: without it PostgreSQL, knowing most posts sit
     # at low positions, expects thousands of rows in a long thread and joins their authors by
@@ -119,19 +128,17 @@ def posts_on_page(thread: Thread, page: int, per_page: int) -> tuple[list[Post],
     wanted = select(on_page.subquery().c.id)
     if thread.helped_count:
         wanted = union_all(wanted, select(Post.id).where(*_helped(thread)))
-    found = list(
-        db.session.scalars(
-            select(Post)
-            .where(Post.id.in_(wanted))
-            .options(joinedload(Post.author))
-            .order_by(Post.position)
-        )
-    )
-    posts = [p for p in found if first <= p.position <= last]
+    found = db.session.execute(
+        select(Post, folded_for(viewer))
+        .where(Post.id.in_(wanted))
+        .options(joinedload(Post.author))
+        .order_by(Post.position)
+    ).all()
+    posts = [p for p, _ in found if first <= p.position <= last]
     helped = sorted(
-        (p for p in found if p.helped_at is not None and p.is_visible), key=lambda p: p.helped_at
+        (p for p, _ in found if p.helped_at is not None and p.is_visible), key=lambda p: p.helped_at
     )
-    return posts, helped
+    return ThreadPage(posts, helped, {p.id for p, folded in found if folded})
 
 
 def _helped(thread: Thread) -> tuple[ColumnElement[bool], ...]:

@@ -4,7 +4,18 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import ColumnElement, Select, case, delete, false, func, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    case,
+    delete,
+    exists,
+    false,
+    func,
+    select,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -195,22 +206,26 @@ def is_blocked(member: User, other: User) -> bool:
     )
 
 
-def blocked_among(member: User, posts: list[Post]) -> set[int]:
-    """The posts on a page to fold for this member: by someone they blocked, never anonymous
+def folded_for(member: User) -> ColumnElement[bool]:
+    """Whether a post is folded away for this member: by someone they blocked, never anonymous
     (folding an anonymous post would tell them who wrote it)."""
     if not member.is_authenticated:
+        return false()
+    return and_(
+        ~Post.anonymous,
+        exists().where(Block.blocker_id == member.id, Block.blocked_id == Post.author_id),
+    )
+
+
+def blocked_among(member: User, posts: list[Post]) -> set[int]:
+    """The posts among these to fold for this member (see folded_for)."""
+    if not member.is_authenticated or not posts:
         return set()
-    authors = {p.author_id for p in posts if not p.anonymous}
-    if not authors:
-        return set()
-    blocked = set(
+    return set(
         db.session.scalars(
-            select(Block.blocked_id).where(
-                Block.blocker_id == member.id, Block.blocked_id.in_(authors)
-            )
+            select(Post.id).where(Post.id.in_([p.id for p in posts]), folded_for(member))
         )
     )
-    return {p.id for p in posts if not p.anonymous and p.author_id in blocked}
 
 
 def blocked_members(member: User) -> list[Block]:

@@ -50,17 +50,17 @@ def show(thread_id: int):
     thread, following = browsing.thread_for_viewer(thread_id, current_user) or abort(404)
     per_page = current_app.config["POSTS_PER_PAGE"]
     page = requested_page(page_count(thread.post_count, per_page))
-    posts, helped = browsing.posts_on_page(thread, page.number, per_page)
+    shown = browsing.posts_on_page(thread, page.number, per_page, current_user)
     return render_template(
         "threads/show.html",
         thread=thread,
-        posts=posts,
+        posts=shown.posts,
         page=page,
         # Not for visitors: the form would start a session, and their page could not be shared.
         form=ReplyForm(formdata=None) if current_user.is_authenticated else None,
-        reactions=support.reactions_for(posts, current_user),
-        folded=support.blocked_among(current_user, posts + helped),
-        helped=helped,
+        reactions=support.reactions_for(shown.posts, current_user),
+        folded=shown.folded,
+        helped=shown.helped,
         following=following,
     )
 
