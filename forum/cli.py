@@ -11,7 +11,7 @@ from werkzeug.serving import run_simple
 from forum import page_cache
 from forum.database import db
 from forum.models import Role, Thread
-from forum.services import accounts, bench_seed, consistency, digest, mail, moderation, search
+from forum.services import accounts, consistency, digest, mail, sanctions, search
 from forum.services.backup import BackupError, backup, restore
 from forum.services.categories import create_default_categories
 from forum.services.demo import seed_demo
@@ -50,7 +50,7 @@ def register_commands(app: Flask) -> None:
         if user is None:
             raise click.ClickException(f"No member is called {username!r}.")
         try:
-            moderation.set_role(None, user, Role(role), "Set from the command line.")
+            sanctions.set_role(None, user, Role(role), "Set from the command line.")
         except ServiceError as error:
             raise click.ClickException(error.message) from None
         db.session.commit()
@@ -78,32 +78,6 @@ def register_commands(app: Flask) -> None:
             indexed = search.rebuild(progress=bar.update)
         db.session.commit()
         click.echo(f"Indexed {indexed:,} posts that everyone can read.")
-
-    @app.cli.command("seed-bench")
-    @click.option("--users", default=10_000, show_default=True, type=click.IntRange(min=2))
-    @click.option("--threads", default=50_000, show_default=True, type=click.IntRange(min=1))
-    @click.option("--posts", default=1_000_000, show_default=True, type=click.IntRange(min=1))
-    @click.option("--force", is_flag=True, help="Add the data even if members have posted.")
-    def seed_bench_command(users: int, threads: int, posts: int, force: bool) -> None:
-        """Fill the database with a large forum for benchmarks (never on a real forum)."""
-        if posts < threads:
-            raise click.BadParameter("needs at least one post per thread", param_hint="--posts")
-        if bench_seed.has_member_content() and not force:
-            raise click.ClickException(bench_seed.HasContent().message)
-        with click.progressbar(length=users + threads + posts, label="Writing") as bar:
-            seeded = bench_seed.seed(users, threads, posts, force=force, progress=bar.update)
-        if seeded.needs_index:
-            with click.progressbar(length=search.last_post_id(), label="Indexing") as bar:
-                search.rebuild(progress=bar.update)
-        else:
-            search.tidy()
-        db.session.commit()
-        bench_seed.vacuum()
-        click.echo(
-            f"Added {seeded.users:,} members, {seeded.threads:,} threads and {seeded.posts:,} "
-            f"posts ({seeded.anonymous:,} anonymous), {seeded.reactions:,} reactions and "
-            f"{seeded.reports:,} reports. Long threads: {', '.join(map(str, seeded.big_threads))}."
-        )
 
     @app.cli.command("check-consistency")
     @click.option("--repair", is_flag=True, help="Set every counter that drifted to its recount.")

@@ -9,6 +9,7 @@ from wtforms import BooleanField, EmailField, PasswordField, StringField, TextAr
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, EqualTo, ValidationError
 
+from forum.database import db
 from forum.services import accounts, browsing
 from forum.services.errors import ServiceError
 from forum.services.posting import BODY_MAX, TITLE_MAX, TITLE_MIN
@@ -168,3 +169,19 @@ def render_form(template: str, form: Form, status: int | None = None, **context)
     if status is None:
         status = 400 if form.errors else 200
     return render_template(template, form=form, **context), status
+
+
+def as_written(post) -> dict:
+    """What a form editing a post starts with: its Markdown, and the thread's title on an
+    opening post."""
+    return {"body": post.body_markdown, "title": post.thread.title if post.is_opening else None}
+
+
+def refused(form: Form, error: ServiceError, template: str, **context) -> tuple[str, int]:
+    """A service said no: its message at the field, the page again with everything typed, and
+    nothing of the attempt kept. The page is rendered before the rollback, so nothing it reads
+    comes lazily from a session that has just been rolled back."""
+    show_error(form, error)
+    page = render_template(template, form=form, **context)
+    db.session.rollback()
+    return page, error.status_code

@@ -1,33 +1,10 @@
-"""Filters the templates use to show times and numbers in plain words."""
-
-from datetime import datetime
+"""What every template gets: the header's numbers, and filters for times and numbers."""
 
 from flask import Flask
 from flask_login import current_user
 
-from forum.database import utcnow
+from forum.formatting import exact_time, plural, time_ago
 from forum.services.header import header_counts
-
-
-def time_ago(moment: datetime, now: datetime | None = None) -> str:
-    seconds = int(((now or utcnow()) - moment).total_seconds())
-    if seconds < 60:
-        return "just now"
-    for size, unit in ((31_536_000, "year"), (2_592_000, "month"), (604_800, "week"),
-                       (86_400, "day"), (3_600, "hour"), (60, "minute")):  # fmt: skip
-        if seconds >= size:
-            count = seconds // size
-            return f"{count} {unit}{'' if count == 1 else 's'} ago"
-    return "just now"
-
-
-def exact_time(moment: datetime) -> str:
-    return moment.strftime("%-d %B %Y at %H:%M UTC")
-
-
-def plural(count: int, singular: str, plural_form: str | None = None) -> str:
-    word = singular if count == 1 else (plural_form or singular + "s")
-    return f"{count:,} {word}"
 
 
 def register_templating(app: Flask) -> None:

@@ -2,10 +2,7 @@
 
 from urllib.parse import urlsplit
 
-from flask import current_app, url_for
 from werkzeug.routing import IntegerConverter, UnicodeConverter
-
-from forum.services.browsing import page_of_position
 
 MAX_ID = 2**31 - 1  # the largest INTEGER primary key on PostgreSQL
 
@@ -40,11 +37,3 @@ def local_path(target: str | None) -> str | None:
     if parts.scheme or parts.netloc or any(ord(c) < 32 for c in target):
         return None
     return target
-
-
-def post_url(post, anchor: str | None = None) -> str:
-    """Where a post is: its thread, on the right page, scrolled to it (or to `anchor`)."""
-    page = page_of_position(post.position, current_app.config["POSTS_PER_PAGE"])
-    return url_for(
-        "threads.show", thread_id=post.thread_id, page=page, _anchor=anchor or f"p{post.position}"
-    )

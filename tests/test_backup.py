@@ -8,7 +8,7 @@ from sqlalchemy import create_engine, func, make_url, select
 
 from forum.database import db
 from forum.models import Category, Notification, Post, Reaction, Thread, User
-from forum.services import posting, support
+from forum.services import posting, reactions
 from forum.services.backup import BackupError, backup
 from tests import factories
 from tests.conftest import make_app
@@ -57,7 +57,7 @@ def test_backup_then_restore_into_a_fresh_database(
 ):
     thread = factories.thread(member, replies=2, replier=other_member)
     anonymous = posting.reply(other_member, thread, "Me too, every single morning.", anonymous=True)
-    support.toggle_reaction(member, anonymous, "heart")
+    reactions.toggle_reaction(member, anonymous, "heart")
     db.session.commit()
     before = snapshot()
     # Plain values: inside the other app's context, this test's own session must not be used.

@@ -7,7 +7,7 @@ from sqlalchemy import select, update
 
 from forum.database import db
 from forum.models import Category, Post, Thread, User
-from forum.services import moderation, notifications, posting, support
+from forum.services import helpful, moderation_actions, notifications, posting, reactions, sanctions
 from tests import factories
 
 
@@ -22,11 +22,11 @@ def busy_forum(member, other_member, moderator):
     thread = factories.thread(member, replies=2, replier=other_member)
     posts = list(db.session.scalars(select(Post).where(Post.thread_id == thread.id)))
     anonymous = posting.reply(other_member, thread, "Quietly with you.", anonymous=True)
-    support.toggle_reaction(member, posts[1], "hug")
-    support.mark_helped(member, posts[1], True)
+    reactions.toggle_reaction(member, posts[1], "hug")
+    helpful.mark_helped(member, posts[1], True)
     posting.delete_post(other_member, posts[2])
-    moderation.hide_post(moderator, anonymous, "Names a child's school.")
-    moderation.warn(moderator, other_member, "Please keep it kind.")
+    moderation_actions.hide_post(moderator, anonymous, "Names a child's school.")
+    sanctions.warn(moderator, other_member, "Please keep it kind.")
     factories.thread(other_member, title="Nursery drop-off tears", category_slug="childcare")
     db.session.commit()
     return thread

@@ -16,11 +16,12 @@ from forum.models import Action, Post, ReportReason, Thread, User
 from forum.services import (
     accounts,
     consistency,
-    moderation,
+    helpful,
+    moderation_actions,
     posting,
     privacy,
+    reactions,
     reporting,
-    support,
 )
 from forum.services.categories import create_default_categories
 from forum.services.errors import ServiceError
@@ -138,7 +139,7 @@ class Change:
 
 
 def _hide(forum: Forum) -> None:
-    moderation.hide_post(forum.moderator, forum.reply, "Unkind to another parent.")
+    moderation_actions.hide_post(forum.moderator, forum.reply, "Unkind to another parent.")
 
 
 def _report(forum: Forum) -> None:
@@ -147,7 +148,7 @@ def _report(forum: Forum) -> None:
 
 
 def _hug(forum: Forum) -> None:
-    support.toggle_reaction(forum.author, forum.reply, "hug")
+    reactions.toggle_reaction(forum.author, forum.reply, "hug")
 
 
 def _moved(forum: Forum, page: str) -> bool:
@@ -201,14 +202,14 @@ CHANGES = [
     ),
     Change(
         "a post restored",
-        lambda f: moderation.restore_post(f.moderator, f.reply, "Fine on a second look."),
+        lambda f: moderation_actions.restore_post(f.moderator, f.reply, "Fine on a second look."),
         ("thread",),
         _text,
         before=_hide,
     ),
     Change(
         "a post removed",
-        lambda f: moderation.remove_post(f.moderator, f.reply, "Spam."),
+        lambda f: moderation_actions.remove_post(f.moderator, f.reply, "Spam."),
         ("thread",),
         lambda f, page: not _text(f, page) and "removed by a moderator" in page,
     ),
@@ -234,25 +235,29 @@ CHANGES = [
     ),
     Change(
         "a reply marked as helping",
-        lambda f: support.mark_helped(f.author, f.reply, True),
+        lambda f: helpful.mark_helped(f.author, f.reply, True),
         ("thread",),
         lambda f, page: "What helped" in page,
     ),
     Change(
         "a thread locked",
-        lambda f: moderation.set_thread_flag(f.moderator, f.thread, Action.LOCK, "Resolved."),
+        lambda f: moderation_actions.set_thread_flag(
+            f.moderator, f.thread, Action.LOCK, "Resolved."
+        ),
         ("thread", "category"),
         lambda f, page: 'class="tag">Locked' in page,
     ),
     Change(
         "a thread pinned",
-        lambda f: moderation.set_thread_flag(f.moderator, f.thread, Action.PIN, "For everyone."),
+        lambda f: moderation_actions.set_thread_flag(
+            f.moderator, f.thread, Action.PIN, "For everyone."
+        ),
         ("category",),
         lambda f, page: "Pinned" in page,
     ),
     Change(
         "a thread moved",
-        lambda f: moderation.move_thread(
+        lambda f: moderation_actions.move_thread(
             f.moderator, f.thread, factories.category("small-wins"), "It belongs there."
         ),
         ("thread", "other-category"),
@@ -291,14 +296,16 @@ CHANGES = [
     ),
     Change(
         "a waiting thread locked",
-        lambda f: moderation.set_thread_flag(f.moderator, f.thread, Action.LOCK, "Resolved."),
+        lambda f: moderation_actions.set_thread_flag(
+            f.moderator, f.thread, Action.LOCK, "Resolved."
+        ),
         ("waiting",),
         lambda f, page: not _listed(f, page),
         before=_take_back_the_reply,
     ),
     Change(
         "a waiting thread's opening post hidden",
-        lambda f: moderation.hide_post(
+        lambda f: moderation_actions.hide_post(
             f.moderator, factories.opening_post(f.thread), "Unkind to another parent."
         ),
         ("waiting",),
@@ -319,7 +326,7 @@ CHANGES = [
     ),
     Change(
         "a reply marked as helping, on its author's profile",
-        lambda f: support.mark_helped(f.author, f.reply, True),
+        lambda f: helpful.mark_helped(f.author, f.reply, True),
         ("replier-profile",),
         lambda f, page: "helped 1 parent" in page,
     ),
@@ -372,7 +379,7 @@ def test_a_visitors_search_is_kept_until_a_post_changes(client, member, other_me
     url = "/search?q=cupboard"
     assert "Pumping milk" in cached(client, url)
     assert "Pumping milk" not in cached(client, "/search?q=tomatoes")  # each query its own page
-    moderation.hide_post(moderator, reply, "Unkind to another parent.")
+    moderation_actions.hide_post(moderator, reply, "Unkind to another parent.")
     db.session.commit()
     assert "Pumping milk" not in fresh(client, url)
     factories.reply(member, thread, "A cupboard of my own at last.")

@@ -35,14 +35,18 @@ from forum.models import (
     User,
 )
 from forum.services import (
+    appeals,
+    blocking,
     following,
+    helpful,
     links,
-    moderation,
+    moderation_actions,
     posting,
+    reactions,
     recovery,
     reporting,
+    sanctions,
     sessions,
-    support,
 )
 from tests import factories
 from tests.conftest import count_queries, signed_in
@@ -83,9 +87,9 @@ def build(rounds: int) -> Forum:
     posting.edit_post(writers[1], reported, "Naps get easier, honestly.")
     reporting.report_post(reader, reported, "unkind", "Felt dismissive")
     following.set_follow(moderator, long_thread, "following")
-    support.block(reader, writers[3])
-    removal = moderation.remove_post(moderator, reader_post, "Shares a name")
-    moderation.appeal(reader, removal, "It was my own child's nickname.")
+    blocking.block(reader, writers[3])
+    removal = moderation_actions.remove_post(moderator, reader_post, "Shares a name")
+    appeals.appeal(reader, removal, "It was my own child's nickname.")
     db.session.commit()
     forum = Forum(reader, moderator, writers, long_thread, reported, removal)
     grow(forum, rounds)
@@ -114,7 +118,7 @@ def grow(forum: Forum, rounds: int) -> None:
             following.set_follow(reader, thread, "muted" if k == 1 else "following")
         reply = posting.reply(reader, thread, _words_for("Naps here too."), kindness_confirmed=True)
         for kind, writer in zip(KINDS, writers[-5:], strict=False):
-            support.toggle_reaction(writer, reply, kind)
+            reactions.toggle_reaction(writer, reply, kind)
         for k in range(4):  # the long thread grows: four replies, one anonymous
             post = posting.reply(
                 writers[(n + k) % len(writers)],
@@ -123,14 +127,14 @@ def grow(forum: Forum, rounds: int) -> None:
                 anonymous=k == 3,
                 kindness_confirmed=True,
             )
-            support.toggle_reaction(reader, post, KINDS[k])
-        support.mark_helped(reader, post, True)
+            reactions.toggle_reaction(reader, post, KINDS[k])
+        helpful.mark_helped(reader, post, True)
         reporting.report_post(reader, post, "other", "Please look")
         reporting.report_post(newcomer, factories.opening_post(thread), "spam")
         if n % 2:
-            support.block(reader, newcomer)
-        moderation.warn(mod, newcomer, f"Please be gentle ({n})")
-        moderation.warn(mod, reader, f"A reminder about kindness ({n})")
+            blocking.block(reader, newcomer)
+        sanctions.warn(mod, newcomer, f"Please be gentle ({n})")
+        sanctions.warn(mod, reader, f"A reminder about kindness ({n})")
         sessions.start(reader, f"Mozilla/5.0 (X11; Linux x86_64) Firefox/{100 + n}.0")
         db.session.commit()
 

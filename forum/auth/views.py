@@ -1,25 +1,16 @@
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, logout_user
 
 from forum.auth.forms import ForgotForm, LoginForm, ResetForm, SignupForm
 from forum.database import db
-from forum.forms import render_form, show_error
+from forum.forms import refused, render_form
 from forum.limits import limited
-from forum.models import User
+from forum.responses import sign_in
 from forum.services import accounts, recovery, sessions
 from forum.services.errors import ServiceError
 from forum.urls import local_path
 
 bp = Blueprint("auth", __name__)
-
-
-def sign_in(user: User, remember: bool) -> None:
-    """Start a new sign-in, recorded on the server, with nothing kept from before it: whatever
-    session the browser had (or was given by someone else) is not carried over."""
-    session.clear()
-    sessions.start(user, request.user_agent.string)
-    db.session.commit()
-    login_user(user, remember=remember)
 
 
 def _after_login():
@@ -32,16 +23,15 @@ def signup():
     if current_user.is_authenticated:
         return redirect(url_for("threads.home"))
     form = SignupForm()
-    if form.validate_on_submit():
-        try:
-            recovery.sign_up(form.username.data, form.email.data, form.password.data)
-        except ServiceError as error:  # a taken username: usernames are public, so it's said
-            show_error(form, error)
-        else:
-            db.session.commit()
-            # The same page whether the address was new or already had an account.
-            return render_template("auth/signup_sent.html", email=form.email.data)
-    return render_form("auth/signup.html", form)
+    if not form.validate_on_submit():
+        return render_form("auth/signup.html", form)
+    try:
+        recovery.sign_up(form.username.data, form.email.data, form.password.data)
+    except ServiceError as error:  # a taken username: usernames are public, so it's said
+        return refused(form, error, "auth/signup.html")
+    db.session.commit()
+    # The same page whether the address was new or already had an account.
+    return render_template("auth/signup_sent.html", email=form.email.data)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -50,20 +40,21 @@ def login():
     if current_user.is_authenticated:
         return _after_login()
     form = LoginForm()
-    if form.validate_on_submit():
-        try:
-            user = accounts.authenticate(form.login.data, form.password.data)
-        except ServiceError as error:  # a banned account, told plainly at the form
-            show_error(form, error)
-            return render_form("auth/login.html", form)
-        if user is not None:
-            sign_in(user, remember=form.remember.data)
-            flash(f"Welcome back, {user.display_name}.")
-            return _after_login()
-        form.password.errors.append(
-            "That username or email and password don't match. Check them and try again."
+    if not form.validate_on_submit():
+        return render_form("auth/login.html", form)
+    try:
+        user = accounts.authenticate(form.login.data, form.password.data)
+    except ServiceError as error:  # a banned account, told plainly at the form
+        return refused(form, error, "auth/login.html")
+    if user is None:
+        error = ServiceError(
+            "That username or email and password don't match. Check them and try again.",
+            "password",
         )
-    return render_form("auth/login.html", form)
+        return refused(form, error, "auth/login.html")
+    sign_in(user, remember=form.remember.data)
+    flash(f"Welcome back, {user.display_name}.")
+    return _after_login()
 
 
 @bp.post("/logout")
@@ -117,14 +108,13 @@ def forgot():
 def reset(token: str):
     recovery.user_for_reset(token)  # an old or used link says so before anything is typed
     form = ResetForm()
-    if form.validate_on_submit():
-        try:
-            recovery.reset_password(token, form.password.data)
-        except ServiceError as error:
-            show_error(form, error)
-        else:
-            db.session.commit()
-            logout_user()
-            flash("Your password is changed. Log in with your new one.")
-            return redirect(url_for("auth.login"))
-    return render_form("auth/reset.html", form)
+    if not form.validate_on_submit():
+        return render_form("auth/reset.html", form)
+    try:
+        recovery.reset_password(token, form.password.data)
+    except ServiceError as error:
+        return refused(form, error, "auth/reset.html")
+    db.session.commit()
+    logout_user()
+    flash("Your password is changed. Log in with your new one.")
+    return redirect(url_for("auth.login"))

@@ -21,7 +21,7 @@ from forum.models.notification import (
     OutgoingEmail,
     Subscription,
 )
-from forum.models.post import Post, PostRevision, PostStatus
+from forum.models.post import MODERATION_MOVES, Post, PostRevision, PostStatus
 from forum.models.privacy import PrivacyRequest, PrivacyRequestKind
 from forum.models.search import include_name as include_schema_name
 from forum.models.support import REACTIONS, Block, Reaction, ReactionKind
@@ -29,6 +29,7 @@ from forum.models.thread import Thread
 from forum.models.user import Delivery, LoginSession, Role, User
 
 __all__ = [
+    "MODERATION_MOVES",
     "REACTIONS",
     "REASON_LABELS",
     "Block",

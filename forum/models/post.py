@@ -17,7 +17,22 @@ class PostStatus(StrEnum):
     REMOVED = "removed"  # removed by a moderator
 
 
+# The status changes moderators may make: each decision, the statuses it may start from, and where
+# it leaves the post. A post its author deleted takes none of them.
+MODERATION_MOVES: dict[str, tuple[tuple[str, ...], str]] = {
+    "hide": ((PostStatus.VISIBLE, PostStatus.PENDING), PostStatus.HIDDEN),
+    "remove": ((PostStatus.VISIBLE, PostStatus.PENDING, PostStatus.HIDDEN), PostStatus.REMOVED),
+    "restore": ((PostStatus.PENDING, PostStatus.HIDDEN, PostStatus.REMOVED), PostStatus.VISIBLE),
+}
+
+
 class Post(db.Model):
+    """A post, with what each member may do with it written once: the services enforce these
+    predicates and the templates show a button only where they hold.
+
+    They say what the post allows a member; her own standing (a suspension, a ban) is checked
+    by the service, which tells her why, so a suspended member still sees the buttons."""
+
     id: Mapped[int] = mapped_column(primary_key=True)
     thread_id: Mapped[int] = mapped_column(ForeignKey("thread.id"))
     author_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
@@ -41,6 +56,10 @@ class Post(db.Model):
 
     thread: Mapped[Thread] = relationship()
     author: Mapped[User] = relationship()
+
+    # Not stored: set by the service that has just written or edited the post, so the page that
+    # answers can show support resources first. The at-risk report is the lasting record.
+    reads_as_crisis = False
 
     __table_args__ = (
         # Also the index a thread page reads by: page 1 and page 5,000 cost the same.
@@ -89,6 +108,40 @@ class Post(db.Model):
             and self.status in (PostStatus.VISIBLE, PostStatus.PENDING)
             and not self.thread.locked
         )
+
+    def can_react(self, user: User) -> bool:
+        """Others' posts that stand take reactions; one's own never do."""
+        return user.is_authenticated and user.id != self.author_id and self.is_visible
+
+    def can_quote(self, user: User) -> bool:
+        return user.is_authenticated and self.is_visible and not self.thread.locked
+
+    def can_mark_helped(self, user: User) -> bool:
+        """The thread's author (anonymous or not) marks the replies of others that helped her."""
+        return (
+            user.is_authenticated
+            and self.thread.author_id == user.id
+            and not self.is_opening
+            and self.author_id != user.id
+            and self.is_visible
+        )
+
+    def can_report(self, user: User) -> bool:
+        """Any post but one's own, while it stands and the member can read it: one waiting for a
+        moderator is read only by its author and the moderators."""
+        return (
+            user.is_authenticated
+            and user.id != self.author_id
+            and not self.is_deleted
+            and self.status in (PostStatus.VISIBLE, PostStatus.PENDING)
+            and self.can_see_body(user)
+        )
+
+    def can_be_moderated(self, decision: str) -> bool:
+        """Whether a moderator's decision ("hide", "remove", "restore") applies to the post as it
+        stands. Who may decide is the moderation policy's question."""
+        starts, _ = MODERATION_MOVES[decision]
+        return not self.is_deleted and self.status in starts
 
     def can_see_body(self, user: User) -> bool:
         """Everyone sees a visible post; a hidden or removed one only its author and moderators."""

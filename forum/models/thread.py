@@ -28,6 +28,10 @@ class Thread(db.Model):
     category: Mapped[Category] = relationship()
     author: Mapped[User] = relationship()
 
+    # Not stored: whether the words that just started this thread read as a crisis (Post has
+    # the same), for the page that answers.
+    reads_as_crisis = False
+
     __table_args__ = (
         # The category page: pinned first, then latest activity, in exactly the page's order, so
         # a page is read from the index alone however far down the list it is.

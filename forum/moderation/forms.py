@@ -3,7 +3,8 @@ from wtforms.fields.choices import SelectChoice
 
 from forum.forms import Form, body_field, chars, required, title_field
 from forum.models import Role
-from forum.services.moderation import REASON_MAX, SUSPENSION_DAYS
+from forum.services.audit import REASON_MAX
+from forum.services.sanctions import SUSPENSION_DAYS
 
 
 def reason_field(label: str = "Reason") -> TextAreaField:

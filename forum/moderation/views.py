@@ -5,7 +5,7 @@ from flask_login import current_user
 
 from forum.database import db
 from forum.extensions import login_manager
-from forum.forms import category_choices, render_form, show_error
+from forum.forms import as_written, category_choices, refused, render_form
 from forum.models import Action, Post, Role, Thread
 from forum.moderation.forms import (
     AppealDecisionForm,
@@ -15,17 +15,26 @@ from forum.moderation.forms import (
     RoleForm,
     SuspendForm,
 )
-from forum.services import accounts, browsing, moderation
+from forum.responses import page_number
+from forum.services import (
+    accounts,
+    appeals,
+    audit,
+    browsing,
+    moderation_actions,
+    moderation_queue,
+    sanctions,
+)
 from forum.services.errors import ServiceError
-from forum.urls import MAX_ID, local_path
+from forum.urls import local_path
 
 bp = Blueprint("moderation", __name__, url_prefix="/mod")
 
 POST_ACTIONS = {
-    "dismiss": moderation.dismiss_reports,
-    "hide": moderation.hide_post,
-    "remove": moderation.remove_post,
-    "restore": moderation.restore_post,
+    "dismiss": moderation_actions.dismiss_reports,
+    "hide": moderation_actions.hide_post,
+    "remove": moderation_actions.remove_post,
+    "restore": moderation_actions.restore_post,
 }
 THREAD_ACTIONS = {
     "lock": Action.LOCK,
@@ -34,10 +43,10 @@ THREAD_ACTIONS = {
     "unpin": Action.UNPIN,
 }
 MEMBER_ACTIONS = {
-    "warn": moderation.warn,
-    "unsuspend": moderation.lift_suspension,
-    "ban": moderation.ban,
-    "unban": moderation.unban,
+    "warn": sanctions.warn,
+    "unsuspend": sanctions.lift_suspension,
+    "ban": sanctions.ban,
+    "unban": sanctions.unban,
 }
 DONE = {
     "dismiss": "Reports dismissed; the post stays up.",
@@ -72,24 +81,19 @@ def _done(action: str, fallback: str):
     return redirect(local_path(request.form.get("next")) or fallback)
 
 
-def _failed(form, error: ServiceError):
-    db.session.rollback()
-    show_error(form, error)
-    return error.status_code
-
-
 @bp.get("/")
 def queue():
     return render_template(
         "moderation/queue.html",
-        items=moderation.queue(),
-        appeals=moderation.open_appeals(),
+        items=moderation_queue.queue(),
+        appeals=appeals.open_appeals(),
         form=ReasonForm(formdata=None),
     )
 
 
-def _post_page(post: Post, failed: str = "", form=None, status: int = 200):
-    """The post's page: one form for the post, one for its thread, one to move the thread."""
+def _post_page(post: Post, failed: str = "", form=None) -> dict:
+    """What the post's page shows: one form for the post, one for its thread, one to move the
+    thread (the one that was sent, if it came back), the author's history and earlier versions."""
     forms = {
         "post": ReasonForm(formdata=None),
         "thread": ReasonForm(formdata=None),
@@ -98,19 +102,16 @@ def _post_page(post: Post, failed: str = "", form=None, status: int = 200):
     if failed:
         forms[failed] = form
     forms["move"].category.choices = category_choices()
-    history = [] if post.anonymous else moderation.histories({post.author_id})[post.author_id]
-    return render_template(
-        "moderation/post.html",
-        post=post,
-        forms=forms,
-        history=history,
-        revisions=moderation.revisions(post),
-    ), status
+    history = [] if post.anonymous else audit.histories({post.author_id})[post.author_id]
+    revisions = moderation_queue.revisions(post)
+    return {"post": post, "forms": forms, "history": history, "revisions": revisions}
 
 
 @bp.get("/posts/<id:post_id>")
 def post(post_id: int):
-    return _post_page(browsing.post_with_thread(post_id) or abort(404))
+    return render_template(
+        "moderation/post.html", **_post_page(browsing.post_with_thread(post_id) or abort(404))
+    )
 
 
 @bp.post("/posts/<id:post_id>/<action>")
@@ -120,84 +121,89 @@ def post_action(post_id: int, action: str):
         abort(404)
     form = ReasonForm()
     if not form.validate_on_submit():
-        return _post_page(post, "post", form, 400)
+        return render_form("moderation/post.html", form, **_post_page(post, "post", form))
     try:
         if action == "reveal":
-            author = moderation.reveal_author(current_user, post, form.reason.data)
+            author = moderation_actions.reveal_author(current_user, post, form.reason.data)
             db.session.commit()
             return render_template("moderation/revealed.html", post=post, author=author)
-        from_queue = request.form.get("from_queue") == "1"
-        POST_ACTIONS[action](current_user, post, form.reason.data, from_queue=from_queue)
+        if action == "dismiss":  # dismissing always acts on the reports the moderator saw
+            moderation_actions.dismiss_reports(current_user, post, form.reason.data)
+        else:
+            from_queue = request.form.get("from_queue") == "1"
+            POST_ACTIONS[action](current_user, post, form.reason.data, from_queue=from_queue)
     except ServiceError as error:
-        return _post_page(post, "post", form, _failed(form, error))
+        return refused(form, error, "moderation/post.html", **_post_page(post, "post", form))
     return _done(action, url_for("moderation.post", post_id=post.id))
 
 
 @bp.route("/posts/<id:post_id>/edit", methods=["GET", "POST"])
 def edit(post_id: int):
     post = browsing.post_with_thread(post_id) or abort(404)
-    form = ModeratorEditForm()
+    form = ModeratorEditForm(data=as_written(post) if request.method == "GET" else None)
     if not post.is_opening:
         del form.title
-    if request.method == "GET":
-        form.body.data = post.body_markdown
-        if post.is_opening:
-            form.title.data = post.thread.title
-    if form.validate_on_submit():
-        title = form.title.data if post.is_opening else None
-        try:
-            moderation.edit_post(current_user, post, form.body.data, title, form.reason.data)
-        except ServiceError as error:
-            return render_form("moderation/edit.html", form, _failed(form, error), post=post)
-        db.session.commit()
-        flash("The post is edited; the earlier text is kept in its history.")
-        return redirect(url_for("moderation.post", post_id=post.id))
-    return render_form("moderation/edit.html", form, post=post)
+    if not form.validate_on_submit():
+        return render_form("moderation/edit.html", form, post=post)
+    title = form.title.data if post.is_opening else None
+    try:
+        moderation_actions.edit_post(current_user, post, form.body.data, title, form.reason.data)
+    except ServiceError as error:
+        return refused(form, error, "moderation/edit.html", post=post)
+    db.session.commit()
+    flash("The post is edited; the earlier text is kept in its history.")
+    return redirect(url_for("moderation.post", post_id=post.id))
+
+
+def _thread_form(action: str):
+    """The form a thread action was sent from, and its name on the post's page."""
+    if action == "move":
+        form = MoveForm()
+        form.category.choices = category_choices()
+        return form, "move"
+    if action in THREAD_ACTIONS:
+        return ReasonForm(), "thread"
+    abort(404)
 
 
 @bp.post("/threads/<id:thread_id>/<action>")
 def thread_action(thread_id: int, action: str):
     thread = db.get_or_404(Thread, thread_id)
     opening = browsing.opening_post(thread)
-    if action == "move":
-        form, failed = MoveForm(), "move"
-        form.category.choices = category_choices()
-    elif action in THREAD_ACTIONS:
-        form, failed = ReasonForm(), "thread"
-    else:
-        abort(404)
+    form, failed = _thread_form(action)
+    page = "moderation/post.html"
     if not form.validate_on_submit():
-        return _post_page(opening, failed, form, 400)
+        return render_form(page, form, **_post_page(opening, failed, form))
     try:
         if action == "move":
             category = browsing.category_by_slug(form.category.data)
-            moderation.move_thread(current_user, thread, category, form.reason.data)
+            moderation_actions.move_thread(current_user, thread, category, form.reason.data)
         else:
-            moderation.set_thread_flag(
+            moderation_actions.set_thread_flag(
                 current_user, thread, THREAD_ACTIONS[action], form.reason.data
             )
     except ServiceError as error:
-        return _post_page(opening, failed, form, _failed(form, error))
+        return refused(form, error, page, **_post_page(opening, failed, form))
     return _done(action, url_for("moderation.post", post_id=opening.id))
 
 
-def _member_page(member, failed: str = "", form=None, status: int = 200):
-    """The member's page: one form for warnings, suspensions and bans, one for the role."""
+def _member_page(member, failed: str = "", form=None) -> dict:
+    """What the member's page shows: one form for warnings, suspensions and bans, one for the
+    role (the one that was sent, if it came back), and her history."""
     forms = {
         "member": SuspendForm(formdata=None),
         "role": RoleForm(formdata=None, data={"role": member.role}),
     }
     if failed:
         forms[failed] = form
-    history = moderation.histories({member.id}, each=50)[member.id]
-    return render_template(
-        "moderation/member.html", member=member, forms=forms, history=history
-    ), status
+    history = audit.histories({member.id}, each=50)[member.id]
+    return {"member": member, "forms": forms, "history": history}
 
 
 @bp.get("/members/<username>")
 def member(username: str):
-    return _member_page(accounts.find_by_username(username) or abort(404))
+    found = accounts.find_by_username(username) or abort(404)
+    return render_template("moderation/member.html", **_member_page(found))
 
 
 @bp.post("/members/<username>/<action>")
@@ -207,37 +213,35 @@ def member_action(username: str, action: str):
         abort(404)
     form = RoleForm() if action == "role" else SuspendForm()  # the page's two forms
     failed = "role" if action == "role" else "member"
+    page = "moderation/member.html"
     if not form.validate_on_submit():
-        return _member_page(member, failed, form, 400)
+        return render_form(page, form, **_member_page(member, failed, form))
     try:
         if action == "suspend":
-            moderation.suspend(current_user, member, form.days.data, form.reason.data)
+            sanctions.suspend(current_user, member, form.days.data, form.reason.data)
         elif action == "role":
-            moderation.set_role(current_user, member, Role(form.role.data), form.reason.data)
+            sanctions.set_role(current_user, member, Role(form.role.data), form.reason.data)
         else:
             MEMBER_ACTIONS[action](current_user, member, form.reason.data)
     except ServiceError as error:
-        return _member_page(member, failed, form, _failed(form, error))
+        return refused(form, error, page, **_member_page(member, failed, form))
     return _done(action, url_for("moderation.member", username=member.username))
 
 
 @bp.route("/appeals/<id:appeal_id>", methods=["GET", "POST"])
 def appeal(appeal_id: int):
-    entry = moderation.find_appeal(appeal_id) or abort(404)
+    entry = appeals.find_appeal(appeal_id) or abort(404)
     form = AppealDecisionForm()
-    status = None
-    if form.validate_on_submit():
-        try:
-            moderation.resolve_appeal(
-                current_user, entry, form.decision.data == "overturn", form.reason.data
-            )
-        except ServiceError as error:
-            status = _failed(form, error)
-        else:
-            db.session.commit()
-            flash("The appeal is answered, and the member can see the outcome.")
-            return redirect(url_for("moderation.queue"))
-    return render_form("moderation/appeal.html", form, status, appeal=entry)
+    if not form.validate_on_submit():
+        return render_form("moderation/appeal.html", form, appeal=entry)
+    overturn = form.decision.data == "overturn"
+    try:
+        appeals.resolve_appeal(current_user, entry, overturn, form.reason.data)
+    except ServiceError as error:
+        return refused(form, error, "moderation/appeal.html", appeal=entry)
+    db.session.commit()
+    flash("The appeal is answered, and the member can see the outcome.")
+    return redirect(url_for("moderation.queue"))
 
 
 @bp.get("/log")
@@ -246,14 +250,12 @@ def log():
     people = {k: accounts.find_by_username(name) for k, name in names.items() if name}
     action = request.args.get("action", "")
     action = action if action in set(Action) else ""
-    page = max(request.args.get("page", 1, type=int), 1)
-    if page > MAX_ID:  # no log is that long, and the database could not take such an offset
-        abort(404)
+    page = page_number()
     if None in people.values():  # a name nobody has matches nothing
         entries, has_older = [], False
     else:
-        statement = moderation.log_statement(people.get("moderator"), action, people.get("member"))
-        entries, has_older = moderation.log_page(statement, page)
+        statement = audit.log_statement(people.get("moderator"), action, people.get("member"))
+        entries, has_older = audit.log_page(statement, page)
     return render_template(
         "moderation/log.html",
         entries=entries,

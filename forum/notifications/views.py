@@ -8,19 +8,18 @@ from forum.extensions import csrf
 from forum.forms import render_form
 from forum.models import EmailTopic, FollowState, Thread
 from forum.notifications.forms import EmailChoicesForm
+from forum.pagination import page_count
+from forum.responses import page_number, requested_page
 from forum.services import email_settings, following, notifications
-from forum.services.browsing import page_count
-from forum.threads.views import requested_page
-from forum.urls import MAX_ID, local_path
+from forum.urls import local_path
 
 bp = Blueprint("notifications", __name__)
 
 
 def _listing(fetch, per_page: int):
     """One page of the member's own list; a ?page= past the end is a 404, as on every list."""
-    number = min(max(request.args.get("page", 1, type=int), 1), MAX_ID // per_page)
-    rows, total = fetch(current_user, number, per_page)
-    return rows, requested_page(max(page_count(total, per_page), 1))
+    rows, total = fetch(current_user, page_number(), per_page)
+    return rows, requested_page(page_count(total, per_page))
 
 
 @bp.get("/notifications")

@@ -13,9 +13,8 @@ from flask import (
 )
 from flask_login import current_user, login_required, logout_user
 
-from forum.auth.views import sign_in
 from forum.database import db
-from forum.forms import render_form, show_error
+from forum.forms import refused, render_form
 from forum.page_cache import LISTINGS, for_visitors
 from forum.profiles.forms import (
     DeleteAccountForm,
@@ -24,7 +23,8 @@ from forum.profiles.forms import (
     PasswordForm,
     ProfileForm,
 )
-from forum.services import accounts, browsing, privacy, recovery, sessions, support
+from forum.responses import sign_in
+from forum.services import accounts, blocking, browsing, privacy, profiles, recovery, sessions
 from forum.services.errors import ServiceError
 
 bp = Blueprint("profiles", __name__)
@@ -35,7 +35,7 @@ bp = Blueprint("profiles", __name__)
 @bp.get("/u/<username>")
 @for_visitors(lambda username: [LISTINGS], varies_on=())
 def show(username: str):
-    profile = support.profile(username, current_user) or abort(404)
+    profile = profiles.profile(username, current_user) or abort(404)
     return render_template(
         "profiles/show.html",
         member=profile.member,
@@ -49,7 +49,7 @@ def show(username: str):
 @bp.get("/settings/blocked")
 @login_required
 def blocked():
-    return render_template("profiles/blocked.html", blocks=support.blocked_members(current_user))
+    return render_template("profiles/blocked.html", blocks=blocking.blocked_members(current_user))
 
 
 @bp.route("/settings", methods=["GET", "POST"])
@@ -68,38 +68,34 @@ def settings():
 @login_required
 def password():
     form = PasswordForm()
-    if form.validate_on_submit():
-        try:
-            accounts.change_password(
-                current_user, form.current_password.data, form.new_password.data
-            )
-        except ServiceError as error:
-            show_error(form, error)
-        else:
-            # Every sign-in ended with the old password; this device goes on with a new one.
-            remembered = request.cookies.get(current_app.config["REMEMBER_COOKIE_NAME"])
-            sign_in(current_user._get_current_object(), remember=bool(remembered))
-            flash("Your password is changed. Any other device you were signed in on is signed out.")
-            return redirect(url_for("profiles.settings"))
-    return render_form("profiles/password.html", form)
+    if not form.validate_on_submit():
+        return render_form("profiles/password.html", form)
+    try:
+        accounts.change_password(current_user, form.current_password.data, form.new_password.data)
+    except ServiceError as error:
+        return refused(form, error, "profiles/password.html")
+    # Every sign-in ended with the old password; this device goes on with a new one.
+    remembered = request.cookies.get(current_app.config["REMEMBER_COOKIE_NAME"])
+    sign_in(current_user._get_current_object(), remember=bool(remembered))
+    flash("Your password is changed. Any other device you were signed in on is signed out.")
+    return redirect(url_for("profiles.settings"))
 
 
 @bp.route("/settings/email-address", methods=["GET", "POST"])
 @login_required
 def email_address():
     form = EmailAddressForm()
-    if form.validate_on_submit():
-        try:
-            recovery.change_email(current_user, form.password.data, form.email.data)
-        except ServiceError as error:
-            show_error(form, error)
-        else:
-            db.session.commit()
-            flash(
-                f"Your email address is changed. Please confirm it: we sent a link to {current_user.email}."
-            )
-            return redirect(url_for("profiles.email_address"))
-    return render_form("profiles/email_address.html", form)
+    if not form.validate_on_submit():
+        return render_form("profiles/email_address.html", form)
+    try:
+        recovery.change_email(current_user, form.password.data, form.email.data)
+    except ServiceError as error:
+        return refused(form, error, "profiles/email_address.html")
+    db.session.commit()
+    flash(
+        f"Your email address is changed. Please confirm it: we sent a link to {current_user.email}."
+    )
+    return redirect(url_for("profiles.email_address"))
 
 
 @bp.get("/settings/devices")
@@ -151,43 +147,45 @@ def _privacy_page(download: DownloadDataForm, deletion: DeleteAccountForm):
     return render_template("profiles/privacy.html", download=download, deletion=deletion), status
 
 
+def _data_file(data: dict) -> Response:
+    day = data["exported_at"][:10]
+    return Response(
+        json.dumps(data, indent=2, ensure_ascii=False),
+        mimetype="application/json",
+        headers={
+            "Content-Disposition": f'attachment; filename="blossom-data-{day}.json"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
 @bp.post("/settings/privacy/download")
 @login_required
 def download_data():
-    form = DownloadDataForm()
-    if form.validate_on_submit():
-        try:
-            data = privacy.export_data(current_user, form.password.data)
-        except ServiceError as error:
-            show_error(form, error)
-        else:
-            db.session.commit()
-            day = data["exported_at"][:10]
-            return Response(
-                json.dumps(data, indent=2, ensure_ascii=False),
-                mimetype="application/json",
-                headers={
-                    "Content-Disposition": f'attachment; filename="blossom-data-{day}.json"',
-                    "Cache-Control": "no-store",
-                },
-            )
-    return _privacy_page(form, DeleteAccountForm(formdata=None))
+    form, other = DownloadDataForm(), DeleteAccountForm(formdata=None)
+    if not form.validate_on_submit():
+        return _privacy_page(form, other)
+    try:
+        data = privacy.export_data(current_user, form.password.data)
+    except ServiceError as error:
+        return refused(form, error, "profiles/privacy.html", download=form, deletion=other)
+    db.session.commit()
+    return _data_file(data)
 
 
 @bp.post("/settings/privacy/delete")
 @login_required
 def delete_account():
-    form = DeleteAccountForm()
-    if form.validate_on_submit():
-        try:
-            privacy.delete_account(current_user, form.password.data, form.posts.data == "keep")
-        except ServiceError as error:
-            show_error(form, error)
-        else:
-            db.session.commit()
-            logout_user()
-            return redirect(url_for("profiles.account_deleted"))
-    return _privacy_page(DownloadDataForm(formdata=None), form)
+    form, other = DeleteAccountForm(), DownloadDataForm(formdata=None)
+    if not form.validate_on_submit():
+        return _privacy_page(other, form)
+    try:
+        privacy.delete_account(current_user, form.password.data, form.posts.data == "keep")
+    except ServiceError as error:
+        return refused(form, error, "profiles/privacy.html", download=other, deletion=form)
+    db.session.commit()
+    logout_user()
+    return redirect(url_for("profiles.account_deleted"))
 
 
 @bp.get("/goodbye")

@@ -3,7 +3,7 @@ from wtforms.fields.choices import SelectChoice
 
 from forum.forms import Form, chars, required
 from forum.models import REASON_LABELS
-from forum.services.moderation import REASON_MAX
+from forum.services.audit import REASON_MAX
 from forum.services.reporting import DETAILS_MAX
 
 

@@ -4,9 +4,9 @@ from wtforms.fields.choices import SelectChoice
 
 from forum.forms import category_choices
 from forum.page_cache import LISTINGS, for_visitors
+from forum.pagination import Page
 from forum.search.forms import SearchForm
-from forum.services import browsing, search, support
-from forum.services.browsing import Page
+from forum.services import blocking, browsing, search
 
 bp = Blueprint("search", __name__)
 
@@ -28,7 +28,7 @@ def results():
     page = request.args.get("page", 1, type=int)
     results = search.search(query, filters, page)
     # As on thread pages: posts by members this reader blocked are folded, anonymous ones never.
-    folded = support.blocked_among(current_user, [result.post for result in results.items])
+    folded = blocking.blocked_among(current_user, [result.post for result in results.items])
     return render_template(
         "search/results.html",
         form=form,

@@ -13,10 +13,10 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from forum import page_cache
 from forum.database import db, utcnow
+from forum.formatting import exact_time
 from forum.models import Role, User
 from forum.services import sessions, text
 from forum.services.errors import NotAllowed, ServiceError
-from forum.templating import exact_time
 
 USERNAME_PATTERN = re.compile(r"[A-Za-z0-9_-]{3,30}")
 MIN_PASSWORD_LENGTH = 10

@@ -7,41 +7,7 @@ from sqlalchemy.orm import joinedload
 
 from forum.database import db
 from forum.models import Category, FollowState, Post, Subscription, Thread, User
-from forum.services.support import folded_for
-
-
-@dataclass(frozen=True)
-class Page:
-    number: int
-    count: int  # pages in all, at least 1
-
-    @property
-    def has_previous(self) -> bool:
-        return self.number > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.number < self.count
-
-    @property
-    def links(self) -> list[int | None]:
-        """Page numbers to link to: the ends and the neighbours, None where a gap is."""
-        wanted = {1, self.count, *range(self.number - 2, self.number + 3)}
-        numbers = sorted(n for n in wanted if 1 <= n <= self.count)
-        links: list[int | None] = []
-        for n in numbers:
-            if links and n - (links[-1] or 0) > 1:
-                links.append(None)
-            links.append(n)
-        return links
-
-
-def page_count(items: int, per_page: int) -> int:
-    return max(1, -(-items // per_page))
-
-
-def page_of_position(position: int, per_page: int) -> int:
-    return (position - 1) // per_page + 1
+from forum.services.blocking import folded_for
 
 
 def categories() -> list[Category]:
@@ -108,7 +74,7 @@ def thread_for_viewer(thread_id: int, viewer: User) -> tuple[Thread, FollowState
 class ThreadPage:
     posts: list[Post]  # by position
     helped: list[Post]  # "What helped": replies that helped the thread's author, as marked
-    folded: set[int]  # ids of the posts to fold away for the viewer (support.folded_for)
+    folded: set[int]  # ids of the posts to fold away for the viewer (blocking.folded_for)
 
 
 def posts_on_page(thread: Thread, page: int, per_page: int, viewer: User) -> ThreadPage:

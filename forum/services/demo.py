@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from forum.database import db, utcnow
 from forum.models import Category, Post, ReactionKind, Report, Role, Thread, User
-from forum.services import accounts, moderation, posting, reporting, support
+from forum.services import accounts, helpful, posting, reactions, reporting, sanctions
 from forum.services.categories import create_default_categories
 
 
@@ -84,10 +84,10 @@ def _warm_responses(thread: Thread, replies: list[Post], members: list[User]) ->
     for post in replies:
         for index, member in enumerate(members):
             if member.id != post.author_id and (post.position * 7 + index * 3) % 5 == 0:
-                support.toggle_reaction(member, post, kinds[(post.position + index) % len(kinds)])
-    helpful = next((r for r in replies if r.author_id != thread.author_id), None)
-    if helpful is not None:
-        support.mark_helped(thread.author, helpful, True)
+                reactions.toggle_reaction(member, post, kinds[(post.position + index) % len(kinds)])
+    helping = next((r for r in replies if r.author_id != thread.author_id), None)
+    if helping is not None:
+        helpful.mark_helped(thread.author, helping, True)
 
 
 def _demo_moderator(entry: dict) -> User:
@@ -98,7 +98,7 @@ def _demo_moderator(entry: dict) -> User:
             entry["username"], f"{entry['username']}@demo.invalid", entry["password"]
         )
         accounts.update_profile(moderator, entry["display_name"], entry["bio"])
-        moderation.set_role(None, moderator, Role.MODERATOR, "Demo moderator.")
+        sanctions.set_role(None, moderator, Role.MODERATOR, "Demo moderator.")
     return moderator
 
 

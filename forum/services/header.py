@@ -4,7 +4,7 @@ from sqlalchemy import select
 
 from forum.database import db
 from forum.models import User
-from forum.services import moderation, notifications, support
+from forum.services import moderation_queue, notifications, unanswered
 
 
 def header_counts(viewer: User, waiting_days: int) -> dict[str, int]:
@@ -16,10 +16,10 @@ def header_counts(viewer: User, waiting_days: int) -> dict[str, int]:
     if not viewer.is_authenticated:
         return {}
     counts = {
-        "waiting_count": support.waiting_statement(waiting_days),
+        "waiting_count": unanswered.waiting_statement(waiting_days),
         "unread_notifications": notifications.unread_statement(viewer),
     }
     if viewer.is_moderator:
-        counts["open_moderation_items"] = moderation.open_items_statement()
+        counts["open_moderation_items"] = moderation_queue.open_items_statement()
     columns = [statement.scalar_subquery().label(name) for name, statement in counts.items()]
     return dict(db.session.execute(select(*columns)).one()._mapping)

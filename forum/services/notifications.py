@@ -1,26 +1,19 @@
-"""Telling members what happened: in the app, and by email as each of them chooses.
+"""What a member reads of her notifications: the words and the link of each, a page of them, and
+marking them read.
 
 A notification names who acted exactly as the thread page does: an anonymous post's author is
-"Anonymous parent ...", never a name. Moderators act as "the moderators". Reactions of one kind on
-one post gather in one row ("4 parents sent hugs on your post"), as do the marks on one reply.
+"Anonymous parent ...", never a name.
 """
 
-import random
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from flask import url_for
 from sqlalchemy import Select, func, select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from forum.database import db, utcnow
 from forum.models import (
-    TOPIC_OF,
     Action,
-    Block,
-    Delivery,
-    ModerationAction,
     Notification,
     NotificationKind,
     Post,
@@ -29,8 +22,7 @@ from forum.models import (
     ReportStatus,
     User,
 )
-from forum.services import following, links, mail
-from forum.urls import post_url
+from forum.pagination import post_url
 
 # Moderation decisions a member hears about, and how each reads to them.
 DECISIONS = {
@@ -55,136 +47,6 @@ REPORT_OUTCOMES = {
     ReportStatus.ACTIONED: "A moderator acted on a post you reported. Thank you for looking out for others.",
     ReportStatus.DISMISSED: "A moderator reviewed a post you reported and left it up.",
 }
-
-
-# Telling members
-
-
-def _tell(users: Iterable[User], kind: NotificationKind, **fields) -> None:
-    """One new notification for each member, each delivered as they chose.
-
-    Rows go in in a random order: ids in sequence would tell followers of a thread whose id lies
-    between theirs, and so something about who, left out, wrote an anonymous reply.
-    """
-    users = list(users)
-    random.shuffle(users)
-    rows = [Notification(user_id=user.id, kind=kind, **fields) for user in users]
-    db.session.add_all(rows)
-    db.session.flush()
-    for user, row in zip(users, rows, strict=True):
-        _deliver(user, row)
-
-
-def _gather(user: User, kind: NotificationKind, key: str, **fields) -> None:
-    """Another event of the same sort (a hug on the same post): the one row comes back unread.
-
-    The member is emailed again only if they had read it; a second tap while it waits adds nothing.
-    """
-    found = select(Notification).where(
-        Notification.user_id == user.id, Notification.group_key == key
-    )
-    row = db.session.scalar(found)
-    if row is None:
-        try:
-            with db.session.begin_nested():
-                row = Notification(user_id=user.id, kind=kind, group_key=key, **fields)
-                db.session.add(row)
-        except IntegrityError:  # the same event at the same moment made the row
-            row = db.session.scalar(found)
-        else:
-            _deliver(user, row)
-            return
-    woke = db.session.execute(
-        update(Notification)
-        .where(Notification.id == row.id, Notification.read_at.is_not(None))
-        .values(read_at=None)
-    ).rowcount
-    row.updated_at = utcnow()
-    if woke:
-        _deliver(user, row)
-
-
-def _deliver(user: User, notification: Notification) -> None:
-    """Email now, keep for the daily digest, or neither, as the member chose for this kind."""
-    topic = TOPIC_OF[NotificationKind(notification.kind)]
-    delivery = getattr(user, f"email_{topic}")
-    if delivery == Delivery.NEVER or user.email_verified_at is None or user.is_banned:
-        return
-    if delivery == Delivery.DAILY:
-        notification.digest_pending = True
-        return
-    with links.public_request():  # from a request, or a command such as seed-demo
-        shown = describe([notification])[0]
-    mail.queue(
-        user.email,
-        shown.text if user.email_show_content else shown.subject,
-        "notification",
-        user=user,
-        unsubscribe_url=links.unsubscribe_url(user, topic),
-        items=[shown],
-        show_content=user.email_show_content,
-    )
-
-
-def _members(ids: Iterable[int]) -> list[User]:
-    """The members to tell; one who deleted their account is no longer there to be told."""
-    ids = set(ids)
-    if not ids:
-        return []
-    return list(db.session.scalars(select(User).where(User.id.in_(ids), User.deleted_at.is_(None))))
-
-
-def reply_posted(post: Post, quoted: Post | None = None) -> None:
-    """Tell the thread's followers about a reply, and the quoted member that they were quoted."""
-    thread = post.thread
-    told = following.followers(thread) - {post.author_id}
-    quoted_id = None
-    if (
-        quoted is not None
-        and quoted.thread_id == thread.id
-        and quoted.author_id != post.author_id
-        and any(line.lstrip().startswith(">") for line in post.body_markdown.splitlines())
-    ):
-        quoted_id = quoted.author_id
-    if not post.anonymous:  # a member who blocked the author doesn't hear from them
-        blocked_by = set(
-            db.session.scalars(select(Block.blocker_id).where(Block.blocked_id == post.author_id))
-        )
-        told -= blocked_by
-        quoted_id = None if quoted_id in blocked_by else quoted_id
-    where = {"post_id": post.id, "thread_id": thread.id}
-    if quoted_id is not None:
-        _tell(_members({quoted_id}), NotificationKind.QUOTE, **where)
-    _tell(_members(told - {quoted_id}), NotificationKind.REPLY, **where)
-
-
-def reacted(post: Post, kind: str) -> None:
-    for author in _members({post.author_id}):
-        _gather(author, NotificationKind.REACTION, f"reaction:{post.id}:{kind}",
-                post_id=post.id, thread_id=post.thread_id, detail=kind)  # fmt: skip
-
-
-def marked_helped(post: Post) -> None:
-    for author in _members({post.author_id}):
-        _gather(author, NotificationKind.HELPED, f"helped:{post.id}",
-                post_id=post.id, thread_id=post.thread_id)  # fmt: skip
-
-
-def moderation_recorded(entry: ModerationAction) -> None:
-    """A decision about a member's post or account reaches them, with the reason."""
-    if entry.action not in DECISIONS or entry.target_user_id is None:
-        return
-    kind = NotificationKind.WARNING if entry.action == Action.WARN else NotificationKind.MODERATION
-    _tell(_members({entry.target_user_id}), kind, post_id=entry.post_id,
-          thread_id=entry.thread_id, action_id=entry.id, detail=entry.action)  # fmt: skip
-
-
-def reports_resolved(post: Post, reporter_ids: Iterable[int | None], status: str) -> None:
-    reporters = _members(i for i in reporter_ids if i is not None)
-    _tell(reporters, NotificationKind.REPORT, post_id=post.id, detail=status)
-
-
-# Reading
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from sqlalchemy import ColumnElement, case, func, select, update
 from forum import page_cache
 from forum.database import db, utcnow
 from forum.models import Category, Post, PostRevision, Thread, User
-from forum.services import accounts, following, notifications, safety
+from forum.services import accounts, following, notify, safety
 from forum.services.errors import NotAllowed, ServiceError
 from forum.services.text import has_bidi_controls, plain_text, quote_markdown, render_markdown
 
@@ -132,7 +132,7 @@ def start_thread(
             .values(thread_count=User.thread_count + 1, post_count=User.post_count + 1)
         )
     db.session.flush()
-    safety.check_post(post, f"{title}\n{body}")
+    thread.reads_as_crisis = safety.check_post(post, f"{title}\n{body}")
     following.follow_automatically(author, thread)
     page_cache.changed(listings=True)
     return thread
@@ -186,7 +186,7 @@ def reply(
         )
     db.session.flush()
     safety.check_post(post, body)
-    notifications.reply_posted(post, quoted)
+    notify.reply_posted(post, quoted)
     following.follow_automatically(author, thread)
     page_cache.changed(thread_id=thread.id, listings=True)
     return post
@@ -215,8 +215,11 @@ def edit_post(editor: User, post: Post, body: str, title: str | None = None) -> 
     if not post.can_edit(editor):
         raise NotAllowed("You can only edit your own posts, and not in a locked thread.")
     revision = revise(editor, post, body, title)
+    words = f"{title or ''}\n{body}"
     if revision is not None:
-        safety.check_post(post, f"{title or ''}\n{body}")
+        safety.check_post(post, words)
+    else:  # nothing new to report, but the page still answers what the words say
+        post.reads_as_crisis = safety.mentions_crisis(words)
     return revision
 
 

@@ -32,6 +32,8 @@ class Filed:
 
 def check_can_report(reporter: User, post: Post) -> None:
     accounts.ensure_can_write(reporter)
+    if post.can_report(reporter):
+        return
     if post.author_id == reporter.id:
         raise NotAllowed("You can't report your own post. You can edit or delete it instead.")
     if post.is_deleted:
@@ -42,6 +44,7 @@ def check_can_report(reporter: User, post: Post) -> None:
         raise ServiceError(
             "A moderator has already taken that post down, so there's nothing to report."
         )
+    raise ServiceError("A moderator is already looking at that post. Thank you for caring.")
 
 
 def report_post(reporter: User, post: Post, reason: str, details: str = "") -> Filed:

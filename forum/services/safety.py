@@ -78,8 +78,11 @@ def sounds_unkind(text: str) -> bool:
 
 def check_post(post: Post, text: str) -> bool:
     """After a post is written or edited: if it reads like someone may be at risk, put it at
-    the top of the moderators' queue. The post itself is never hidden or held back."""
-    if not mentions_crisis(text):
+    the top of the moderators' queue. The post itself is never hidden or held back.
+
+    The answer is kept on the post (`reads_as_crisis`) for the page that answers its author."""
+    post.reads_as_crisis = mentions_crisis(text)
+    if not post.reads_as_crisis:
         return False
     already = db.session.scalar(
         select(Report.id).where(

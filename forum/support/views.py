@@ -7,19 +7,11 @@ from flask_login import current_user, login_required
 from forum.database import db
 from forum.limits import limited
 from forum.page_cache import LISTINGS, for_visitors
-from forum.services import accounts, browsing, safety, support
+from forum.pagination import post_url
+from forum.services import accounts, blocking, browsing, helpful, reactions, safety, unanswered
 from forum.services.errors import ServiceError
-from forum.urls import post_url
 
 bp = Blueprint("support", __name__)
-
-
-def offer_support(*texts: str) -> bool:
-    """After posting: if the words read like someone may be at risk, show the resources panel."""
-    if safety.mentions_crisis("\n".join(t or "" for t in texts)):
-        flash("You're not alone.", "crisis")
-        return True
-    return False
 
 
 @bp.app_context_processor
@@ -36,7 +28,9 @@ def resources():
 @for_visitors(lambda: [LISTINGS], varies_on=())
 def waiting():
     days = current_app.config["WAITING_DAYS"]
-    return render_template("support/waiting.html", threads=support.waiting_threads(days), days=days)
+    return render_template(
+        "support/waiting.html", threads=unanswered.waiting_threads(days), days=days
+    )
 
 
 @bp.post("/p/<id:post_id>/react")
@@ -48,7 +42,7 @@ def react(post_id: int, kind: str | None = None):
     the same post. With htmx: just the reactions, updated."""
     post = browsing.post_with_thread(post_id) or abort(404)
     try:
-        support.toggle_reaction(current_user, post, kind or request.form.get("kind", ""))
+        reactions.toggle_reaction(current_user, post, kind or request.form.get("kind", ""))
     except ServiceError as error:
         db.session.rollback()
         if request.headers.get("HX-Request"):
@@ -59,7 +53,7 @@ def react(post_id: int, kind: str | None = None):
         raise
     db.session.commit()
     if request.headers.get("HX-Request"):
-        counts = support.reactions_for([post], current_user)[post.id]
+        counts = reactions.reactions_for([post], current_user)[post.id]
         return render_template("support/_reactions.html", post=post, counts=counts)
     return redirect(post_url(post))
 
@@ -69,7 +63,7 @@ def react(post_id: int, kind: str | None = None):
 def helped(post_id: int):
     post = browsing.post_with_thread(post_id) or abort(404)
     marked = request.form.get("helped") == "1"
-    support.mark_helped(current_user, post, marked)
+    helpful.mark_helped(current_user, post, marked)
     db.session.commit()
     flash("Marked as helping you. Thank you for letting them know." if marked else "Unmarked.")
     return redirect(post_url(post))
@@ -79,7 +73,7 @@ def helped(post_id: int):
 @login_required
 def block(username: str):
     other = accounts.find_by_username(username) or abort(404)
-    support.block(current_user, other)
+    blocking.block(current_user, other)
     db.session.commit()
     flash(f"You won't see {other.display_name}'s posts unless you choose to. They aren't told.")
     return redirect(url_for("profiles.show", username=other.username))
@@ -89,7 +83,7 @@ def block(username: str):
 @login_required
 def unblock(username: str):
     other = accounts.find_by_username(username) or abort(404)
-    support.unblock(current_user, other)
+    blocking.unblock(current_user, other)
     db.session.commit()
     flash(f"You'll see {other.display_name}'s posts again.")
     if request.form.get("from") == "settings":

@@ -2,25 +2,17 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user, login_required
 
 from forum.database import db
-from forum.forms import category_choices, render_form, show_error
+from forum.forms import category_choices, refused, render_form
 from forum.limits import limited
 from forum.page_cache import LISTINGS, for_visitors, thread_scope
+from forum.pagination import page_count
 from forum.replies.forms import ReplyForm
-from forum.services import browsing, posting, search, support
-from forum.services.browsing import Page, page_count
+from forum.responses import offer_support, requested_page
+from forum.services import browsing, posting, reactions, search, unanswered
 from forum.services.errors import ServiceError
-from forum.support.views import offer_support
 from forum.threads.forms import ThreadForm
 
 bp = Blueprint("threads", __name__)
-
-
-def requested_page(count: int) -> Page:
-    """The ?page= asked for: anything that is not a number means page 1; past the end is a 404."""
-    number = max(request.args.get("page", 1, type=int), 1)
-    if number > count:
-        abort(404)
-    return Page(number, count)
 
 
 @bp.get("/")
@@ -30,7 +22,7 @@ def home():
         "threads/home.html",
         categories=browsing.categories(),
         latest=browsing.latest_threads(),
-        waiting=support.waiting_threads(current_app.config["WAITING_DAYS"], limit=5),
+        waiting=unanswered.waiting_threads(current_app.config["WAITING_DAYS"], limit=5),
     )
 
 
@@ -58,11 +50,20 @@ def show(thread_id: int):
         page=page,
         # Not for visitors: the form would start a session, and their page could not be shared.
         form=ReplyForm(formdata=None) if current_user.is_authenticated else None,
-        reactions=support.reactions_for(shown.posts, current_user),
+        reactions=reactions.reactions_for(shown.posts, current_user),
         folded=shown.folded,
         helped=shown.helped,
         following=following,
     )
+
+
+def _thread_form(categories) -> ThreadForm:
+    """The start-a-thread form; ?category= (from a category's page) chooses where it goes."""
+    form = ThreadForm()
+    form.category.choices = category_choices(categories)
+    if request.method == "GET" and request.args.get("category"):
+        form.category.data = request.args["category"]
+    return form
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -70,31 +71,22 @@ def show(thread_id: int):
 @limited("posting")
 def new():
     categories = browsing.categories()
-    form = ThreadForm()
-    form.category.choices = category_choices(categories)
-    if request.method == "GET" and request.args.get("category"):
-        form.category.data = request.args["category"]
+    form = _thread_form(categories)
     if request.method == "POST" and request.form.get("similar"):
         # "Check for similar threads", without JavaScript: the form comes back as it was typed.
         similar = search.similar_threads(form.title.data)
         return render_form("threads/new.html", form, 200, similar=similar)
-    if form.validate_on_submit():
-        chosen = next(c for c in categories if c.slug == form.category.data)
-        try:
-            thread = posting.start_thread(
-                current_user,
-                chosen,
-                form.title.data,
-                form.body.data,
-                anonymous=form.anonymous.data,
-                content_note=form.content_note.data,
-            )
-        except ServiceError as error:
-            db.session.rollback()
-            show_error(form, error)
-            return render_form("threads/new.html", form, error.status_code)
-        db.session.commit()
-        flash("Your thread is up. Other parents will see it now.")
-        offer_support(form.title.data, form.body.data)
-        return redirect(url_for("threads.show", thread_id=thread.id))
-    return render_form("threads/new.html", form, similar=None)
+    if not form.validate_on_submit():
+        return render_form("threads/new.html", form, similar=None)
+    chosen = next(c for c in categories if c.slug == form.category.data)
+    try:
+        thread = posting.start_thread(
+            current_user, chosen, form.title.data, form.body.data,
+            anonymous=form.anonymous.data, content_note=form.content_note.data,
+        )  # fmt: skip
+    except ServiceError as error:
+        return refused(form, error, "threads/new.html")
+    db.session.commit()
+    flash("Your thread is up. Other parents will see it now.")
+    offer_support(thread.reads_as_crisis)
+    return redirect(url_for("threads.show", thread_id=thread.id))

@@ -26,7 +26,7 @@ from forum import create_app
 from forum.config import TestConfig
 from forum.database import db
 from forum.models import Post, Thread, User
-from forum.services import accounts, moderation, reporting, support
+from forum.services import accounts, blocking, moderation_actions, reporting
 from forum.services.categories import create_default_categories
 from forum.services.demo import seed_demo
 from tests import factories
@@ -149,13 +149,13 @@ def showcase(forum) -> Showcase:
         jo = accounts.find_by_username("jo_straight_talk")
         maya = accounts.find_by_username("maya_r")
         lou = _user(member)
-        support.block(lou, jo)
+        blocking.block(lou, jo)
         reporting.report_post(lou, factories.opening_post(thread), "other", "Just checking.")
         moderator = factories.member(forum.name("morgan"), role="moderator")
         advert = db.session.scalars(
             select(Post).where(Post.author_id == accounts.find_by_username("mumdeals_uk").id)
         ).first()
-        moderation.hide_post(moderator, advert, "Advertising.", from_queue=True)
+        moderation_actions.hide_post(moderator, advert, "Advertising.", from_queue=True)
         factories.thread(lou, title="Does anyone else eat lunch at their desk?", body="Every day.")
         db.session.commit()
         staff = Member(moderator.username, moderator.id, moderator.display_name)

@@ -23,7 +23,7 @@ from forum.models import (
     Role,
     User,
 )
-from forum.services import moderation, posting, reporting
+from forum.services import appeals, moderation_actions, posting, reporting, sanctions
 from forum.services.errors import NotAllowed
 from tests import factories
 from tests.conftest import signed_in
@@ -189,8 +189,8 @@ def everything(member, other_member):
     admin = factories.member("ada", role="admin")
     thread = factories.thread(member)
     post = factories.reply(other_member, thread, "Words that were removed")
-    decision = moderation.remove_post(admin, post, "Unkind to a new parent")
-    entry = moderation.appeal(other_member, decision, "I was having a bad day")
+    decision = moderation_actions.remove_post(admin, post, "Unkind to a new parent")
+    entry = appeals.appeal(other_member, decision, "I was having a bad day")
     db.session.commit()
     values = {
         "post_id": post.id,
@@ -277,8 +277,8 @@ def test_the_header_counts_open_items_for_moderators_only(
     mod.post(f"/mod/posts/{scene.post.id}/dismiss", data={"reason": "Blunt, not unkind"})
     assert 'aria-label="1 open"' in mod.get("/").text
     # an open appeal is an item too
-    decision = moderation.warn(scene.admin, scene.author, "Please keep it gentle")
-    moderation.appeal(scene.author, decision, "I didn't mean it that way")
+    decision = sanctions.warn(scene.admin, scene.author, "Please keep it gentle")
+    appeals.appeal(scene.author, decision, "I didn't mean it that way")
     db.session.commit()
     assert 'aria-label="2 open"' in mod.get("/").text
 
@@ -322,7 +322,7 @@ def test_a_queue_item_shows_the_whole_post_its_author_reporters_and_history(
     app, mod, member, other_member
 ):
     admin = factories.member("ada", role="admin")
-    moderation.warn(admin, other_member, "Please keep it gentle, everyone here is tired.")
+    sanctions.warn(admin, other_member, "Please keep it gentle, everyone here is tired.")
     thread = factories.thread(member)
     post = factories.reply(
         other_member, thread, "First you chose work.\n\nNow *live with it* and stop moaning."
@@ -436,7 +436,7 @@ CASES = {
     "restore": Case(
         "/mod/posts/{post}/restore", Action.RESTORE, "post", "post-reason-error",
         lambda s, _: s.post.status == "visible",
-        before=lambda s: moderation.hide_post(s.admin, s.post, "Hidden for now"),
+        before=lambda s: moderation_actions.hide_post(s.admin, s.post, "Hidden for now"),
     ),
     "reveal": Case(
         "/mod/posts/{post}/reveal", Action.REVEAL, "post", "post-reason-error",
@@ -453,7 +453,7 @@ CASES = {
     "unlock": Case(
         "/mod/threads/{thread}/unlock", Action.UNLOCK, "thread", "thread-reason-error",
         lambda s, _: not s.thread.locked,
-        before=lambda s: moderation.set_thread_flag(s.admin, s.thread, Action.LOCK, "Cool off"),
+        before=lambda s: moderation_actions.set_thread_flag(s.admin, s.thread, Action.LOCK, "Cool off"),
     ),
     "pin": Case(
         "/mod/threads/{thread}/pin", Action.PIN, "thread", "thread-reason-error",
@@ -462,7 +462,7 @@ CASES = {
     "unpin": Case(
         "/mod/threads/{thread}/unpin", Action.UNPIN, "thread", "thread-reason-error",
         lambda s, _: not s.thread.pinned,
-        before=lambda s: moderation.set_thread_flag(s.admin, s.thread, Action.PIN, "Helpful"),
+        before=lambda s: moderation_actions.set_thread_flag(s.admin, s.thread, Action.PIN, "Helpful"),
     ),
     "move": Case(
         "/mod/threads/{thread}/move", Action.MOVE, "thread", "move-reason-error",
@@ -480,7 +480,7 @@ CASES = {
     "unsuspend": Case(
         "/mod/members/{username}/unsuspend", Action.UNSUSPEND, "member", "member-reason-error",
         lambda s, _: not s.author.is_suspended,
-        before=lambda s: moderation.suspend(s.admin, s.author, 3, "Cooling off"),
+        before=lambda s: sanctions.suspend(s.admin, s.author, 3, "Cooling off"),
     ),
     "ban": Case(
         "/mod/members/{username}/ban", Action.BAN, "member", "member-reason-error",
@@ -489,7 +489,7 @@ CASES = {
     "unban": Case(
         "/mod/members/{username}/unban", Action.UNBAN, "member", "member-reason-error",
         lambda s, _: not s.author.is_banned,
-        before=lambda s: moderation.ban(s.admin, s.author, "Spam"),
+        before=lambda s: sanctions.ban(s.admin, s.author, "Spam"),
     ),
     "role": Case(
         "/mod/members/{username}/role", Action.SET_ROLE, "member", "role-reason-error",
@@ -546,23 +546,23 @@ def test_an_action_without_a_reason_is_refused_at_the_field(app, scene, name, re
 
 
 SERVICE_CALLS = {
-    "dismiss": lambda s, who: moderation.dismiss_reports(who, s.post, REASON),
-    "hide": lambda s, who: moderation.hide_post(who, s.post, REASON),
-    "remove": lambda s, who: moderation.remove_post(who, s.post, REASON),
-    "restore": lambda s, who: moderation.restore_post(who, s.post, REASON),
-    "edit": lambda s, who: moderation.edit_post(who, s.post, "New words", None, REASON),
-    "reveal": lambda s, who: moderation.reveal_author(who, s.post, REASON),
-    "lock": lambda s, who: moderation.set_thread_flag(who, s.thread, Action.LOCK, REASON),
-    "pin": lambda s, who: moderation.set_thread_flag(who, s.thread, Action.PIN, REASON),
-    "move": lambda s, who: moderation.move_thread(
+    "dismiss": lambda s, who: moderation_actions.dismiss_reports(who, s.post, REASON),
+    "hide": lambda s, who: moderation_actions.hide_post(who, s.post, REASON),
+    "remove": lambda s, who: moderation_actions.remove_post(who, s.post, REASON),
+    "restore": lambda s, who: moderation_actions.restore_post(who, s.post, REASON),
+    "edit": lambda s, who: moderation_actions.edit_post(who, s.post, "New words", None, REASON),
+    "reveal": lambda s, who: moderation_actions.reveal_author(who, s.post, REASON),
+    "lock": lambda s, who: moderation_actions.set_thread_flag(who, s.thread, Action.LOCK, REASON),
+    "pin": lambda s, who: moderation_actions.set_thread_flag(who, s.thread, Action.PIN, REASON),
+    "move": lambda s, who: moderation_actions.move_thread(
         who, s.thread, factories.category("childcare"), REASON
     ),
-    "warn": lambda s, who: moderation.warn(who, s.author, REASON),
-    "suspend": lambda s, who: moderation.suspend(who, s.author, 7, REASON),
-    "unsuspend": lambda s, who: moderation.lift_suspension(who, s.author, REASON),
-    "ban": lambda s, who: moderation.ban(who, s.author, REASON),
-    "unban": lambda s, who: moderation.unban(who, s.author, REASON),
-    "role": lambda s, who: moderation.set_role(who, s.author, Role.MODERATOR, REASON),
+    "warn": lambda s, who: sanctions.warn(who, s.author, REASON),
+    "suspend": lambda s, who: sanctions.suspend(who, s.author, 7, REASON),
+    "unsuspend": lambda s, who: sanctions.lift_suspension(who, s.author, REASON),
+    "ban": lambda s, who: sanctions.ban(who, s.author, REASON),
+    "unban": lambda s, who: sanctions.unban(who, s.author, REASON),
+    "role": lambda s, who: sanctions.set_role(who, s.author, Role.MODERATOR, REASON),
 }
 
 
@@ -577,7 +577,7 @@ def test_the_service_refuses_a_member_whatever_the_page_does(scene, name):
 
 def test_the_service_refuses_a_moderator_changing_a_role(scene):
     with pytest.raises(NotAllowed):
-        moderation.set_role(scene.moderator, scene.author, Role.ADMIN, REASON)
+        sanctions.set_role(scene.moderator, scene.author, Role.ADMIN, REASON)
     db.session.rollback()
     assert scene.author.role == "member" and count(ModerationAction) == 0
 
@@ -586,19 +586,19 @@ def test_the_service_refuses_a_moderator_changing_a_role(scene):
 
 ALREADY = {
     "dismiss without open reports": (
-        "dismiss", lambda s: moderation.dismiss_reports(s.admin, s.post, "Fine"), {},
+        "dismiss", lambda s: moderation_actions.dismiss_reports(s.admin, s.post, "Fine"), {},
         "These reports were already handled",
     ),
     "hide twice": (
-        "hide", lambda s: moderation.hide_post(s.admin, s.post, "Hidden"), {},
+        "hide", lambda s: moderation_actions.hide_post(s.admin, s.post, "Hidden"), {},
         "This post was already handled",
     ),
     "hide a removed post": (
-        "hide", lambda s: moderation.remove_post(s.admin, s.post, "Removed"), {},
+        "hide", lambda s: moderation_actions.remove_post(s.admin, s.post, "Removed"), {},
         "This post was already handled",
     ),
     "remove twice": (
-        "remove", lambda s: moderation.remove_post(s.admin, s.post, "Removed"), {},
+        "remove", lambda s: moderation_actions.remove_post(s.admin, s.post, "Removed"), {},
         "This post was already handled",
     ),
     "restore a visible post": ("restore", None, {}, "This post was already handled"),
@@ -607,12 +607,12 @@ ALREADY = {
         "This post was deleted by its author",
     ),
     "lock twice": (
-        "lock", lambda s: moderation.set_thread_flag(s.admin, s.thread, Action.LOCK, "Locked"),
+        "lock", lambda s: moderation_actions.set_thread_flag(s.admin, s.thread, Action.LOCK, "Locked"),
         {}, "This thread is already locked",
     ),
     "unlock an open thread": ("unlock", None, {}, "This thread is already unlocked"),
     "pin twice": (
-        "pin", lambda s: moderation.set_thread_flag(s.admin, s.thread, Action.PIN, "Pinned"),
+        "pin", lambda s: moderation_actions.set_thread_flag(s.admin, s.thread, Action.PIN, "Pinned"),
         {}, "This thread is already pinned",
     ),
     "unpin an unpinned thread": ("unpin", None, {}, "This thread is already unpinned"),
@@ -620,7 +620,7 @@ ALREADY = {
         "move", None, {"category": "back-to-work"}, "This thread is already in Back to work",
     ),
     "ban twice": (
-        "ban", lambda s: moderation.ban(s.admin, s.author, "Spam"), {},
+        "ban", lambda s: sanctions.ban(s.admin, s.author, "Spam"), {},
         "This member is already banned",
     ),
     "unban a member in good standing": ("unban", None, {}, "This member isn't banned"),
@@ -800,7 +800,7 @@ def test_moderators_can_read_what_a_reported_post_said_before_its_edits(mod, mod
     db.session.commit()
     queue = mod.get("/mod/").text
     assert "edited after it was reported" in queue and "see what it said before" in queue
-    moderation.edit_post(moderator, scene.post, "Hugs.", None, "Trimmed")
+    moderation_actions.edit_post(moderator, scene.post, "Hugs.", None, "Trimmed")
     db.session.commit()
     page = unescape(mod.get(f"/mod/posts/{scene.post.id}").text)
     assert "Earlier versions (2)" in page
@@ -870,7 +870,7 @@ def test_revealing_a_post_that_is_not_anonymous_is_refused(mod, member, other_me
 
 
 def test_the_moderators_post_page_shows_a_hidden_post_in_full(mod, scene):
-    moderation.hide_post(scene.admin, scene.post, "Not kind")
+    moderation_actions.hide_post(scene.admin, scene.post, "Not kind")
     db.session.commit()
     page = mod.get(f"/mod/posts/{scene.post.id}")
     assert page.status_code == 200
@@ -1143,8 +1143,8 @@ def test_an_admin_may_act_against_another_admin(app):
 def test_overturning_an_appeal_brings_a_removed_post_back(app, mod, moderator, busy_thread):
     thread, first, second = busy_thread
     admin = factories.member("ada", role="admin")
-    decision = moderation.remove_post(admin, second, "Unkind to a new parent")
-    entry = moderation.appeal(second.author, decision, "I meant it kindly; HR helped me.")
+    decision = moderation_actions.remove_post(admin, second, "Unkind to a new parent")
+    entry = appeals.appeal(second.author, decision, "I meant it kindly; HR helped me.")
     db.session.commit()
     author = second.author
     assert (thread.reply_count, author.post_count) == (1, 1)
@@ -1175,8 +1175,8 @@ def test_overturning_an_appeal_brings_a_removed_post_back(app, mod, moderator, b
 
 def test_overturning_a_suspension_lifts_it(mod, other_member):
     admin = factories.member("ada", role="admin")
-    decision = moderation.suspend(admin, other_member, 30, "Too harsh, too often")
-    entry = moderation.appeal(other_member, decision, "I've calmed down, I promise.")
+    decision = sanctions.suspend(admin, other_member, 30, "Too harsh, too often")
+    entry = appeals.appeal(other_member, decision, "I've calmed down, I promise.")
     db.session.commit()
     assert other_member.is_suspended
     data = {"decision": "overturn", "reason": "Welcome back"}

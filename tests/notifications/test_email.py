@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from forum.database import db, utcnow
 from forum.models import Notification, OutgoingEmail
-from forum.services import digest, mail, posting, support
+from forum.services import digest, mail, posting, reactions
 from tests import factories
 from tests.conftest import free_port, signed_in
 
@@ -92,7 +92,7 @@ def test_no_email_ever_names_an_anonymous_author(app, mailbox):
     thread = factories.thread(hannah, title="Nobody asks")
     opening = factories.opening_post(thread)
     posting.reply(secret, thread, "I see you.", anonymous=True)
-    support.toggle_reaction(secret, opening, "hug")
+    reactions.toggle_reaction(secret, opening, "hug")
     db.session.commit()
     mail.send_pending()
     messages = mailbox.to("hannah@example.org")

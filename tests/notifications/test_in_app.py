@@ -8,7 +8,18 @@ from sqlalchemy import func, select
 
 from forum.database import db
 from forum.models import Notification, Subscription
-from forum.services import following, links, moderation, notifications, posting, reporting, support
+from forum.services import (
+    blocking,
+    following,
+    helpful,
+    links,
+    moderation_actions,
+    notifications,
+    posting,
+    reactions,
+    reporting,
+    sanctions,
+)
 from tests import factories
 from tests.conftest import count_queries, signed_in
 
@@ -67,7 +78,7 @@ def test_muting_a_thread_silences_its_replies_even_for_its_starter(app, member, 
 
 def test_a_blocked_member_does_not_reach_the_blocker(app, member, other_member):
     thread = factories.thread(member)
-    support.block(member, other_member)
+    blocking.block(member, other_member)
     db.session.commit()
     factories.reply(other_member, thread)
     assert texts(member) == []
@@ -105,8 +116,8 @@ def test_reactions_gather_in_one_row_that_comes_back_unread(app, member, other_m
     thread = factories.thread(member, title="Small win: she slept")
     post = factories.opening_post(thread)
     for name in ("a_parent", "b_parent", "c_parent"):
-        support.toggle_reaction(factories.member(name), post, "hug")
-    support.toggle_reaction(other_member, post, "heart")
+        reactions.toggle_reaction(factories.member(name), post, "hug")
+    reactions.toggle_reaction(other_member, post, "heart")
     db.session.commit()
     assert texts(member) == [
         "1 parent sent a heart on your post in “Small win: she slept”",
@@ -114,7 +125,7 @@ def test_reactions_gather_in_one_row_that_comes_back_unread(app, member, other_m
     ]
     assert unread(member) == 2
     notifications.mark_all_read(member)
-    support.toggle_reaction(other_member, post, "hug")
+    reactions.toggle_reaction(other_member, post, "hug")
     db.session.commit()
     assert unread(member) == 1
     assert texts(member)[0] == "4 parents sent hugs on your post in “Small win: she slept”"
@@ -123,8 +134,8 @@ def test_reactions_gather_in_one_row_that_comes_back_unread(app, member, other_m
 
 def test_a_reaction_taken_back_says_so_rather_than_counting_nobody(app, member, other_member):
     post = factories.opening_post(factories.thread(member, title="Tired"))
-    support.toggle_reaction(other_member, post, "hug")
-    support.toggle_reaction(other_member, post, "hug")  # taken back
+    reactions.toggle_reaction(other_member, post, "hug")
+    reactions.toggle_reaction(other_member, post, "hug")  # taken back
     db.session.commit()
     assert unread(member) == 1
     assert texts(member) == ["A reaction on your post in “Tired” was taken back"]
@@ -134,7 +145,7 @@ def test_marking_helped_again_and_again_stays_one_notification(app, member, othe
     thread = factories.thread(member)
     reply = factories.reply(other_member, thread, "Book the room as a meeting.")
     for helped in (True, False, True, False, True):
-        support.mark_helped(member, reply, helped)
+        helpful.mark_helped(member, reply, helped)
     db.session.commit()
     assert len(texts(other_member)) == 1
 
@@ -142,7 +153,7 @@ def test_marking_helped_again_and_again_stays_one_notification(app, member, othe
 def test_marking_helped_tells_the_replier(app, member, other_member):
     thread = factories.thread(member, title="Pumping at work")
     reply = factories.reply(other_member, thread, "Book the room as a meeting.")
-    support.mark_helped(member, reply, True)
+    helpful.mark_helped(member, reply, True)
     db.session.commit()
     assert (
         texts(other_member)[0] == "Your reply in “Pumping at work” helped the parent who started it"
@@ -155,8 +166,10 @@ def test_moderation_outcomes_reach_the_author_and_the_reporters(app, member, oth
     reply = factories.reply(other_member, thread, "Stop moaning.")
     reporting.report_post(member, reply, "unkind")
     db.session.commit()
-    moderation.hide_post(mod, reply, "Unkind to a parent who is struggling", from_queue=True)
-    moderation.warn(mod, other_member, "Please be gentle here.")
+    moderation_actions.hide_post(
+        mod, reply, "Unkind to a parent who is struggling", from_queue=True
+    )
+    sanctions.warn(mod, other_member, "Please be gentle here.")
     db.session.commit()
     assert texts(member)[0] == (
         "A moderator acted on a post you reported. Thank you for looking out for others."
@@ -173,7 +186,7 @@ def test_a_dismissed_report_tells_the_reporter_it_was_left_up(app, member, other
     reply = factories.reply(other_member, factories.thread(member))
     reporting.report_post(member, reply, "spam")
     db.session.commit()
-    moderation.dismiss_reports(mod, reply, "Not spam")
+    moderation_actions.dismiss_reports(mod, reply, "Not spam")
     db.session.commit()
     assert texts(member)[0] == "A moderator reviewed a post you reported and left it up."
 
@@ -304,7 +317,7 @@ def test_a_notification_of_a_reply_later_hidden_names_nobody(app, member, other_
     mod = factories.member("morgan", role="moderator")
     thread = factories.thread(member, title="Tough day")
     reply = factories.reply(other_member, thread, "Something unkind")
-    moderation.hide_post(mod, reply, "Unkind")
+    moderation_actions.hide_post(mod, reply, "Unkind")
     db.session.commit()
     assert texts(member) == ["Someone replied in “Tough day”"]
 

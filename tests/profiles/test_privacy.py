@@ -15,7 +15,7 @@ from forum.models import (
     Thread,
     User,
 )
-from forum.services import accounts, consistency, posting, reporting, support
+from forum.services import accounts, blocking, consistency, helpful, posting, reactions, reporting
 from tests import factories
 
 
@@ -69,10 +69,10 @@ def test_download_has_everything_and_names_no_anonymous_poster(
     anonymous_reply = posting.reply(
         other_member, mine, "Same here, I hide in the stairwell.", anonymous=True
     )
-    support.toggle_reaction(other_member, factories.opening_post(mine), "hug")
+    reactions.toggle_reaction(other_member, factories.opening_post(mine), "hug")
     # Hannah reacts to and reports someone else's post.
     theirs = factories.thread(other_member, title="Daycare drop-off tears")
-    support.toggle_reaction(member, factories.opening_post(theirs), "heart")
+    reactions.toggle_reaction(member, factories.opening_post(theirs), "heart")
     reporting.report_post(member, factories.opening_post(theirs), "spam", "Looks like an advert")
     db.session.commit()
 
@@ -199,7 +199,7 @@ def test_deleting_and_keeping_posts_leaves_them_as_a_former_members(
     assert consistency.find_drift() == []
 
     # Reacting to a former member's post tells nobody.
-    support.toggle_reaction(other_member, db.session.get(Post, reply_id), "heart")
+    reactions.toggle_reaction(other_member, db.session.get(Post, reply_id), "heart")
     db.session.commit()
     assert db.session.scalar(
         select(func.count()).select_from(Notification).where(Notification.user_id == member_id)
@@ -215,7 +215,7 @@ def test_deleting_and_removing_posts_takes_their_words_and_keeps_counters_exact(
     reply = factories.reply(member, answered, "Ours did that at ten months too.")
     posting.edit_post(member, reply, "Ours did that at ten months, it passed.")
     anonymous = posting.reply(member, answered, "And I cried about it.", anonymous=True)
-    support.mark_helped(other_member, reply, True)
+    helpful.mark_helped(other_member, reply, True)
     db.session.commit()
     ids = (thread.id, answered.id, reply.id, anonymous.id, member.id)
     thread_id, answered_id, reply_id, anonymous_id, member_id = ids
@@ -256,7 +256,7 @@ def test_nobody_can_pass_for_a_former_member(client, login, member):
 
 
 def test_a_block_on_a_former_member_stays_without_dead_links(client, login, member, other_member):
-    support.block(other_member, member)
+    blocking.block(other_member, member)
     db.session.commit()
     login(member)
     assert delete(client, "keep").status_code == 302

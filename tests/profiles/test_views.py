@@ -6,8 +6,8 @@ from markupsafe import escape
 from werkzeug.security import check_password_hash
 
 from forum.database import db
+from forum.formatting import exact_time
 from forum.services import posting
-from forum.templating import exact_time
 from tests import factories
 
 NEW_PASSWORD = "sleep is a distant memory now"

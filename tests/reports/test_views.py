@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from forum.database import db, utcnow
+from forum.formatting import exact_time
 from forum.models import (
     Action,
     Appeal,
@@ -20,8 +21,7 @@ from forum.models import (
     ReportStatus,
     Thread,
 )
-from forum.services import moderation, reporting
-from forum.templating import exact_time
+from forum.services import appeals, moderation_actions, reporting, sanctions
 from tests import factories
 from tests.conftest import signed_in
 
@@ -148,7 +148,7 @@ def test_a_new_report_after_the_old_one_was_handled_is_a_new_report(
 ):
     login(other_member)
     report(client, post, "unkind")
-    moderation.dismiss_reports(moderator, post, "It's blunt, but within the guidelines.")
+    moderation_actions.dismiss_reports(moderator, post, "It's blunt, but within the guidelines.")
     db.session.commit()
     assert report(client, post, "harassment").status_code == 302
     reports = db.session.scalars(select(Report).order_by(Report.id)).all()
@@ -224,7 +224,7 @@ def test_a_deleted_post_cannot_be_reported(client, post, member, other_member, l
     assert count(Report) == 0
 
 
-@pytest.mark.parametrize("action", [moderation.hide_post, moderation.remove_post])
+@pytest.mark.parametrize("action", [moderation_actions.hide_post, moderation_actions.remove_post])
 def test_a_post_a_moderator_took_down_cannot_be_reported_again(
     client, post, other_member, moderator, login, action
 ):
@@ -322,9 +322,9 @@ def test_reports_by_suspended_or_banned_members_do_not_count(
     report(signed_in(app, first), post)
     report(signed_in(app, second), post)
     if restriction == "suspend":
-        moderation.suspend(moderator, first, 3, "Reporting in bad faith.")
+        sanctions.suspend(moderator, first, 3, "Reporting in bad faith.")
     else:
-        moderation.ban(moderator, first, "Reporting in bad faith.")
+        sanctions.ban(moderator, first, "Reporting in bad faith.")
     db.session.commit()
     report(signed_in(app, third), post)
     assert post.status == PostStatus.VISIBLE  # only second and third count
@@ -384,8 +384,8 @@ def test_your_reports_shows_what_became_of_each(
     for post in posts:
         assert report(client, post, "spam").status_code == 302
     report(signed_in(app, reporters[0]), elsewhere, "spam")
-    moderation.dismiss_reports(moderator, posts[0], "This is fine.")
-    moderation.hide_post(moderator, posts[1], "Advertising.")
+    moderation_actions.dismiss_reports(moderator, posts[0], "This is fine.")
+    moderation_actions.hide_post(moderator, posts[1], "Advertising.")
     db.session.commit()
 
     shown = page(client, "/me/reports")
@@ -411,7 +411,7 @@ def test_your_reports_is_for_members_only(client):
 
 @pytest.fixture
 def warning(member, moderator):
-    moderation.warn(moderator, member, "Please keep it kind in the Childcare threads.")
+    sanctions.warn(moderator, member, "Please keep it kind in the Childcare threads.")
     db.session.commit()
     return db.session.scalars(select(MemberWarning)).one()
 
@@ -455,7 +455,7 @@ def test_the_warning_itself_is_on_every_page_and_is_acknowledged_where_it_is_rea
     assert response.headers["Location"] == f"/t/{thread.id}?page=1"
     assert warning.acknowledged_at is not None
     assert "Please keep it kind" not in page(client, f"/t/{thread.id}")
-    moderation.warn(factories.member("mo_two", role="moderator"), member, "A second word.")
+    sanctions.warn(factories.member("mo_two", role="moderator"), member, "A second word.")
     db.session.commit()
     response = client.post(
         f"/me/warnings/{warning.id}/acknowledge", data={"next": "https://evil.example/"}
@@ -474,7 +474,7 @@ def test_acknowledging_twice_changes_nothing(client, member, warning, login):
 
 
 def test_the_banner_stays_while_any_warning_is_unread(client, member, moderator, warning, login):
-    moderation.warn(moderator, member, "A second, separate message.")
+    sanctions.warn(moderator, member, "A second, separate message.")
     db.session.commit()
     login(member)
     client.post(f"/me/warnings/{warning.id}/acknowledge")
@@ -505,7 +505,7 @@ def suspended(thread, member, other_member, moderator):
     """hannah has a reply of her own in priya's thread, and is suspended for three days."""
     theirs = factories.thread(other_member, title="Working from home with a toddler")
     own = factories.reply(member, theirs, "My own reply, before the suspension.")
-    moderation.suspend(moderator, member, 3, SUSPENSION_REASON)
+    sanctions.suspend(moderator, member, 3, SUSPENSION_REASON)
     db.session.commit()
     return {"thread": theirs, "own": own, "theirs": factories.opening_post(theirs)}
 
@@ -569,7 +569,7 @@ def test_once_the_suspension_is_over_the_member_can_write_again(client, member, 
 
 @pytest.fixture
 def banned(member, moderator):
-    moderation.ban(moderator, member, "Repeated harassment after warnings.")
+    sanctions.ban(moderator, member, "Repeated harassment after warnings.")
     db.session.commit()
     return member
 
@@ -595,7 +595,7 @@ def test_a_banned_member_with_a_wrong_password_gets_the_usual_message(client, ba
 def test_a_ban_ends_a_session_already_open(client, member, moderator, login):
     login(member)
     assert client.get("/new").status_code == 200
-    moderation.ban(moderator, member, "Repeated harassment after warnings.")
+    sanctions.ban(moderator, member, "Repeated harassment after warnings.")
     db.session.commit()
     response = client.get("/new")
     assert response.status_code == 302
@@ -607,7 +607,7 @@ def test_a_ban_ends_a_session_already_open(client, member, moderator, login):
 
 @pytest.fixture
 def removal(post, moderator):
-    action = moderation.remove_post(moderator, post, "It names a child at the nursery.")
+    action = moderation_actions.remove_post(moderator, post, "It names a child at the nursery.")
     db.session.commit()
     return action
 
@@ -643,9 +643,9 @@ def test_a_member_appeals_a_removal_once(client, thread, post, member, removal, 
 @pytest.mark.parametrize("decision", ["warn", "suspend"])
 def test_a_warning_or_suspension_can_be_appealed(client, member, moderator, login, decision):
     if decision == "warn":
-        action = moderation.warn(moderator, member, "Too sharp with a new member.")
+        action = sanctions.warn(moderator, member, "Too sharp with a new member.")
     else:
-        action = moderation.suspend(moderator, member, 1, "Too sharp with a new member.")
+        action = sanctions.suspend(moderator, member, 1, "Too sharp with a new member.")
     db.session.commit()
     login(member)
     assert "Too sharp with a new member." in page(client, "/me/notices")
@@ -668,10 +668,10 @@ def test_a_hide_or_a_dismissal_cannot_be_appealed(
     app, client, post, member, moderator, reporters, login, decision
 ):
     if decision == "hide":
-        action = moderation.hide_post(moderator, post, "Too heated; cooling off.")
+        action = moderation_actions.hide_post(moderator, post, "Too heated; cooling off.")
     elif decision == "dismiss":
         reporting.report_post(reporters[0], post, "spam")
-        action = moderation.dismiss_reports(moderator, post, "Fine as it is.")
+        action = moderation_actions.dismiss_reports(moderator, post, "Fine as it is.")
     else:
         for reporter in reporters:
             reporting.report_post(reporter, post, "unkind")
@@ -703,7 +703,7 @@ def test_a_bad_appeal_comes_back_with_the_text(client, member, removal, login, m
 @pytest.fixture
 def appealed(member, removal):
     """The member appeals through the service: the appeal page is tested above."""
-    entry = moderation.appeal(member, removal, "The name was made up, honestly.")
+    entry = appeals.appeal(member, removal, "The name was made up, honestly.")
     db.session.commit()
     return entry
 
@@ -755,7 +755,7 @@ def test_an_upheld_removal_stays_removed(
 
 
 def test_overturning_a_suspension_lifts_it(app, client, thread, member, moderator, login):
-    action = moderation.suspend(moderator, member, 30, "Heated replies in several threads.")
+    action = sanctions.suspend(moderator, member, 30, "Heated replies in several threads.")
     db.session.commit()
     login(member)
     assert client.post(f"/t/{thread.id}/reply", data={"body": "Can I?"}).status_code == 403
@@ -780,7 +780,7 @@ def test_overturning_a_suspension_lifts_it(app, client, thread, member, moderato
 def test_the_author_sees_the_reason_on_the_post(
     app, client, thread, post, member, other_member, moderator, login, decision, label
 ):
-    handler = moderation.hide_post if decision == "hide" else moderation.remove_post
+    handler = moderation_actions.hide_post if decision == "hide" else moderation_actions.remove_post
     handler(moderator, post, "Please don't generalise about other parents.")
     db.session.commit()
     login(member)

@@ -8,7 +8,7 @@ from sqlalchemy import update
 
 from forum.database import db, utcnow
 from forum.models import Post
-from forum.services import moderation, posting, reporting, search
+from forum.services import moderation_actions, posting, reporting, search
 from tests import factories
 
 
@@ -149,7 +149,9 @@ def test_a_new_title_is_found_and_the_old_one_is_not(app, posts, member):
 
 def test_a_moderators_edit_is_followed_too(app, posts, moderator):
     _, reply = posts
-    moderation.edit_post(moderator, reply, "[edited by a moderator]", None, "Private details")
+    moderation_actions.edit_post(
+        moderator, reply, "[edited by a moderator]", None, "Private details"
+    )
     db.session.commit()
     assert found("lullaby") == [] and found("moderator") == [reply.id]
 
@@ -160,9 +162,9 @@ def test_hidden_removed_deleted_and_pending_posts_are_not_found(
 ):
     _, reply = posts
     if action == "hide":
-        moderation.hide_post(moderator, reply, "Unkind")
+        moderation_actions.hide_post(moderator, reply, "Unkind")
     elif action == "remove":
-        moderation.remove_post(moderator, reply, "Spam")
+        moderation_actions.remove_post(moderator, reply, "Spam")
     elif action == "delete":
         posting.delete_post(other_member, reply)
     else:  # three members' reports hide it until a moderator looks
@@ -177,9 +179,9 @@ def test_hidden_removed_deleted_and_pending_posts_are_not_found(
 
 def test_a_restored_post_is_found_again(app, posts, moderator):
     _, reply = posts
-    moderation.hide_post(moderator, reply, "Unkind")
+    moderation_actions.hide_post(moderator, reply, "Unkind")
     db.session.commit()
-    moderation.restore_post(moderator, reply, "On a second look it is fine")
+    moderation_actions.restore_post(moderator, reply, "On a second look it is fine")
     db.session.commit()
     assert found("lullaby") == [reply.id]
 
@@ -243,7 +245,7 @@ def test_similar_threads_are_five_at_most(app, member):
 
 def test_rebuilding_the_index_gives_the_same_results(app, posts, moderator):
     _, reply = posts
-    moderation.hide_post(moderator, reply, "Unkind")
+    moderation_actions.hide_post(moderator, reply, "Unkind")
     db.session.commit()
     before = (found("clings"), found("lullaby"))
     assert search.rebuild(batch=1) == 1

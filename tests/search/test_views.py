@@ -9,7 +9,7 @@ from sqlalchemy import func, select, update
 
 from forum.database import db, utcnow
 from forum.models import Post, Thread
-from forum.services import moderation, posting, support
+from forum.services import blocking, moderation_actions, posting
 from tests import factories
 
 
@@ -73,7 +73,7 @@ def test_text_of_posts_nobody_may_read_never_reaches_results(
     if action == "delete":
         posting.delete_post(other_member, hidden)
     else:
-        getattr(moderation, f"{action}_post")(moderator, hidden, "Not kind")
+        getattr(moderation_actions, f"{action}_post")(moderator, hidden, "Not kind")
     db.session.commit()
     for url in ("/search?q=daycare", "/search?q=zanzibar", "/search?q=%22daycare+secret%22"):
         html = page(client, url)
@@ -86,7 +86,7 @@ def test_posts_of_a_blocked_member_are_folded_as_on_thread_pages(
 ):
     thread = factories.thread(member, title="Weaning", body="Purees or finger food?")
     factories.reply(other_member, thread, "Finger food worked for us.")
-    support.block(member, other_member)
+    blocking.block(member, other_member)
     db.session.commit()
     login(member)
     html = page(client, "/search?q=finger+food")

@@ -18,7 +18,15 @@ from sqlalchemy import func, select, update
 
 from forum.database import db
 from forum.models import ModerationAction, Post, PostRevision, Reaction, Report, Thread, User
-from forum.services import moderation, posting, reporting, support
+from forum.services import (
+    appeals,
+    blocking,
+    helpful,
+    moderation_actions,
+    posting,
+    reactions,
+    reporting,
+)
 from tests import factories
 from tests.conftest import signed_in
 
@@ -146,11 +154,11 @@ def world(app, member, other_member, moderator) -> World:
     late_anon = say(author, "Update: I told my midwife today.", anonymous=True)
     say(priya, "So glad you told her.")  # 23
     posting.edit_post(author, anon_reply, "Thank you. The four o'clock feeds are the hardest.")
-    support.mark_helped(author, named, True)
-    support.toggle_reaction(priya, opening, "hug")
-    support.toggle_reaction(hannah, anon_reply, "heart")
+    helpful.mark_helped(author, named, True)
+    reactions.toggle_reaction(priya, opening, "hug")
+    reactions.toggle_reaction(hannah, anon_reply, "heart")
     reporting.report_post(priya, anon_reply, "other", "Could someone gently check in on her?")
-    support.block(priya, author)
+    blocking.block(priya, author)
 
     t2 = factories.thread(
         hannah, title="Nursery settling-in week", body="Day three and she still cries at the door.",
@@ -160,7 +168,7 @@ def world(app, member, other_member, moderator) -> World:
         author, t2, "Ours took a fortnight; it does get easier.", anonymous=True,
         kindness_confirmed=True,
     )  # fmt: skip
-    support.mark_helped(hannah, t2_anon, True)
+    helpful.mark_helped(hannah, t2_anon, True)
     t3 = posting.start_thread(
         author, factories.category("postpartum-feelings"), T3_TITLE,
         "Everyone asks about the baby.", anonymous=True, content_note="birth trauma",
@@ -495,7 +503,7 @@ def test_blocking_the_anonymous_author_folds_none_of_their_anonymous_posts(app, 
 def test_anonymous_posts_are_not_on_the_authors_profile_nor_in_its_numbers(app, world):
     author = db.session.get(User, ANON_ID)
     assert (author.thread_count, author.post_count) == (0, 0)
-    assert support.parents_helped(author) == 0  # hannah marked their anonymous reply
+    assert helpful.parents_helped(author) == 0  # hannah marked their anonymous reply
     for browser in (signed_in(app, world.viewer), app.test_client(), signed_in(app, author)):
         page = unescape(browser.get(f"/u/{USERNAME}").text)
         assert "0 threads started · 0 posts" in page
@@ -511,7 +519,7 @@ def test_named_posts_do_count_on_the_profile(app, world):
     """The other side of the test above: the same profile shows named activity."""
     named_thread = factories.thread(world.author, title="Small win: slept five hours")
     reply = posting.reply(world.author, world.t2, "Signed: it does pass.", kindness_confirmed=True)
-    support.mark_helped(world.hannah, reply, True)
+    helpful.mark_helped(world.hannah, reply, True)
     db.session.commit()
     page = unescape(app.test_client().get(f"/u/{USERNAME}").text)
     assert "1 thread started · 2 posts · helped 1 parent" in page
@@ -526,7 +534,7 @@ def test_marking_an_anonymous_reply_as_helped_does_not_raise_its_authors_number(
     response = browser.post(f"/p/{other.id}/helped", data={"helped": "1"})
     assert response.status_code == 302
     assert other.helped_at is not None and world.t2.helped_count == 2
-    assert support.parents_helped(db.session.get(User, ANON_ID)) == 0
+    assert helpful.parents_helped(db.session.get(User, ANON_ID)) == 0
     assert "helped" not in app.test_client().get(f"/u/{USERNAME}").text
     page = app.test_client().get(f"/t/{world.t2.id}").text
     helped = page.split('id="helped-heading"')[1].split("</section>")[0]
@@ -539,7 +547,7 @@ def test_the_helped_count_does_not_tie_an_anonymous_thread_to_its_author(app, wo
     marked her replies by name: one parent, not two."""
     named_thread = factories.thread(world.author, title="Signed: the commute is my only quiet")
     reply = posting.reply(world.hannah, named_thread, "Podcasts saved me.", kindness_confirmed=True)
-    support.mark_helped(world.author, reply, True)
+    helpful.mark_helped(world.author, reply, True)
     db.session.commit()
     assert world.named.helped_at is not None  # marked by the anonymous starter of t1
     page = unescape(app.test_client().get("/u/hannah").text)
@@ -550,10 +558,10 @@ def test_deleting_hiding_and_restoring_anonymous_posts_leaves_the_numbers_alone(
     browser = signed_in(app, world.author)
     assert browser.post(f"/p/{world.late_anon.id}/delete").status_code == 302
     assert world.late_anon.is_deleted
-    moderation.hide_post(world.moderator, world.anon_reply, "Checking something")
+    moderation_actions.hide_post(world.moderator, world.anon_reply, "Checking something")
     db.session.commit()
-    moderation.restore_post(world.moderator, world.anon_reply, "All fine")
-    moderation.hide_post(world.moderator, world.t2_anon, "Checking something")
+    moderation_actions.restore_post(world.moderator, world.anon_reply, "All fine")
+    moderation_actions.hide_post(world.moderator, world.t2_anon, "Checking something")
     db.session.commit()
     author = db.session.get(User, ANON_ID)
     assert (author.thread_count, author.post_count) == (0, 0)
@@ -644,8 +652,10 @@ def test_the_audit_log_does_not_name_an_anonymous_author_to_other_moderators(app
 
 
 def test_an_appeal_against_removing_an_anonymous_post_does_not_say_who_appeals(app, world):
-    decision = moderation.remove_post(world.moderator, world.anon_reply, "Please keep it kind")
-    appeal = moderation.appeal(world.author, decision, "I was only saying how tired I am")
+    decision = moderation_actions.remove_post(
+        world.moderator, world.anon_reply, "Please keep it kind"
+    )
+    appeal = appeals.appeal(world.author, decision, "I was only saying how tired I am")
     db.session.commit()
     browser = signed_in(app, factories.member("mo_two", role="moderator"))
     queue = browser.get("/mod/")
@@ -671,4 +681,4 @@ def test_the_world_stores_the_real_author_behind_every_anonymous_post(world):
     assert db.session.scalar(select(func.count(PostRevision.id))) == 1
     assert db.session.scalar(select(func.count(Reaction.id))) == 2
     assert db.session.scalar(select(func.count(Report.id))) == 1
-    assert support.is_blocked(world.viewer, world.author)
+    assert blocking.is_blocked(world.viewer, world.author)

@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from forum.database import db, utcnow
 from forum.models import Block, Post, PostStatus, Reaction, Report, Thread, User
-from forum.services import posting, reporting, support
+from forum.services import blocking, helpful, posting, reactions, reporting
 from forum.services.safety import SYSTEM_REPORT_DETAILS
 from tests import factories
 from tests.conftest import count_queries, make_app, signed_in
@@ -29,7 +29,7 @@ def count(model, *where) -> int:
     return db.session.scalar(select(func.count()).select_from(model).where(*where))
 
 
-def reactions() -> list[tuple[int, int, str]]:
+def stored_reactions() -> list[tuple[int, int, str]]:
     rows = db.session.execute(
         select(Reaction.post_id, Reaction.user_id, Reaction.kind).order_by(Reaction.id)
     )
@@ -131,14 +131,14 @@ def test_a_reaction_is_added_then_taken_back(
     response = client.post(f"/p/{opening.id}/react/{kind}")
     assert response.status_code == 302
     assert response.headers["Location"].endswith(f"/t/{thread.id}?page=1#p1")
-    assert reactions() == [(opening.id, other_member.id, kind)]
+    assert stored_reactions() == [(opening.id, other_member.id, kind)]
     visitor = app.test_client()
     assert f'role="img" aria-label="{spoken}"' in unescape(visitor.get(f"/t/{thread.id}").text)
     # the second press takes it back, sent as the page's form sends it: the button's value
     again = client.post(f"/p/{opening.id}/react", data={"kind": kind})
     assert again.status_code == 302
     assert again.headers["Location"].endswith(f"/t/{thread.id}?page=1#p1")
-    assert reactions() == []
+    assert stored_reactions() == []
     assert 'class="reaction static"' not in visitor.get(f"/t/{thread.id}").text
 
 
@@ -151,7 +151,7 @@ def test_without_javascript_a_reaction_goes_back_to_the_same_post(
     response = client.post(f"/p/{post.id}/react/hug")
     assert response.status_code == 302
     assert response.headers["Location"].endswith(f"/t/{thread.id}?page=2#p23")
-    assert reactions() == [(post.id, other_member.id, "hug")]
+    assert stored_reactions() == [(post.id, other_member.id, "hug")]
 
 
 def test_each_post_shows_its_counts_with_accessible_names(
@@ -159,10 +159,10 @@ def test_each_post_shows_its_counts_with_accessible_names(
 ):
     huggers = [factories.member(name) for name in ("tomas", "uma", "vera")]
     for hugger in huggers:
-        support.toggle_reaction(hugger, opening, "hug")
-    support.toggle_reaction(huggers[0], opening, "heart")
-    support.toggle_reaction(other_member, opening, "heart")
-    support.toggle_reaction(huggers[1], helper_reply, "thank_you")
+        reactions.toggle_reaction(hugger, opening, "hug")
+    reactions.toggle_reaction(huggers[0], opening, "heart")
+    reactions.toggle_reaction(other_member, opening, "heart")
+    reactions.toggle_reaction(huggers[1], helper_reply, "thank_you")
     db.session.commit()
     # a visitor sees the counts, named for screen readers, and no buttons
     page = unescape(app.test_client().get(f"/t/{thread.id}").text)
@@ -194,7 +194,7 @@ def test_a_member_cannot_react_to_their_own_post(client, thread, opening, member
     assert "can't react to your own post" in unescape(response.text)
     htmx = client.post(f"/p/{opening.id}/react/heart", headers={"HX-Request": "true"})
     assert htmx.status_code == 403
-    assert reactions() == []
+    assert stored_reactions() == []
 
 
 @pytest.mark.parametrize(
@@ -210,7 +210,7 @@ def test_an_unknown_reaction_is_refused_and_nothing_is_stored(
         response = client.post(f"/p/{opening.id}/react", data={"kind": kind}, headers=headers)
         assert 400 <= response.status_code < 500
     assert client.post(f"/p/{opening.id}/react").status_code == 400
-    assert reactions() == []
+    assert stored_reactions() == []
 
 
 def test_a_reaction_to_a_missing_or_deleted_post_is_refused(
@@ -221,7 +221,7 @@ def test_a_reaction_to_a_missing_or_deleted_post_is_refused(
     login(member)
     assert client.post(f"/p/{helper_reply.id}/react/hug").status_code == 400
     assert client.post("/p/999999/react/hug").status_code == 404
-    assert reactions() == []
+    assert stored_reactions() == []
 
 
 def test_a_visitor_cannot_react(client, thread, opening):
@@ -230,7 +230,7 @@ def test_a_visitor_cannot_react(client, thread, opening):
     assert response.status_code == 401
     assert "Please log in again" in response.text
     assert 'href="/login"' in response.text
-    assert reactions() == []
+    assert stored_reactions() == []
 
 
 def test_a_suspended_member_cannot_react(client, opening, other_member, login):
@@ -241,7 +241,7 @@ def test_a_suspended_member_cannot_react(client, opening, other_member, login):
     assert "suspended" in response.text
     htmx = client.post(f"/p/{opening.id}/react/hug", headers={"HX-Request": "true"})
     assert htmx.status_code == 403
-    assert reactions() == []
+    assert stored_reactions() == []
     # htmx swaps nothing on a 403, so it is sent to the post, where the reason is shown
     assert htmx.headers["HX-Redirect"] == f"/t/{opening.thread_id}?page=1#p1"
     page = client.get(htmx.headers["HX-Redirect"])
@@ -259,12 +259,12 @@ def test_a_reaction_sent_with_htmx_after_the_session_ended_goes_to_log_in(client
     response = client.post(f"/p/{opening.id}/react/hug", headers=elsewhere)
     assert response.headers["HX-Redirect"] == "/login"
     assert "HX-Redirect" not in client.post(f"/p/{opening.id}/react/hug").headers
-    assert reactions() == []
+    assert stored_reactions() == []
 
 
 def test_with_htmx_the_answer_is_just_the_updated_reactions(client, opening, other_member, login):
     for name in ("tomas", "uma"):
-        support.toggle_reaction(factories.member(name), opening, "hug")
+        reactions.toggle_reaction(factories.member(name), opening, "hug")
     db.session.commit()
     login(other_member)
     response = client.post(f"/p/{opening.id}/react/hug", headers={"HX-Request": "true"})
@@ -282,14 +282,14 @@ def test_with_htmx_the_answer_is_just_the_updated_reactions(client, opening, oth
     hug = reaction_button(again.text, opening.id, "hug")
     assert 'aria-pressed="false"' in hug and spoken_name(hug) == "Send a hug (2 hugs)"
     others = db.session.scalars(select(User.id).where(User.username.in_(["tomas", "uma"])))
-    assert sorted(row[1] for row in reactions()) == sorted(others)
+    assert sorted(row[1] for row in stored_reactions()) == sorted(others)
 
 
 def test_one_of_each_kind_per_member(client, opening, other_member, login):
     login(other_member)
     for kind in ("hug", "heart", "me_too", "got_this", "thank_you"):
         assert client.post(f"/p/{opening.id}/react/{kind}").status_code == 302
-    assert sorted(k for _, _, k in reactions()) == [
+    assert sorted(k for _, _, k in stored_reactions()) == [
         "got_this", "heart", "hug", "me_too", "thank_you",
     ]  # fmt: skip
     # the database itself keeps one of each kind per member and post
@@ -297,7 +297,7 @@ def test_one_of_each_kind_per_member(client, opening, other_member, login):
     with pytest.raises(IntegrityError):
         db.session.flush()
     db.session.rollback()
-    assert len(reactions()) == 5
+    assert len(stored_reactions()) == 5
 
 
 def test_a_thread_page_reads_its_reactions_in_one_query(app, client, member, login):
@@ -306,7 +306,7 @@ def test_a_thread_page_reads_its_reactions_in_one_query(app, client, member, log
     reactors = [factories.member(f"parent{n}") for n in range(10)]
     thread = factories.thread(member, replies=4)
     posts = list(db.session.scalars(select(Post).order_by(Post.position)))
-    support.toggle_reaction(reader, posts[0], "hug")
+    reactions.toggle_reaction(reader, posts[0], "hug")
     db.session.commit()
     login(reader)
     url = f"/t/{thread.id}"
@@ -315,13 +315,13 @@ def test_a_thread_page_reads_its_reactions_in_one_query(app, client, member, log
     for n, reactor in enumerate(reactors):
         for kind in kinds:
             if (n, kind) != (0, "hug"):
-                support.toggle_reaction(reactor, posts[n % len(posts)], kind)
+                reactions.toggle_reaction(reactor, posts[n % len(posts)], kind)
     db.session.commit()
     assert count(Reaction) == 50
     assert count_queries(client, url) == with_one
     # nor with the posts on the page
     single = factories.thread(member, title="Just the one post here")
-    support.toggle_reaction(reader, factories.opening_post(single), "heart")
+    reactions.toggle_reaction(reader, factories.opening_post(single), "heart")
     db.session.commit()
     assert count_queries(client, f"/t/{single.id}") == with_one
     page = client.get(url).text
@@ -425,7 +425,7 @@ def test_only_the_thread_author_may_mark(app, client, thread, helper_reply, othe
     assert priya.post(f"/p/{helper_reply.id}/helped", data={"helped": "1"}).status_code == 403
     assert helper_reply.helped_at is None and thread.helped_count == 0
     # nor can another member take a mark away
-    support.mark_helped(thread.author, helper_reply, True)
+    helpful.mark_helped(thread.author, helper_reply, True)
     db.session.commit()
     assert client.post(f"/p/{helper_reply.id}/helped", data={"helped": "0"}).status_code == 403
     assert helper_reply.helped_at is not None and thread.helped_count == 1
@@ -470,16 +470,16 @@ def test_the_profile_counts_the_parents_helped(app, member, other_member):
         return re.search(r'<p class="stats">(.*?)</p>', page, re.S).group(1)
 
     assert "helped" not in stats()
-    support.mark_helped(member, replies[0], True)
+    helpful.mark_helped(member, replies[0], True)
     db.session.commit()
     assert "helped 1 parent" in stats() and "parents" not in stats()
-    support.mark_helped(member, replies[1], True)  # the same parent again
+    helpful.mark_helped(member, replies[1], True)  # the same parent again
     db.session.commit()
     assert "helped 1 parent" in stats() and "parents" not in stats()
-    support.mark_helped(tomas, replies[2], True)
+    helpful.mark_helped(tomas, replies[2], True)
     db.session.commit()
     assert "helped 2 parents" in stats()
-    support.mark_helped(uma, hidden_helper, True)  # an anonymous reply never counts
+    helpful.mark_helped(uma, hidden_helper, True)  # an anonymous reply never counts
     db.session.commit()
     assert fourth.helped_count == 1
     assert "helped 2 parents" in stats()
@@ -495,7 +495,7 @@ def test_the_what_helped_panel_keeps_a_content_note_folded(app, thread, member, 
         other_member, thread, "The emergency section still haunts me at night.",
         content_note="birth trauma", kindness_confirmed=True,
     )  # fmt: skip
-    support.mark_helped(member, reply, True)
+    helpful.mark_helped(member, reply, True)
     db.session.commit()
     page = app.test_client().get(f"/t/{thread.id}").text
     assert "What helped" in page
@@ -507,8 +507,8 @@ def test_the_what_helped_panel_keeps_a_blocked_members_reply_folded(
     app, thread, helper_reply, member, other_member
 ):
     tomas = factories.member("tomas")
-    support.block(tomas, other_member)
-    support.mark_helped(member, helper_reply, True)
+    blocking.block(tomas, other_member)
+    helpful.mark_helped(member, helper_reply, True)
     db.session.commit()
     page = signed_in(app, tomas).get(f"/t/{thread.id}").text
     assert "What helped" in page and "You blocked this member" in article(page, 2)[1]

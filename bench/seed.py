@@ -2,7 +2,7 @@
 
 Rows are written in bulk with explicit ids (COPY on PostgreSQL, executemany on SQLite), and every
 counter is worked out here, so the forum looks exactly as if members had written it through the
-services. Bodies are Markdown built from forum/data/bench_words.txt; a pool of them is rendered
+services. Bodies are Markdown built from bench/words.txt; a pool of them is rendered
 once and reused, as rendering a million posts one by one would take longer than the rest.
 """
 
@@ -11,8 +11,10 @@ import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from importlib import resources
+from pathlib import Path
 
+import click
+from flask.cli import with_appcontext
 from sqlalchemy import Connection, func, select, text
 from werkzeug.security import generate_password_hash
 
@@ -29,6 +31,7 @@ from forum.models import (
     Thread,
     User,
 )
+from forum.services import search
 from forum.services.categories import create_default_categories
 from forum.services.errors import ServiceError
 from forum.services.text import plain_text, render_markdown
@@ -74,7 +77,7 @@ class Seeded:
 
 
 def _vocabulary() -> tuple[list[str], list[float], list[str]]:
-    lines = resources.files("forum").joinpath("data/bench_words.txt").read_text().splitlines()
+    lines = Path(__file__).with_name("words.txt").read_text().splitlines()
     words = [w.strip() for w in lines if w.strip() and not w.startswith(("#", "- "))]
     sentences = [s[2:].strip() for s in lines if s.startswith("- ")]
     weights = [1 / (rank + 1) for rank in range(len(words))]  # Zipf: common words first
@@ -388,3 +391,32 @@ def seed(
     seeded.users, seeded.threads, seeded.posts = users, threads, posts
     db.session.expire_all()
     return seeded
+
+
+# `flask --app forum seed-bench`: registered as a Flask command by this project's entry point
+@click.command("seed-bench")
+@with_appcontext
+@click.option("--users", default=10_000, show_default=True, type=click.IntRange(min=2))
+@click.option("--threads", default=50_000, show_default=True, type=click.IntRange(min=1))
+@click.option("--posts", default=1_000_000, show_default=True, type=click.IntRange(min=1))
+@click.option("--force", is_flag=True, help="Add the data even if members have posted.")
+def seed_bench(users: int, threads: int, posts: int, force: bool) -> None:
+    """Fill the database with a large forum for benchmarks (never on a real forum)."""
+    if posts < threads:
+        raise click.BadParameter("needs at least one post per thread", param_hint="--posts")
+    if has_member_content() and not force:
+        raise click.ClickException(HasContent().message)
+    with click.progressbar(length=users + threads + posts, label="Writing") as bar:
+        seeded = seed(users, threads, posts, force=force, progress=bar.update)
+    if seeded.needs_index:
+        with click.progressbar(length=search.last_post_id(), label="Indexing") as bar:
+            search.rebuild(progress=bar.update)
+    else:
+        search.tidy()
+    db.session.commit()
+    vacuum()
+    click.echo(
+        f"Added {seeded.users:,} members, {seeded.threads:,} threads and {seeded.posts:,} "
+        f"posts ({seeded.anonymous:,} anonymous), {seeded.reactions:,} reactions and "
+        f"{seeded.reports:,} reports. Long threads: {', '.join(map(str, seeded.big_threads))}."
+    )

@@ -1,0 +1,98 @@
+"""The audit log: every staff action written once, never changed, and read back with filters.
+
+An entry about an anonymous post names its author only to the audited reveal: the log and member
+histories leave such entries out when they are read by member.
+"""
+
+from collections import defaultdict
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import joinedload
+
+from forum.database import db
+from forum.models import Action, ModerationAction, Post, User
+from forum.services import notify
+from forum.services.errors import ServiceError
+
+REASON_MAX = 1_000
+
+
+def _about_named_posts():
+    """Log entries that don't tie a member to an anonymous post: only a reveal may do that."""
+    anonymous_post = (
+        select(Post.id).where(Post.id == ModerationAction.post_id, Post.anonymous).exists()
+    )
+    return ~anonymous_post
+
+
+def require_reason(reason: str) -> str:
+    reason = reason.strip()
+    if not reason:
+        raise ServiceError(
+            "Please write a reason: it goes in the log, and often to the member.", "reason"
+        )
+    if len(reason) > REASON_MAX:
+        raise ServiceError(f"The reason can be up to {REASON_MAX:,} characters.", "reason")
+    return reason
+
+
+def record(moderator: User | None, action: Action, reason: str, **targets) -> ModerationAction:
+    entry = ModerationAction(
+        moderator_id=moderator.id if moderator else None, action=action, reason=reason, **targets
+    )
+    db.session.add(entry)
+    db.session.flush()
+    notify.moderation_recorded(entry)
+    return entry
+
+
+def histories(member_ids: set[int], each: int = 10) -> dict[int, list[ModerationAction]]:
+    """The latest moderation actions about each of these members, in one query."""
+    rank = func.row_number().over(
+        partition_by=ModerationAction.target_user_id,
+        order_by=(ModerationAction.created_at.desc(), ModerationAction.id.desc()),
+    )
+    latest = (
+        select(ModerationAction.id, rank.label("rank"))
+        .where(ModerationAction.target_user_id.in_(member_ids), _about_named_posts())
+        .subquery()
+    )
+    found: dict[int, list[ModerationAction]] = defaultdict(list)
+    for entry in db.session.scalars(
+        select(ModerationAction)
+        .join(latest, latest.c.id == ModerationAction.id)
+        .where(latest.c.rank <= each)
+        .options(joinedload(ModerationAction.moderator))
+        .order_by(ModerationAction.created_at.desc(), ModerationAction.id.desc())
+    ):
+        found[entry.target_user_id].append(entry)
+    return found
+
+
+def log_statement(
+    moderator: User | None = None, action: str | None = None, member: User | None = None
+) -> Select:
+    """The audit log, newest first, filtered by who acted, what they did, and about whom."""
+    statement = select(ModerationAction).options(
+        joinedload(ModerationAction.moderator),
+        joinedload(ModerationAction.target_user),
+        joinedload(ModerationAction.post),
+        joinedload(ModerationAction.thread),
+    )
+    if moderator is not None:
+        statement = statement.where(ModerationAction.moderator_id == moderator.id)
+    if action:
+        statement = statement.where(ModerationAction.action == action)
+    if member is not None:
+        statement = statement.where(
+            ModerationAction.target_user_id == member.id, _about_named_posts()
+        )
+    return statement.order_by(ModerationAction.created_at.desc(), ModerationAction.id.desc())
+
+
+def log_page(
+    statement: Select, page: int, per_page: int = 50
+) -> tuple[list[ModerationAction], bool]:
+    """One page of the log, and whether there is an older one."""
+    rows = list(db.session.scalars(statement.offset((page - 1) * per_page).limit(per_page + 1)))
+    return rows[:per_page], len(rows) > per_page

@@ -1,0 +1,72 @@
+"""Blocking: a member folds away another's posts for herself; the other is never told."""
+
+from sqlalchemy import ColumnElement, and_, delete, exists, false, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
+
+from forum.database import db
+from forum.models import Block, Post, User
+from forum.services.errors import ServiceError
+
+
+def block(member: User, other: User) -> None:
+    if other.id == member.id:
+        raise ServiceError("You can't block yourself.")
+    if db.session.scalar(
+        select(Block.id).where(Block.blocker_id == member.id, Block.blocked_id == other.id)
+    ):
+        return
+    try:
+        with db.session.begin_nested():
+            db.session.add(Block(blocker_id=member.id, blocked_id=other.id))
+    except IntegrityError:
+        pass
+
+
+def unblock(member: User, other: User) -> None:
+    db.session.execute(
+        delete(Block).where(Block.blocker_id == member.id, Block.blocked_id == other.id)
+    )
+
+
+def is_blocked(member: User, other: User) -> bool:
+    return (
+        member.is_authenticated
+        and db.session.scalar(
+            select(Block.id).where(Block.blocker_id == member.id, Block.blocked_id == other.id)
+        )
+        is not None
+    )
+
+
+def folded_for(member: User) -> ColumnElement[bool]:
+    """Whether a post is folded away for this member: by someone they blocked, never anonymous
+    (folding an anonymous post would tell them who wrote it)."""
+    if not member.is_authenticated:
+        return false()
+    return and_(
+        ~Post.anonymous,
+        exists().where(Block.blocker_id == member.id, Block.blocked_id == Post.author_id),
+    )
+
+
+def blocked_among(member: User, posts: list[Post]) -> set[int]:
+    """The posts among these to fold for this member (see folded_for)."""
+    if not member.is_authenticated or not posts:
+        return set()
+    return set(
+        db.session.scalars(
+            select(Post.id).where(Post.id.in_([p.id for p in posts]), folded_for(member))
+        )
+    )
+
+
+def blocked_members(member: User) -> list[Block]:
+    return list(
+        db.session.scalars(
+            select(Block)
+            .where(Block.blocker_id == member.id)
+            .options(joinedload(Block.blocked))
+            .order_by(Block.created_at.desc())
+        )
+    )
