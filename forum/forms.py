@@ -171,10 +171,14 @@ def render_form(template: str, form: Form, status: int | None = None, **context)
     return render_template(template, form=form, **context), status
 
 
-def as_written(post) -> dict:
-    """What a form editing a post starts with: its Markdown, and the thread's title on an
-    opening post."""
-    return {"body": post.body_markdown, "title": post.thread.title if post.is_opening else None}
+def editing(form_class: type[Form], post) -> Form:
+    """A form that edits a post: it opens with the post as written, and asks for a title only
+    on a thread's opening post."""
+    written = {"body": post.body_markdown, "title": post.thread.title}
+    form = form_class(data=written if request.method == "GET" else None)
+    if not post.is_opening:
+        del form.title
+    return form
 
 
 def refused(form: Form, error: ServiceError, template: str, **context) -> tuple[str, int]:

@@ -5,7 +5,7 @@ from flask_login import current_user
 
 from forum.database import db
 from forum.extensions import login_manager
-from forum.forms import as_written, category_choices, refused, render_form
+from forum.forms import category_choices, editing, refused, render_form
 from forum.models import Action, Post, Role, Thread
 from forum.moderation.forms import (
     AppealDecisionForm,
@@ -140,9 +140,7 @@ def post_action(post_id: int, action: str):
 @bp.route("/posts/<id:post_id>/edit", methods=["GET", "POST"])
 def edit(post_id: int):
     post = browsing.post_with_thread(post_id) or abort(404)
-    form = ModeratorEditForm(data=as_written(post) if request.method == "GET" else None)
-    if not post.is_opening:
-        del form.title
+    form = editing(ModeratorEditForm, post)
     if not form.validate_on_submit():
         return render_form("moderation/edit.html", form, post=post)
     title = form.title.data if post.is_opening else None

@@ -2,7 +2,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request
 from flask_login import current_user, login_required
 
 from forum.database import db
-from forum.forms import as_written, refused, render_form
+from forum.forms import editing, refused, render_form
 from forum.limits import limited
 from forum.models import Post, Thread
 from forum.pagination import post_url
@@ -78,9 +78,7 @@ def permalink(post_id: int):
 @login_required
 def edit(post_id: int):
     post = _editable_post(post_id)
-    form = EditForm(data=as_written(post) if request.method == "GET" else None)
-    if not post.is_opening:
-        del form.title
+    form = editing(EditForm, post)
     if not form.validate_on_submit():
         return render_form("replies/edit.html", form, post=post)
     title = form.title.data if post.is_opening else None
