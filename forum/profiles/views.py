@@ -56,12 +56,15 @@ def blocked():
 @login_required
 def settings():
     form = ProfileForm(obj=current_user)
-    if form.validate_on_submit():
+    if not form.validate_on_submit():
+        return render_form("profiles/settings.html", form)
+    try:
         accounts.update_profile(current_user, form.display_name.data, form.bio.data)
-        db.session.commit()
-        flash("Your profile is saved.")
-        return redirect(url_for("profiles.settings"))
-    return render_form("profiles/settings.html", form)
+    except ServiceError as error:
+        return refused(form, error, "profiles/settings.html")
+    db.session.commit()
+    flash("Your profile is saved.")
+    return redirect(url_for("profiles.settings"))
 
 
 @bp.route("/settings/password", methods=["GET", "POST"])

@@ -240,6 +240,8 @@ def ensure_can_post(user: User) -> None:
 
 
 def update_profile(user: User, display_name: str, bio: str) -> None:
+    """A suspended or banned member keeps the name and bio she had: both are public words."""
+    ensure_can_write(user)
     check_display_name(display_name)
     if display_name != user.display_name:  # shown beside every post they signed
         page_cache.changed(everything=True)
