@@ -10,7 +10,7 @@ from forum.database import db
 from forum.models import Notification, Subscription
 from forum.services import following, links, moderation, notifications, posting, reporting, support
 from tests import factories
-from tests.conftest import count_queries, signed_in
+from tests.helpers import count_queries, signed_in
 
 
 def texts(user) -> list[str]:

@@ -20,7 +20,7 @@ from forum.database import db
 from forum.models import ModerationAction, Post, PostRevision, Reaction, Report, Thread, User
 from forum.services import moderation, posting, reporting, support
 from tests import factories
-from tests.conftest import signed_in
+from tests.helpers import signed_in
 
 ANON_ID = 73591
 USERNAME = "zephyrine_q"
