@@ -1,4 +1,5 @@
-"""Fixtures: the app on each database, a client, members, and a clean database for every test.
+"""Fixtures: the app on each database, a client, members, and a clean database for every test
+(or, for a module whose tests only read, one database kept for the whole module).
 
 Every test runs on SQLite, and on PostgreSQL too when TEST_DATABASE_URL is set.
 """
@@ -9,10 +10,19 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import text
 
+from forum import page_cache
 from forum.database import db
 from forum.services.categories import create_default_categories
 from tests import factories
-from tests.helpers import BACKENDS, Inbox, backend_url, empty_database, free_port, make_app
+from tests.helpers import (
+    BACKENDS,
+    Inbox,
+    backend_url,
+    empty_database,
+    free_port,
+    make_app,
+    stored_rows,
+)
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
@@ -30,13 +40,52 @@ def app(request, tmp_path_factory) -> Flask:
         db.engine.dispose()
 
 
+# The apps whose database a module keeps for all of its tests (see module_database), with the
+# rows its first test found there.
+_kept: dict[Flask, dict | None] = {}
+
+
+@pytest.fixture(scope="module")
+def module_database(app):
+    """For a module whose tests only read: the rows its module-scoped fixtures store are made once
+    on each database, stay for all of its tests, and are deleted when the module is done.
+
+    Every test of such a module uses this fixture, through the fixture that stores its rows; a
+    test that writes needs a fresh database and belongs in another module. After each test the
+    rows are compared with those the module's first test found, so a test that writes fails."""
+    with app.app_context():
+        create_default_categories()
+        db.session.commit()
+    _kept[app] = None
+    yield
+    del _kept[app]
+    with app.app_context():
+        empty_database()
+
+
 @pytest.fixture(autouse=True)
 def _context(request):
-    """Each test runs in an app context with the default categories, and leaves no rows behind."""
+    """Each test runs in an app context with the default categories, and leaves no rows behind,
+    but for the rows of a module that keeps them (module_database) until that module is done."""
     if "app" not in request.fixturenames:
         yield
         return
     app = request.getfixturevalue("app")
+    if "module_database" in request.fixturenames:
+        with app.app_context():
+            if _kept[app] is None:
+                _kept[app] = stored_rows()
+            yield
+            db.session.rollback()
+            page_cache.cache.clear()  # the next test renders its pages afresh, as here
+            now = stored_rows()
+            changed = [name for name, rows in _kept[app].items() if now[name] != rows]
+            if changed:
+                _kept[app] = now  # the next test is blamed only for what it writes itself
+                pytest.fail(f"this test wrote to {', '.join(changed)}, which its module keeps")
+        return
+    if app in _kept:
+        pytest.fail("this test needs a fresh database, but its module keeps its rows between tests")
     with app.app_context():
         create_default_categories()
         db.session.commit()
