@@ -49,6 +49,7 @@ MISSING_CHROMIUM = (
 )
 
 SIZES = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 800}}
+HERE = Path(__file__).parent
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "screenshots"
 
@@ -57,10 +58,16 @@ def chromium_missing() -> bool:
     return not (Path(CHROMIUM).is_file() and os.access(CHROMIUM, os.X_OK))
 
 
+def pytest_itemcollected(item) -> None:
+    """Every test here drives Chromium, and is marked so: `pytest -m "not browser"` skips them."""
+    if HERE in Path(item.path).parents:
+        item.add_marker(pytest.mark.browser)
+
+
+@pytest.hookimpl(trylast=True)  # after `-m` has left out the tests that will not run
 def pytest_collection_modifyitems(config, items) -> None:
     """Say how to get Chromium once, before anything runs, rather than failing obscurely."""
-    here = Path(__file__).parent
-    if chromium_missing() and any(here in Path(item.path).parents for item in items):
+    if chromium_missing() and any(HERE in Path(item.path).parents for item in items):
         raise pytest.UsageError(MISSING_CHROMIUM)
 
 
