@@ -1,69 +1,28 @@
-"""Fixtures: the app on each database, a client, members, and a clean database for every test.
+"""Fixtures: the app on each database, a client, members, and a clean database for every test
+(or, for a module whose tests only read, one database kept for the whole module).
 
 Every test runs on SQLite, and on PostgreSQL too when TEST_DATABASE_URL is set.
 """
 
-import contextvars
-import email
-import os
-import socket
-from email import policy
-
 import pytest
 from aiosmtpd.controller import Controller
-from flask import Flask, has_app_context
+from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import event, text
+from sqlalchemy import text
 
-from forum import create_app, page_cache
-from forum.config import TestConfig, database_url
+from forum import page_cache
 from forum.database import db
 from forum.services.categories import create_default_categories
 from tests import factories
-
-BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
-
-
-def make_app(url: str, **settings) -> Flask:
-    config = type("Config", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": url, **settings})
-    app = create_app(config)
-    app.wsgi_app = IsolatedRequests(app.wsgi_app)
-    app.test_client_class = WholeResponses
-    return app
-
-
-class WholeResponses(FlaskClient):
-    """Read each response to its end and close it, as a server does, so the work a response
-    does after it has gone (sending the email a request wrote) is done before a test looks."""
-
-    def open(self, *args, buffered: bool = True, **kwargs):
-        return super().open(*args, buffered=buffered, **kwargs)
-
-
-class IsolatedRequests:
-    """Run each request in its own app context and database session, as in production.
-
-    Tests hold an app context of their own to set up and inspect data; without this, Flask would
-    reuse it for requests, and requests would share the test's session and its cached objects.
-    """
-
-    def __init__(self, wsgi_app) -> None:
-        self.wsgi_app = wsgi_app
-
-    def __call__(self, environ, start_response):
-        if has_app_context():
-            db.session.commit()  # what the test set up is visible to the request
-        try:
-            return contextvars.Context().run(self.wsgi_app, environ, start_response)
-        finally:
-            if has_app_context():
-                db.session.commit()  # and the test sees what the request did, not a stale copy
-
-
-def backend_url(backend: str, tmp_path_factory) -> str:
-    if backend == "postgresql":
-        return database_url(os.environ["TEST_DATABASE_URL"])
-    return f"sqlite:///{tmp_path_factory.mktemp('sqlite')}/forum.db"
+from tests.helpers import (
+    BACKENDS,
+    Inbox,
+    backend_url,
+    empty_database,
+    free_port,
+    make_app,
+    stored_rows,
+)
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
@@ -81,27 +40,57 @@ def app(request, tmp_path_factory) -> Flask:
         db.engine.dispose()
 
 
+# The apps whose database a module keeps for all of its tests (see module_database), with the
+# rows its first test found there.
+_kept: dict[Flask, dict | None] = {}
+
+
+@pytest.fixture(scope="module")
+def module_database(app):
+    """For a module whose tests only read: the rows its module-scoped fixtures store are made once
+    on each database, stay for all of its tests, and are deleted when the module is done.
+
+    Every test of such a module uses this fixture, through the fixture that stores its rows; a
+    test that writes needs a fresh database and belongs in another module. After each test the
+    rows are compared with those the module's first test found, so a test that writes fails."""
+    with app.app_context():
+        create_default_categories()
+        db.session.commit()
+    _kept[app] = None
+    yield
+    del _kept[app]
+    with app.app_context():
+        empty_database()
+
+
 @pytest.fixture(autouse=True)
 def _context(request):
-    """Each test runs in an app context with the default categories, and leaves no rows behind."""
+    """Each test runs in an app context with the default categories, and leaves no rows behind,
+    but for the rows of a module that keeps them (module_database) until that module is done."""
     if "app" not in request.fixturenames:
         yield
         return
     app = request.getfixturevalue("app")
+    if "module_database" in request.fixturenames:
+        with app.app_context():
+            if _kept[app] is None:
+                _kept[app] = stored_rows()
+            yield
+            db.session.rollback()
+            page_cache.cache.clear()  # the next test renders its pages afresh, as here
+            now = stored_rows()
+            changed = [name for name, rows in _kept[app].items() if now[name] != rows]
+            if changed:
+                _kept[app] = now  # the next test is blamed only for what it writes itself
+                pytest.fail(f"this test wrote to {', '.join(changed)}, which its module keeps")
+        return
+    if app in _kept:
+        pytest.fail("this test needs a fresh database, but its module keeps its rows between tests")
     with app.app_context():
         create_default_categories()
         db.session.commit()
         yield
-        db.session.rollback()
-        tables = [t.name for t in reversed(db.metadata.sorted_tables)]
-        if db.engine.dialect.name == "postgresql":
-            quoted = ", ".join(f'"{name}"' for name in tables)
-            db.session.execute(text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
-        else:
-            for name in tables:
-                db.session.execute(text(f'DELETE FROM "{name}"'))
-        db.session.commit()
-        page_cache.cache.clear()  # ids start again from 1: no page of this test is served later
+        empty_database()
 
 
 @pytest.fixture
@@ -124,30 +113,6 @@ def moderator(app):
     return factories.member("morgan", role="moderator")
 
 
-def count_queries(client, url: str) -> int:
-    """The SQL statements one page runs (a 200 is asserted), not counting SQLite's BEGIN."""
-    statements = []
-
-    def record(conn, cursor, statement, *args):
-        if statement != "BEGIN":  # SQLite's transaction start, which PostgreSQL doesn't send
-            statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        assert client.get(url).status_code == 200
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
-    return len(statements)
-
-
-def signed_in(app, user) -> FlaskClient:
-    """A client of its own, signed in as this member through the real login form."""
-    browser = app.test_client()
-    response = browser.post("/login", data={"login": user.username, "password": factories.PASSWORD})
-    assert response.status_code == 302, response.text
-    return browser
-
-
 @pytest.fixture
 def login(client):
     """login(user) signs the test client in as that member, through the real login form."""
@@ -161,36 +126,6 @@ def login(client):
         return user
 
     return sign_in
-
-
-class Inbox:
-    """A real SMTP server's handler: every message it accepts, parsed, and who it was for."""
-
-    def __init__(self) -> None:
-        self.messages: list[email.message.EmailMessage] = []
-        self.refuse: set[str] = set()  # recipients it answers with a permanent error
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-        if address in self.refuse:
-            return "550 No such mailbox here"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server, session, envelope):
-        message = email.message_from_bytes(envelope.content, policy=policy.default)
-        message["X-Envelope-To"] = ", ".join(envelope.rcpt_tos)
-        message.raw = envelope.content  # the bytes as they came over the wire
-        self.messages.append(message)
-        return "250 Message accepted"
-
-    def to(self, address: str) -> list[email.message.EmailMessage]:
-        return [m for m in self.messages if m["To"] == address]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture(scope="session")

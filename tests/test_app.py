@@ -17,7 +17,7 @@ from forum.models import Post, Thread
 from forum.services import accounts
 from forum.services.categories import create_default_categories
 from tests import factories
-from tests.conftest import make_app
+from tests.helpers import make_app
 
 
 def test_secret_key_is_made_once_in_the_instance_folder(tmp_path):

@@ -11,7 +11,7 @@ from forum.models import Category, Notification, Post, Reaction, Thread, User
 from forum.services import posting, reactions
 from forum.services.backup import BackupError, backup
 from tests import factories
-from tests.conftest import make_app
+from tests.helpers import make_app
 
 TABLES = (User, Category, Thread, Post, Reaction, Notification)
 

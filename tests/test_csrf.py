@@ -5,7 +5,7 @@ import pytest
 from forum.database import db
 from forum.services import sessions
 from tests import factories
-from tests.conftest import make_app
+from tests.helpers import make_app
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import pytest
 from forum.database import db
 from forum.headers import CONTENT_SECURITY_POLICY
 from tests import factories
-from tests.conftest import make_app
+from tests.helpers import make_app
 
 REQUIRED_CSP = (
     "script-src 'self'",

@@ -17,7 +17,7 @@ from forum.config import Config
 from forum.database import db, utcnow
 from forum.limits import LIMITS, limited
 from tests import factories
-from tests.conftest import make_app
+from tests.helpers import make_app
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/5")
 WRONG = "not my password at all"

@@ -13,7 +13,7 @@ from forum.config import database_url
 from forum.database import db
 from forum.models import include_schema_name
 from forum.services import search
-from tests.conftest import BACKENDS, make_app
+from tests.helpers import BACKENDS, make_app
 
 
 @pytest.fixture(params=BACKENDS)

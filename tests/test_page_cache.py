@@ -26,7 +26,7 @@ from forum.services import (
 from forum.services.categories import create_default_categories
 from forum.services.errors import ServiceError
 from tests import factories
-from tests.conftest import count_queries, signed_in
+from tests.helpers import count_queries, signed_in
 
 REDIS_URL = "redis://127.0.0.1:6379/5"
 

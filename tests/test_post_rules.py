@@ -8,7 +8,7 @@ from forum.models import Post, PostStatus
 from forum.services import helpful, moderation_actions, posting, reactions, reporting
 from forum.services.errors import ServiceError
 from tests import factories
-from tests.conftest import signed_in
+from tests.helpers import signed_in
 
 # The posts a page can show: a reply in each state, the thread's opening post, one's own reply.
 KINDS = ["visible", "pending", "hidden", "removed", "deleted", "opening", "own", "locked"]

@@ -49,7 +49,7 @@ from forum.services import (
     sessions,
 )
 from tests import factories
-from tests.conftest import count_queries, signed_in
+from tests.helpers import count_queries, signed_in
 
 LIMIT = 6
 VISITOR, MEMBER, MODERATOR = "visitor", "member", "moderator"

@@ -5,7 +5,7 @@ import time
 import pytest
 
 from forum.database import db
-from tests.conftest import make_app
+from tests.helpers import make_app
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -11,7 +11,7 @@ from forum.database import db
 from forum.models import User
 from forum.services import links, mail
 from tests import factories
-from tests.conftest import signed_in
+from tests.helpers import signed_in
 
 NEW_PASSWORD = "a brand new quiet evening"
 

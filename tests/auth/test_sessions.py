@@ -10,6 +10,7 @@ from forum.database import db, utcnow
 from forum.models import LoginSession
 from forum.services import sessions
 from tests import factories
+from tests.helpers import make_app
 
 PHONE = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1"
 LAPTOP = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:128.0) Gecko/20100101 Firefox/128.0"
@@ -260,8 +261,6 @@ def test_remember_me_cookie_is_httponly_and_same_site_lax(app, member):
 
 
 def test_secure_cookies_in_production(tmp_path):
-    from tests.conftest import make_app
-
     app = make_app(
         f"sqlite:///{tmp_path}/secure.db", SESSION_COOKIE_SECURE=True, REMEMBER_COOKIE_SECURE=True
     )

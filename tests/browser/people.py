@@ -5,7 +5,7 @@ import re
 from playwright.sync_api import Locator, Page, expect
 
 from tests import factories
-from tests.browser.conftest import Member
+from tests.browser.helpers import Member
 
 
 def log_in(page: Page, member: Member) -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import Member, Showcase, new_context
+from tests.browser.helpers import Member, Showcase, new_context
 from tests.browser.people import account_menu, log_in
 
 AXE = Path(__file__).parent / "vendor" / "axe-core-4.14.1.min.js"

@@ -26,7 +26,7 @@ from forum.models import (
 from forum.services import appeals, moderation_actions, posting, reporting, sanctions
 from forum.services.errors import NotAllowed
 from tests import factories
-from tests.conftest import signed_in
+from tests.helpers import signed_in
 
 REASON = "Kept kind, as the guidelines ask."
 MISSING_REASON = "Please write a reason: it goes in the log, and often to the member."

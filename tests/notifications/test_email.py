@@ -10,7 +10,7 @@ from forum.database import db, utcnow
 from forum.models import Notification, OutgoingEmail
 from forum.services import digest, mail, posting, reactions
 from tests import factories
-from tests.conftest import free_port, signed_in
+from tests.helpers import free_port, signed_in
 
 
 def verified(name: str, **choices):

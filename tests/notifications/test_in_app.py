@@ -21,7 +21,7 @@ from forum.services import (
     sanctions,
 )
 from tests import factories
-from tests.conftest import count_queries, signed_in
+from tests.helpers import count_queries, signed_in
 
 
 def texts(user) -> list[str]:

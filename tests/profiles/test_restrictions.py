@@ -6,7 +6,7 @@ import pytest
 from forum.database import db
 from forum.services import accounts, sanctions
 from forum.services.errors import NotAllowed
-from tests.conftest import signed_in
+from tests.helpers import signed_in
 
 
 def test_moderators_reach_a_members_moderation_page_from_her_profile(

@@ -23,7 +23,7 @@ from forum.models import (
 )
 from forum.services import appeals, moderation_actions, reporting, sanctions
 from tests import factories
-from tests.conftest import signed_in
+from tests.helpers import signed_in
 
 HURTFUL = "Honestly, some mothers just shouldn't go back to work."
 

@@ -15,7 +15,7 @@ from forum.models import Block, Post, PostStatus, Reaction, Report, Thread, User
 from forum.services import blocking, helpful, posting, reactions, reporting
 from forum.services.safety import SYSTEM_REPORT_DETAILS
 from tests import factories
-from tests.conftest import count_queries, make_app, signed_in
+from tests.helpers import count_queries, make_app, signed_in
 
 DEFAULT_LINES = ["988", "911", "1-833-852-6262", "1-800-944-4773"]
 NOT_A_CRISIS_SERVICE = "Blossom is peer support, not a crisis service"
