@@ -98,8 +98,7 @@ def start_thread(
     """Start a thread. `at` backdates it, for demo content."""
     accounts.ensure_can_post(author)
     check_title(title)
-    if at is None:
-        refuse_duplicate(author, body)
+    refuse_duplicate(author, body)
     now = at or utcnow()
     thread = Thread(
         category=category,
@@ -151,8 +150,7 @@ def reply(
 ) -> Post:
     """Add a reply at the next position. `at` backdates it, for demo content."""
     accounts.ensure_can_post(author)
-    if at is None:
-        refuse_duplicate(author, body)
+    refuse_duplicate(author, body)
     # Crisis first: someone who may be at risk is never held back, not even for a second look.
     if not kindness_confirmed and safety.sounds_unkind(body) and not safety.mentions_crisis(body):
         raise KindnessCheck()
