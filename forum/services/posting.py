@@ -40,7 +40,8 @@ class KindnessCheck(ServiceError):
 
     status_code = 400
 
-    def __init__(self) -> None:
+    def __init__(self, words: list[str]) -> None:
+        self.words = words  # what gave it pause, shown to the author
         super().__init__(
             "Before this goes up, could you read it once more? Some of its wording can land hard "
             "on a tired parent. Our guidelines ask us to answer with kindness. If it says what "
@@ -152,8 +153,9 @@ def reply(
     accounts.ensure_can_post(author)
     refuse_duplicate(author, body)
     # Crisis first: someone who may be at risk is never held back, not even for a second look.
-    if not kindness_confirmed and safety.sounds_unkind(body) and not safety.mentions_crisis(body):
-        raise KindnessCheck()
+    if not kindness_confirmed and not safety.mentions_crisis(body):
+        if words := safety.unkind_words(body):
+            raise KindnessCheck(words)
     now = at or utcnow()
     # Taking the next position locks the thread's row until commit, so positions never collide
     # (nor do anonymous numbers, given out below under the same lock).

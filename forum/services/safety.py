@@ -6,6 +6,7 @@ deployment in any country sets its own without touching code.
 
 import re
 import tomllib
+import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -35,12 +36,23 @@ class Safety:
     lines: tuple[SupportLine, ...]
     crisis: re.Pattern
     kindness: re.Pattern
+    kind_exceptions: re.Pattern  # wording that contains a kindness phrase but is no judgement
+    kind_phrases: dict[str, str]  # each kindness phrase, normalised, to the phrase as written
 
 
-def _pattern(phrases: list[str]) -> re.Pattern:
-    """Whole words or phrases, any case, any run of spaces between words."""
-    alternatives = "|".join(r"\s+".join(map(re.escape, p.split())) for p in phrases)
-    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
+def _normal(text: str) -> str:
+    """What the phrases are matched on: compatibility forms folded (fullwidth, ligatures), any
+    case, apostrophes dropped (phones type "don’t", tired thumbs "dont"), one space between words."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    text = re.sub(r"['\u2018\u2019\u02bc`´]", "", text)
+    return " ".join(text.split())
+
+
+def _pattern(phrases: list[str], patterns: list[str] = ()) -> re.Pattern:
+    """Whole words or phrases, normalised as the text is; `patterns` are regular expressions
+    over the same normalised text, for wording that varies ("scared I might hurt her")."""
+    alternatives = [re.escape(_normal(p)) for p in phrases] + list(patterns)
+    return re.compile(rf"(?<!\w)(?:{'|'.join(alternatives) or '(?!)'})(?!\w)")
 
 
 @cache
@@ -50,12 +62,15 @@ def load(path: str | None) -> Safety:
     else:
         text = resources.files("forum").joinpath("data/safety.toml").read_text()
     data = tomllib.loads(text)
+    kindness = data["kindness"]
     return Safety(
         region=data["resources"]["region"],
         intro=data["resources"]["intro"],
         lines=tuple(SupportLine(**line) for line in data["resources"]["lines"]),
-        crisis=_pattern(data["crisis"]["phrases"]),
-        kindness=_pattern(data["kindness"]["phrases"]),
+        crisis=_pattern(data["crisis"]["phrases"], data["crisis"].get("patterns", [])),
+        kindness=_pattern(kindness["phrases"]),
+        kind_exceptions=_pattern(kindness.get("exceptions", [])),
+        kind_phrases={_normal(phrase): phrase for phrase in kindness["phrases"]},
     )
 
 
@@ -63,17 +78,40 @@ def settings() -> Safety:
     return load(current_app.config["SAFETY_CONFIG"])
 
 
-def _plain(text: str) -> str:
-    """Phones type curly apostrophes: "can’t" should match "can't"."""
-    return text.replace("\u2019", "'").replace("\u2018", "'")
-
-
 def mentions_crisis(text: str) -> bool:
-    return settings().crisis.search(_plain(text)) is not None
+    return settings().crisis.search(_normal(text)) is not None
+
+
+# Words before a kindness phrase that turn it round: "you're not a bad mother", "I felt like a
+# bad mum" (what a parent says of herself is hers to say).
+NEGATIONS = {"not", "never", "no", "nobody", "noone", "isnt", "arent", "wasnt", "werent"}
+FIRST_PERSON = {"i", "im", "ive", "id", "ill", "me", "my", "myself"}
+LOOK_BACK = 5  # words
+
+
+def unkind_words(text: str) -> list[str]:
+    """The judgemental phrases in a reply, as written, for the kindness pause to show: none in
+    quoted lines (the words being answered), none turned round by a negation, none said of
+    oneself, none in wording that only looks alike ("you should have seen her face")."""
+    safety = settings()
+    own = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith(">"))
+    normal = _normal(own)
+    excepted = [m.span() for m in safety.kind_exceptions.finditer(normal)]
+    found: list[str] = []
+    for match in safety.kindness.finditer(normal):
+        if any(start <= match.start() < end for start, end in excepted):
+            continue
+        clause = re.split(r"[.!?;,\n]", normal[: match.start()])[-1].split()[-LOOK_BACK:]
+        if NEGATIONS & set(clause) or (FIRST_PERSON & set(clause) and "you" not in clause):
+            continue
+        phrase = safety.kind_phrases.get(match.group(), match.group())
+        if phrase not in found:
+            found.append(phrase)
+    return found
 
 
 def sounds_unkind(text: str) -> bool:
-    return settings().kindness.search(_plain(text)) is not None
+    return bool(unkind_words(text))
 
 
 def check_post(post: Post, text: str) -> bool:

@@ -218,3 +218,17 @@ def test_permalink_goes_to_the_page_and_anchor(client, member):
     assert response.status_code == 302
     assert response.headers["Location"].endswith(f"/t/{thread.id}?page=2#p23")
     assert client.get("/p/999999").status_code == 404
+
+
+def test_the_kindness_pause_says_which_words_and_passes_over_a_quote(
+    client, thread, other_member, login
+):
+    login(other_member)
+    paused = client.post(f"/t/{thread.id}/reply", data={"body": "Stop whining, you chose this."})
+    assert paused.status_code == 400
+    shown = unescape(paused.text)
+    assert "What gave us pause" in shown and "“stop whining”" not in shown
+    assert "<q>stop whining</q>" in paused.text and "<q>you chose this</q>" in paused.text
+    assert "Stop whining, you chose this." in shown  # the text is kept
+    quoted = "> you should have stayed at home\n\nNobody gets to say that to you. Hugs."
+    assert client.post(f"/t/{thread.id}/reply", data={"body": quoted}).status_code == 302
