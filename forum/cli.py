@@ -1,5 +1,7 @@
 """Commands for `flask --app forum ...`."""
 
+import os
+from importlib import resources
 from pathlib import Path
 
 import click
@@ -125,6 +127,11 @@ def register_commands(app: Flask) -> None:
     @click.option("--port", default=5000, show_default=True)
     def demo_command(host: str, port: int) -> None:
         """Bring the database up to date, add demo content if it is empty, and serve the forum."""
+        # The demo's parents write in British English: their support lines are the UK's.
+        if app.config["SAFETY_CONFIG"] is None:
+            app.config["SAFETY_CONFIG"] = str(resources.files("forum") / "data" / "safety-uk.toml")
+        if "PUBLIC_URL" not in os.environ:  # emailed links lead back to this server
+            app.config["PUBLIC_URL"] = f"http://{host}:{port}"
         upgrade()
         create_default_categories()
         if db.session.scalar(select(Thread.id).limit(1)) is None:

@@ -103,6 +103,11 @@ def test_demo_command_migrates_seeds_and_serves(tmp_path):
                 time.sleep(0.3)
         assert "Back to work" in home and "Latest conversations" in home
         assert home.count('class="thread-row"') == 10
+        # The demo's parents write British English, and its support lines are the UK's.
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/support", timeout=5) as response:
+            support = response.read().decode()
+        assert 'href="tel:116123"' in support and "Samaritans" in support
+        assert "988" not in support and "911" not in support
     finally:
         server.terminate()
         server.wait(timeout=10)

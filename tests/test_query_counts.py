@@ -246,6 +246,7 @@ READ_PAGES = [
     Case("replies.reply", SIGNED_IN, "/t/{thread}/reply", "/t/{thread}/reply?quote={reported}"),
     Case("replies.edit", (MEMBER,), "/p/{opening}/edit"),
     Case("replies.delete", (MEMBER,), "/p/{opening}/delete"),
+    Case("replies.content_note", (MEMBER,), "/p/{opening}/note"),
     Case("reports.report", SIGNED_IN, "/p/{reported}/report"),
     Case("profiles.show", ALL, "/u/writer1", "/u/{reader}"),
     Case("support.waiting", ALL, "/waiting"),

@@ -14,3 +14,7 @@ class ReplyForm(Form):
 class EditForm(Form):
     title = title_field()  # removed for replies: only the opening post carries the title
     body = body_field("Your post")
+
+
+class ContentNoteForm(Form):
+    content_note = content_note_field()

@@ -6,9 +6,9 @@ from forum.forms import editing, refused, render_form
 from forum.limits import limited
 from forum.models import Post, Thread
 from forum.pagination import post_url
-from forum.replies.forms import EditForm, ReplyForm
+from forum.replies.forms import ContentNoteForm, EditForm, ReplyForm
 from forum.responses import posted
-from forum.services import accounts, browsing, posting
+from forum.services import accounts, browsing, covering, posting
 from forum.services.errors import NotAllowed, ServiceError
 from forum.urls import record_id
 
@@ -104,3 +104,34 @@ def delete(post_id: int):
         flash("Your post is deleted.")
         return redirect(post_url(post))
     return render_template("replies/delete.html", post=post)
+
+
+@bp.post("/p/<id:post_id>/anonymous")
+@login_required
+def make_anonymous(post_id: int):
+    """From the support panel on her own post: from now on it shows "Anonymous parent"."""
+    post = _editable_post(post_id)
+    covering.make_anonymous(current_user, post)
+    there = post_url(post)
+    db.session.commit()
+    flash("Your post is anonymous now. Only the moderators can see it was you.")
+    return redirect(there)
+
+
+@bp.route("/p/<id:post_id>/note", methods=["GET", "POST"])
+@login_required
+def content_note(post_id: int):
+    post = _editable_post(post_id)
+    form = ContentNoteForm(
+        data={"content_note": post.content_note} if request.method == "GET" else None
+    )
+    if not form.validate_on_submit():
+        return render_form("replies/note.html", form, post=post)
+    try:
+        covering.set_content_note(current_user, post, form.content_note.data or "")
+    except ServiceError as error:
+        return refused(form, error, "replies/note.html", post=post)
+    there = post_url(post)
+    db.session.commit()
+    flash("The note is saved: readers choose when to open your post.")
+    return redirect(there)

@@ -8,6 +8,7 @@ from sqlalchemy.orm import joinedload
 from forum.database import db
 from forum.models import Category, FollowState, Post, Subscription, Thread, User
 from forum.services.blocking import folded_for
+from forum.services.safety import flagged_for
 
 
 def categories() -> list[Category]:
@@ -75,6 +76,7 @@ class ThreadPage:
     posts: list[Post]  # by position
     helped: list[Post]  # "What helped": replies that helped the thread's author, as marked
     folded: set[int]  # ids of the posts to fold away for the viewer (blocking.folded_for)
+    flagged: set[int]  # the viewer's own posts whose words read as a crisis (safety.flagged_for)
 
 
 def posts_on_page(thread: Thread, page: int, per_page: int, viewer: User) -> ThreadPage:
@@ -95,16 +97,18 @@ def posts_on_page(thread: Thread, page: int, per_page: int, viewer: User) -> Thr
     if thread.helped_count:
         wanted = union_all(wanted, select(Post.id).where(*_helped(thread)))
     found = db.session.execute(
-        select(Post, folded_for(viewer))
+        select(Post, folded_for(viewer), flagged_for(viewer))
         .where(Post.id.in_(wanted))
         .options(joinedload(Post.author))
         .order_by(Post.position)
     ).all()
-    posts = [p for p, _ in found if first <= p.position <= last]
+    posts = [p for p, *_ in found if first <= p.position <= last]
     helped = sorted(
-        (p for p, _ in found if p.helped_at is not None and p.is_visible), key=lambda p: p.helped_at
+        (p for p, *_ in found if p.helped_at is not None and p.is_visible),
+        key=lambda p: p.helped_at,
     )
-    return ThreadPage(posts, helped, {p.id for p, folded in found if folded})
+    folded = {p.id for p, fold, _ in found if fold}
+    return ThreadPage(posts, helped, folded, {p.id for p, _, flag in found if flag})
 
 
 def _helped(thread: Thread) -> tuple[ColumnElement[bool], ...]:

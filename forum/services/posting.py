@@ -173,7 +173,7 @@ def reply(
         raise ThreadLocked()
     post = _new_post(thread, author, position, body, now, anonymous, content_note)
     if anonymous:
-        post.anonymous_number = _anonymous_number(thread, author)
+        post.anonymous_number = anonymous_number(thread, author)
     db.session.add(post)
     db.session.execute(
         update(Category)
@@ -192,7 +192,7 @@ def reply(
     return post
 
 
-def _anonymous_number(thread: Thread, author: User) -> int:
+def anonymous_number(thread: Thread, author: User) -> int:
     """The author's number in this thread: the one they had, else the next free one."""
     if thread.anonymous and thread.author_id == author.id:
         return 1

@@ -13,12 +13,14 @@ from importlib import resources
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, and_, exists, false, select
 
 from forum.database import db
-from forum.models import Post, Report, ReportReason, ReportStatus
+from forum.models import Post, Report, ReportReason, ReportStatus, User
 
 SYSTEM_REPORT_DETAILS = "Blossom noticed wording that may mean someone is at risk."
+# An international directory of free, confidential helplines, by country.
+DIRECTORY = "https://findahelpline.com"
 
 
 @dataclass(frozen=True)
@@ -27,12 +29,17 @@ class SupportLine:
     detail: str
     contact: str
     href: str
+    sms: str | None = None  # an sms: link, for lines that take texts
+    sms_contact: str | None = None  # its button: "Text 988"
 
 
 @dataclass(frozen=True)
 class Safety:
     region: str
     intro: str
+    # Where someone in another country finds her own helplines ("Not in the United States?")
+    elsewhere: str
+    elsewhere_href: str
     lines: tuple[SupportLine, ...]
     crisis: re.Pattern
     kindness: re.Pattern
@@ -57,15 +64,16 @@ def _pattern(phrases: list[str], patterns: list[str] = ()) -> re.Pattern:
 
 @cache
 def load(path: str | None) -> Safety:
-    if path:
-        text = Path(path).read_text()
-    else:
-        text = resources.files("forum").joinpath("data/safety.toml").read_text()
-    data = tomllib.loads(text)
+    default = tomllib.loads(resources.files("forum").joinpath("data/safety.toml").read_text())
+    data = tomllib.loads(Path(path).read_text()) if path else default
+    # A file with resources only keeps the default wording checks.
+    data = {"crisis": default["crisis"], "kindness": default["kindness"], **data}
     kindness = data["kindness"]
     return Safety(
         region=data["resources"]["region"],
         intro=data["resources"]["intro"],
+        elsewhere=data["resources"].get("elsewhere", "Somewhere else?"),
+        elsewhere_href=data["resources"].get("elsewhere_href", DIRECTORY),
         lines=tuple(SupportLine(**line) for line in data["resources"]["lines"]),
         crisis=_pattern(data["crisis"]["phrases"], data["crisis"].get("patterns", [])),
         kindness=_pattern(kindness["phrases"]),
@@ -112,6 +120,19 @@ def unkind_words(text: str) -> list[str]:
 
 def sounds_unkind(text: str) -> bool:
     return bool(unkind_words(text))
+
+
+def flagged_for(viewer: User) -> ColumnElement[bool]:
+    """Whether a post is the viewer's own and Blossom read its words as a crisis: its author
+    can open the support panel from it again. Nobody else is ever shown this."""
+    if not viewer.is_authenticated:
+        return false()
+    system_report = exists().where(
+        Report.post_id == Post.id,
+        Report.reporter_id.is_(None),
+        Report.reason == ReportReason.AT_RISK,
+    )
+    return and_(Post.author_id == viewer.id, system_report)
 
 
 def check_post(post: Post, text: str) -> bool:

@@ -52,6 +52,7 @@ def show(thread_id: int):
         form=ReplyForm(formdata=None) if current_user.is_authenticated else None,
         reactions=reactions.reactions_for(shown.posts, current_user),
         folded=shown.folded,
+        flagged=shown.flagged,
         helped=shown.helped,
         following=following,
     )

@@ -335,3 +335,43 @@ def test_a_reply_rings_the_bell_and_the_notification_leads_to_it(open_page, foru
     expect(page.get_by_role("link", name=re.compile(r"^Notifications"))).to_have_accessible_name(
         "Notifications"
     )
+
+
+# Help one tap away
+
+
+def test_support_is_one_tap_away_and_opens_again_from_her_post(
+    open_page, forum, size, screenshots
+) -> None:
+    author = forum.member("hannah")
+    parent = forum.member("priya")
+    title, thread_id = a_thread(forum, author, "Long nights")
+    for n in range(12):  # a long thread: the footer's link is screens away
+        forum.reply(author if n % 2 else forum.member(f"helper{n}"), thread_id, f"Reply {n}. " * 30)
+
+    page = open_page()
+    log_in(page, parent)
+    page.goto(f"/t/{thread_id}?page=1")
+    header_link = page.get_by_role("navigation", name="Main").get_by_role(
+        "link", name="Get support"
+    )
+    expect(header_link).to_be_visible()
+    expect(header_link).to_be_in_viewport()
+
+    page.get_by_label("Your reply").fill("I don't want to be here anymore, honestly.")
+    page.get_by_role("button", name="Reply", exact=True).click()
+    panel = page.get_by_role("region", name="You're not alone")
+    expect(panel).to_be_in_viewport()
+    expect(panel.get_by_role("link", name="Text 988", exact=True)).to_have_attribute(
+        "href", "sms:988"
+    )
+    page.screenshot(path=screenshots / f"crisis-panel-{size}.png")
+
+    page.reload()  # the panel is gone with the flash, and waits on her post instead
+    expect(page.get_by_role("region", name="You're not alone")).to_have_count(0)
+    page.get_by_text("Support for you").click()
+    again = page.locator(".support-again")
+    expect(again.get_by_role("link", name="Call or text 988")).to_be_visible()
+    page.screenshot(path=screenshots / f"support-again-{size}.png")
+    again.get_by_role("button", name="Make it anonymous").click()
+    expect(page.get_by_text("Your post is anonymous now.")).to_be_visible()

@@ -669,7 +669,7 @@ def test_the_support_page_lists_the_resources(client, member, login):
             assert line in page
         for href in ("tel:988", "tel:911", "tel:18338526262", "tel:18009444773"):
             assert f'href="{href}"' in page
-        assert "These are for United States." in page
+        assert "These are for the United States." in page
 
 
 def test_resources_and_phrases_come_from_the_configuration(
