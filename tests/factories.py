@@ -38,15 +38,19 @@ def thread(
     category_slug: str = "back-to-work",
     replies: int = 0,
     replier: User | None = None,
+    anonymous: bool = False,
 ) -> Thread:
     body = body or _fresh("It was harder than I thought it would be.")
-    started = posting.start_thread(author, category(category_slug), title, body)
+    started = posting.start_thread(
+        author, category(category_slug), title, body, anonymous=anonymous
+    )
     for number in range(replies):
         posting.reply(
             replier or author,
             started,
             _fresh(f"Reply number {number + 1}. You've got this."),
             kindness_confirmed=True,
+            named_confirmed=True,
         )
     db.session.commit()
     return started
@@ -54,7 +58,7 @@ def thread(
 
 def reply(author: User, to: Thread, body: str | None = None) -> Post:
     body = body or _fresh("I'm right there with you.")
-    post = posting.reply(author, to, body, kindness_confirmed=True)
+    post = posting.reply(author, to, body, kindness_confirmed=True, named_confirmed=True)
     db.session.commit()
     return post
 

@@ -32,6 +32,11 @@ class Thread(db.Model):
     # the same), for the page that answers.
     reads_as_crisis = False
 
+    def started_anonymously_by(self, user) -> bool:
+        """Its anonymous starter: her replies here are anonymous unless she chooses otherwise,
+        and a reply with her name asks first (it would tell everyone who started the thread)."""
+        return self.anonymous and user.is_authenticated and user.id == self.author_id
+
     __table_args__ = (
         # The category page: pinned first, then latest activity, in exactly the page's order, so
         # a page is read from the index alone however far down the list it is.

@@ -8,7 +8,13 @@ class ReplyForm(Form):
     content_note = content_note_field()
     anonymous = anonymous_field()
     kindness_confirmed = BooleanField()  # set by the "Post anyway" button after a kindness check
+    named_confirmed = BooleanField()  # "Reply with my name", in a thread she started anonymously
     quote = HiddenField()  # the post being quoted, so its author can be told
+
+
+def reply_defaults(thread, member) -> dict:
+    """In a thread she started anonymously, her reply box starts anonymous."""
+    return {"anonymous": thread.started_anonymously_by(member)}
 
 
 class EditForm(Form):

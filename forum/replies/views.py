@@ -6,7 +6,7 @@ from forum.forms import editing, refused, render_form
 from forum.limits import limited
 from forum.models import Post, Thread
 from forum.pagination import post_url
-from forum.replies.forms import ContentNoteForm, EditForm, ReplyForm
+from forum.replies.forms import ContentNoteForm, EditForm, ReplyForm, reply_defaults
 from forum.responses import posted
 from forum.services import accounts, browsing, covering, posting
 from forum.services.errors import NotAllowed, ServiceError
@@ -47,7 +47,7 @@ def _start_quoting(form: ReplyForm, quoted: Post | None) -> None:
 def reply(thread_id: int):
     """The reply page: where a quote starts, and where a reply with a problem comes back to."""
     thread = db.get_or_404(Thread, thread_id)
-    form = ReplyForm()
+    form = ReplyForm(data=reply_defaults(thread, current_user) if request.method == "GET" else None)
     if request.method == "GET":
         _start_quoting(form, _quoted(request.args.get("quote"), thread))
     if not form.validate_on_submit():
@@ -56,9 +56,9 @@ def reply(thread_id: int):
         post = posting.reply(
             current_user, thread, form.body.data, anonymous=form.anonymous.data,
             content_note=form.content_note.data, kindness_confirmed=form.kindness_confirmed.data,
-            quoted=_quoted(form.quote.data, thread),
+            named_confirmed=form.named_confirmed.data, quoted=_quoted(form.quote.data, thread),
         )  # fmt: skip
-    except posting.KindnessCheck as nudge:  # a pause, not an error: no field is marked wrong
+    except posting.Pause as nudge:  # a second look, not an error: no field is marked wrong
         page = render_form(
             "replies/reply.html", form, nudge.status_code, thread=thread, nudge=nudge
         )

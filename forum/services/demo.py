@@ -64,6 +64,7 @@ def seed_demo() -> Seeded:
                     members[answer["author"]],
                     thread,
                     answer["body"],
+                    anonymous=answer.get("anonymous", False),
                     kindness_confirmed=True,
                     at=at,
                 )

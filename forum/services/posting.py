@@ -35,10 +35,19 @@ class ThreadLocked(ServiceError):
         )
 
 
-class KindnessCheck(ServiceError):
-    """Not an error: a pause, so the author can read their reply again before it goes up."""
+class Pause(ServiceError):
+    """Not an error: a second look before a reply goes up. Nothing is marked wrong; the page
+    asks its question (`kind` says which) and the member answers with a button."""
 
     status_code = 400
+    kind = ""
+    words: list[str] = []
+
+
+class KindnessCheck(Pause):
+    """Wording that may land hard on a tired parent: read it again, or post it anyway."""
+
+    kind = "kindness"
 
     def __init__(self, words: list[str]) -> None:
         self.words = words  # what gave it pause, shown to the author
@@ -47,6 +56,19 @@ class KindnessCheck(ServiceError):
             "on a tired parent. Our guidelines ask us to answer with kindness. If it says what "
             "you mean, you can post it anyway.",
             "body",
+        )
+
+
+class NamedReplyCheck(Pause):
+    """The anonymous starter of a thread is about to reply there with her name."""
+
+    kind = "named"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "You started this thread anonymously. If you reply with your name, other parents "
+            "may work out that the thread is yours. Would you like to reply anonymously?",
+            "anonymous",
         )
 
 
@@ -146,16 +168,17 @@ def reply(
     anonymous: bool = False,
     content_note: str | None = None,
     kindness_confirmed: bool = False,
+    named_confirmed: bool = False,
     quoted: Post | None = None,
     at: datetime | None = None,
 ) -> Post:
     """Add a reply at the next position. `at` backdates it, for demo content."""
     accounts.ensure_can_post(author)
     refuse_duplicate(author, body)
-    # Crisis first: someone who may be at risk is never held back, not even for a second look.
-    if not kindness_confirmed and not safety.mentions_crisis(body):
-        if words := safety.unkind_words(body):
-            raise KindnessCheck(words)
+    # Crisis first: someone who may be at risk is never held back, not even for a second look
+    # (she can still make her reply anonymous from the support panel on it).
+    if not safety.mentions_crisis(body):
+        _pause_before_posting(author, thread, body, anonymous, kindness_confirmed, named_confirmed)
     now = at or utcnow()
     # Taking the next position locks the thread's row until commit, so positions never collide
     # (nor do anonymous numbers, given out below under the same lock).
@@ -190,6 +213,17 @@ def reply(
     following.follow_automatically(author, thread)
     page_cache.changed(thread_id=thread.id, listings=True)
     return post
+
+
+def _pause_before_posting(
+    author: User, thread: Thread, body: str, anonymous: bool, kind: bool, named: bool
+) -> None:
+    """A second look, each asked once: her name in a thread she started anonymously, then
+    wording that may land hard (unless she has already said to post it)."""
+    if not anonymous and not named and thread.started_anonymously_by(author):
+        raise NamedReplyCheck()
+    if not kind and (words := safety.unkind_words(body)):
+        raise KindnessCheck(words)
 
 
 def anonymous_number(thread: Thread, author: User) -> int:

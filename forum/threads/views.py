@@ -6,7 +6,7 @@ from forum.forms import category_choices, refused, render_form
 from forum.limits import limited
 from forum.page_cache import LISTINGS, for_visitors, thread_scope
 from forum.pagination import page_count
-from forum.replies.forms import ReplyForm
+from forum.replies.forms import ReplyForm, reply_defaults
 from forum.responses import offer_support, requested_page
 from forum.services import browsing, posting, reactions, search, unanswered
 from forum.services.errors import ServiceError
@@ -49,7 +49,9 @@ def show(thread_id: int):
         posts=shown.posts,
         page=page,
         # Not for visitors: the form would start a session, and their page could not be shared.
-        form=ReplyForm(formdata=None) if current_user.is_authenticated else None,
+        form=ReplyForm(formdata=None, data=reply_defaults(thread, current_user))
+        if current_user.is_authenticated
+        else None,
         reactions=reactions.reactions_for(shown.posts, current_user),
         folded=shown.folded,
         flagged=shown.flagged,

@@ -124,7 +124,13 @@ def test_a_named_reply_by_the_anonymous_threads_author_is_not_tagged_as_theirs(a
         author, factories.category(), "Back after a year off", "Terrified.", anonymous=True
     )
     posting.reply(other_member, thread, "You'll be brilliant.", kindness_confirmed=True)
-    posting.reply(author, thread, "Signing this one: it went fine!", kindness_confirmed=True)
+    posting.reply(
+        author,
+        thread,
+        "Signing this one: it went fine!",
+        kindness_confirmed=True,
+        named_confirmed=True,
+    )
     db.session.commit()
     for browser in (app.test_client(), signed_in(app, other_member)):
         page = browser.get(f"/t/{thread.id}").text
@@ -140,7 +146,9 @@ def test_blocking_the_anonymous_author_folds_none_of_their_anonymous_posts(app, 
     assert "You blocked this member" not in page
     assert "feeds are the hardest" in page
     # the block is real: their named posts are folded
-    posting.reply(world.author, world.t1, "Signed post.", kindness_confirmed=True)
+    posting.reply(
+        world.author, world.t1, "Signed post.", kindness_confirmed=True, named_confirmed=True
+    )
     db.session.commit()
     page = signed_in(app, world.viewer).get(f"/t/{world.t1.id}?page=2").text
     assert page.count("You blocked this member") == 1
