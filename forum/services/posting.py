@@ -85,6 +85,16 @@ def check_title(title: str) -> None:
         )
 
 
+def check_content_note(content_note: str | None) -> None:
+    """A note is shown beside names and titles, so it follows the same rule as a title."""
+    if content_note and has_bidi_controls(content_note):
+        raise ServiceError(
+            "Content notes can't hold characters that change the direction of text. "
+            "Try typing it again.",
+            "content_note",
+        )
+
+
 def start_thread(
     author: User,
     category: Category,
@@ -98,6 +108,7 @@ def start_thread(
     """Start a thread. `at` backdates it, for demo content."""
     accounts.ensure_can_post(author)
     check_title(title)
+    check_content_note(content_note)
     refuse_duplicate(author, body)
     now = at or utcnow()
     thread = Thread(
@@ -150,6 +161,7 @@ def reply(
 ) -> Post:
     """Add a reply at the next position. `at` backdates it, for demo content."""
     accounts.ensure_can_post(author)
+    check_content_note(content_note)
     refuse_duplicate(author, body)
     # Crisis first: someone who may be at risk is never held back, not even for a second look.
     if not kindness_confirmed and safety.sounds_unkind(body) and not safety.mentions_crisis(body):

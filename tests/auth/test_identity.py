@@ -4,8 +4,8 @@ import pytest
 from sqlalchemy import func, select
 
 from forum.database import db
-from forum.models import Thread, User
-from forum.services import accounts
+from forum.models import Post, Thread, User
+from forum.services import accounts, posting
 from tests import factories
 
 PASSWORD = "tea gone cold again today"
@@ -86,6 +86,35 @@ def test_direction_changing_characters_are_refused_in_names_and_titles(
     assert "Edited words" in response.text
     db.session.refresh(thread)
     assert thread.title == "First week back and I cried in the car"
+
+
+@pytest.mark.parametrize("control", ["\u202e", "\u202b", "\u2067", "\u200f", "\u061c"])
+def test_direction_changing_characters_are_refused_in_content_notes(
+    client, member, other_member, login, control
+):
+    login(member)
+    note = f"loss{control} and grief"
+    data = {"category": "childcare", "title": "Eight weeks on", "body": "My words, kept.",
+            "content_note": note}  # fmt: skip
+    response = client.post("/new", data=data)
+    assert response.status_code == 400
+    assert "change the direction of text" in response.text and "My words, kept." in response.text
+    assert db.session.scalar(select(func.count()).select_from(Thread)) == 0
+    thread = factories.thread(other_member)
+    response = client.post(
+        f"/t/{thread.id}/reply", data={"body": "Words for you, kept.", "content_note": note}
+    )
+    assert response.status_code == 400
+    assert "change the direction of text" in response.text
+    assert "Words for you, kept." in response.text
+    assert db.session.scalar(select(func.count()).select_from(Post)) == 1
+
+
+def test_content_notes_are_isolated_on_the_page(client, member, other_member):
+    thread = factories.thread(member, title="Back at my desk today")
+    posting.reply(other_member, thread, "Mine was hard too.", content_note="loss")
+    db.session.commit()
+    assert "Content note: <bdi>loss</bdi>" in client.get(f"/t/{thread.id}").text
 
 
 def test_emoji_with_joiners_are_fine_in_a_display_name(client, member, login):

@@ -499,7 +499,7 @@ def test_the_what_helped_panel_keeps_a_content_note_folded(app, thread, member, 
     db.session.commit()
     page = app.test_client().get(f"/t/{thread.id}").text
     assert "What helped" in page
-    assert "Content note: birth trauma" in article(page, 2)[1]
+    assert "Content note: <bdi>birth trauma</bdi>" in article(page, 2)[1]
     assert "still haunts me" not in outside_folds(page)
 
 
@@ -784,7 +784,7 @@ def test_a_thread_and_a_reply_can_carry_a_content_note(app, client, member, othe
             re.S,
         )
         assert folded, f"p{position} is not folded"
-        assert f"Content note: {note}" in folded.group(1)
+        assert f"Content note: <bdi>{note}</bdi>" in folded.group(1)
         assert f"<p>{body}</p>" in folded.group(2)
         assert body not in inside.replace(folded.group(0), "")
     assert "<b>loss</b>" not in page
