@@ -248,6 +248,21 @@ def test_a_suspended_member_cannot_react(client, opening, other_member, login):
     assert "Your account is suspended until" in unescape(page.text)
 
 
+def test_a_refused_htmx_reaction_answers_in_plain_text(client, opening, other_member, login):
+    """The refusal quotes the moderators' reason: words, never markup."""
+    login(other_member)
+    reason = '<img src=x onerror="alert(1)"> Cooling off & <b>resting</b>.'
+    other_member.suspended_until = utcnow() + timedelta(days=3)
+    other_member.restriction_reason = reason
+    db.session.commit()
+    htmx = client.post(f"/p/{opening.id}/react/hug", headers={"HX-Request": "true"})
+    assert htmx.status_code == 403
+    assert htmx.mimetype == "text/plain"
+    assert reason in htmx.text  # as typed, not escaped into HTML
+    assert htmx.headers["X-Content-Type-Options"] == "nosniff"
+    assert stored_reactions() == []
+
+
 def test_a_reaction_sent_with_htmx_after_the_session_ended_goes_to_log_in(client, opening):
     came_from = f"http://localhost/t/{opening.thread_id}?page=1"
     headers = {"HX-Request": "true", "Referer": came_from}
