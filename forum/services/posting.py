@@ -11,7 +11,7 @@ from sqlalchemy import ColumnElement, case, func, select, update
 from forum import page_cache
 from forum.database import db, utcnow
 from forum.models import Category, Post, PostRevision, Thread, User
-from forum.services import accounts, following, notify, safety
+from forum.services import accounts, following, labels, notify, safety
 from forum.services.errors import NotAllowed, ServiceError
 from forum.services.text import has_bidi_controls, plain_text, quote_markdown, render_markdown
 
@@ -81,6 +81,12 @@ def check_title(title: str) -> None:
     if has_bidi_controls(title):
         raise ServiceError(
             "Titles can't hold characters that change the direction of text. Try typing it again.",
+            "title",
+        )
+    if labels.is_label(title):  # in a listing it would read as who wrote the thread
+        raise ServiceError(
+            "That title reads like the name Blossom shows for an anonymous parent or a member "
+            "who has left. Try saying what the thread is about.",
             "title",
         )
 
