@@ -74,7 +74,9 @@ def guidelines():
 
 @bp.get("/verify/<token>")
 def verify(token: str):
-    user = recovery.verify_email(token)
+    user, confirmed_now = recovery.verify_email(token)
+    if not confirmed_now:
+        return render_template("auth/verified.html")
     db.session.commit()
     flash(f"Thank you, {user.display_name}: your email address is confirmed.")
     return redirect(url_for("threads.home"))

@@ -15,7 +15,7 @@ from forum import page_cache
 from forum.database import db, utcnow
 from forum.formatting import exact_time
 from forum.models import Role, User
-from forum.services import sessions, text
+from forum.services import labels, sessions, text
 from forum.services.errors import NotAllowed, ServiceError
 
 USERNAME_PATTERN = re.compile(r"[A-Za-z0-9_-]{3,30}")
@@ -64,12 +64,6 @@ def _dummy_hash(method: str) -> str:
     return generate_password_hash("not-a-real-password", method=method)
 
 
-def _reads_as_anonymous(name: str) -> bool:
-    """Whether a name could pass for the "Anonymous parent" labels of anonymous posts."""
-    folded = unicodedata.normalize("NFKC", name).casefold()
-    return " ".join(re.sub(r"[_\-.]", " ", folded).split()).startswith("anonymous")
-
-
 def check_username(username: str) -> None:
     if text.has_invisible(username):
         raise ServiceError(
@@ -82,27 +76,25 @@ def check_username(username: str) -> None:
         raise ServiceError(
             "Usernames are 3 to 30 characters: letters, digits, _ and - only.", "username"
         )
-    if username_key(username) in RESERVED_USERNAMES or _reads_as_anonymous(username):
+    if username_key(username) in RESERVED_USERNAMES or labels.passes_for_anonymous(username):
         raise ServiceError("That username is kept for the forum itself. Try another.", "username")
 
 
 def check_display_name(display_name: str) -> None:
-    """A member can't go by a name that reads like an anonymous post's label: in a thread it
-    would pass for the anonymous parent who started it."""
+    """A member can't go by a name that reads like one of the labels Blossom writes in place
+    of a person, however it is spelled: in a thread it would pass for the anonymous parent
+    who started it, or for someone who has left."""
     if text.has_bidi_controls(display_name):
         raise ServiceError(
             "Names can't hold characters that change the direction of text. Try typing it again.",
             "display_name",
         )
-    if _reads_as_anonymous(display_name):
+    if labels.passes_for_anonymous(display_name):
         raise ServiceError(
             "Names starting with “Anonymous” are kept for anonymous posts. Try another.",
             "display_name",
         )
-    if (
-        " ".join(unicodedata.normalize("NFKC", display_name).casefold().split())
-        == "a former member"
-    ):
+    if labels.is_label(display_name):
         raise ServiceError(
             "That name is kept for members who have left. Try another.", "display_name"
         )

@@ -11,7 +11,7 @@ from sqlalchemy import ColumnElement, case, func, select, update
 from forum import page_cache
 from forum.database import db, utcnow
 from forum.models import Category, Post, PostRevision, Thread, User
-from forum.services import accounts, following, notify, safety
+from forum.services import accounts, following, labels, notify, safety
 from forum.services.errors import NotAllowed, ServiceError
 from forum.services.text import has_bidi_controls, plain_text, quote_markdown, render_markdown
 
@@ -106,6 +106,22 @@ def check_title(title: str) -> None:
             "Titles can't hold characters that change the direction of text. Try typing it again.",
             "title",
         )
+    if labels.is_label(title):  # in a listing it would read as who wrote the thread
+        raise ServiceError(
+            "That title reads like the name Blossom shows for an anonymous parent or a member "
+            "who has left. Try saying what the thread is about.",
+            "title",
+        )
+
+
+def check_content_note(content_note: str | None) -> None:
+    """A note is shown beside names and titles, so it follows the same rule as a title."""
+    if content_note and has_bidi_controls(content_note):
+        raise ServiceError(
+            "Content notes can't hold characters that change the direction of text. "
+            "Try typing it again.",
+            "content_note",
+        )
 
 
 def start_thread(
@@ -121,6 +137,7 @@ def start_thread(
     """Start a thread. `at` backdates it, for demo content."""
     accounts.ensure_can_post(author)
     check_title(title)
+    check_content_note(content_note)
     refuse_duplicate(author, body)
     now = at or utcnow()
     thread = Thread(
@@ -174,6 +191,7 @@ def reply(
 ) -> Post:
     """Add a reply at the next position. `at` backdates it, for demo content."""
     accounts.ensure_can_post(author)
+    check_content_note(content_note)
     refuse_duplicate(author, body)
     # Crisis first: someone who may be at risk is never held back, not even for a second look
     # (she can still make her reply anonymous from the support panel on it).

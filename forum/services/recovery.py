@@ -51,7 +51,10 @@ def send_verification(user: User) -> None:
                {"e": user.email_key})  # fmt: skip
 
 
-def verify_email(token: str) -> User:
+def verify_email(token: str) -> tuple[User, bool]:
+    """Confirm the address a link was sent to; the flag says whether this click confirmed it.
+    A second click (or a mail app opening the link first) finds it confirmed: that is the
+    answer the member wanted, not an error."""
     payload = links.read_token("verify", token, VERIFY_MAX_AGE)
     user = links.member_in(payload)
     if user is None or user.email_key != payload.get("e"):
@@ -60,9 +63,9 @@ def verify_email(token: str) -> User:
             "If you changed it, use the link in the newest email."
         )
     if user.email_verified_at is not None:
-        raise links.BadLink("This link has already been used: your email address is confirmed.")
+        return user, False
     user.email_verified_at = utcnow()
-    return user
+    return user, True
 
 
 def _fingerprint(user: User) -> str:

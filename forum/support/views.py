@@ -1,7 +1,17 @@
 """The peer-support pages and actions: support resources, waiting threads, reactions, "this
 helped me", and blocking."""
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user, login_required
 
 from forum.database import db
@@ -47,9 +57,15 @@ def react(post_id: int, kind: str | None = None):
         db.session.rollback()
         if request.headers.get("HX-Request"):
             # htmx swaps nothing on a 4xx: send the browser to the post, where the reason
-            # (a suspension says until when) waits at the top of the page.
+            # (a suspension says until when) waits at the top of the page. The body is plain
+            # text: the message may quote a moderator's words, which are never markup.
             flash(error.message)
-            return error.message, error.status_code, {"HX-Redirect": post_url(post)}
+            return Response(
+                error.message,
+                error.status_code,
+                {"HX-Redirect": post_url(post)},
+                mimetype="text/plain",
+            )
         raise
     db.session.commit()
     if request.headers.get("HX-Request"):

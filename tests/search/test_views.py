@@ -61,7 +61,7 @@ def test_a_content_note_keeps_the_text_folded_in_results(app, client, member):
     db.session.commit()
     html = page(client, "/search?q=heartbeat")
     assert results(html) == ["Hard news"]
-    assert "Content note: pregnancy loss" in html and "heartbeat</mark>" not in html
+    assert "Content note: <bdi>pregnancy loss</bdi>" in html and "heartbeat</mark>" not in html
 
 
 @pytest.mark.parametrize("action", ["hide", "remove", "delete"])

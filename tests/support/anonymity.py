@@ -212,10 +212,10 @@ SURFACES = {
     "thread page 1": Surface(
         "/t/{t1}",
         (200, ["Anonymous parent (original poster)", "Anonymous parent 2", "feeds are the hardest",
-               "Content note: feeling numb", "Content note: night feeds", "edited", "What helped",
+               "Content note: <bdi>feeling numb</bdi>", "Content note: <bdi>night feeds</bdi>", "edited", "What helped",
                "Sending you so much warmth", "Send a hug"]),
         (200, ["Anonymous parent (original poster)", "Anonymous parent 2", "feeds are the hardest",
-               "Content note: feeling numb", "edited", "🤗 1"])),
+               "Content note: <bdi>feeling numb</bdi>", "edited", "🤗 1"])),
     "thread page 2": Surface(
         "/t/{t1}?page=2",
         (200, ["Anonymous parent (original poster)", "I told my midwife today"]),
@@ -225,8 +225,8 @@ SURFACES = {
         (200, ["What helped", "Anonymous parent 2", "it does get easier"]),
         (200, ["What helped", "Anonymous parent 2", "it does get easier"])),
     "waiting anonymous thread": Surface(
-        "/t/{t3}", (200, ["Anonymous parent (original poster)", "Content note: birth trauma"]),
-        (200, ["Anonymous parent (original poster)", "Content note: birth trauma"])),
+        "/t/{t3}", (200, ["Anonymous parent (original poster)", "Content note: <bdi>birth trauma</bdi>"]),
+        (200, ["Anonymous parent (original poster)", "Content note: <bdi>birth trauma</bdi>"])),
     "quote of the anonymous opening post": Surface(
         "/t/{t1}/reply?quote={opening}",
         (200, ["**Anonymous parent** wrote:\n> Everyone says it is the best time"]), LOGIN),
@@ -273,15 +273,15 @@ SURFACES = {
         (200, ["Anonymous parent (original poster)", "told my <mark>midwife</mark> today"]),
         (200, ["Anonymous parent (original poster)", "told my <mark>midwife</mark> today"])),
     "search finding the anonymous opening post": Surface(
-        "/search?q=visitor", (200, [T1_TITLE, "Anonymous parent (original poster)", "Content note: feeling numb"]),
-        (200, [T1_TITLE, "Anonymous parent (original poster)", "Content note: feeling numb"])),
+        "/search?q=visitor", (200, [T1_TITLE, "Anonymous parent (original poster)", "Content note: <bdi>feeling numb</bdi>"]),
+        (200, [T1_TITLE, "Anonymous parent (original poster)", "Content note: <bdi>feeling numb</bdi>"])),
     "search finding the anonymous reply in another's thread": Surface(
         "/search?q=fortnight+easier&category=childcare",
         (200, ["Nursery settling-in week", "Anonymous parent 2", "<mark>fortnight</mark>"]),
         (200, ["Nursery settling-in week", "Anonymous parent 2", "<mark>fortnight</mark>"])),
     "search for the waiting anonymous thread's title": Surface(
-        "/search?q=%22nobody+has+asked%22", (200, [T3_TITLE, "Content note: birth trauma"]),
-        (200, [T3_TITLE, "Content note: birth trauma"])),
+        "/search?q=%22nobody+has+asked%22", (200, [T3_TITLE, "Content note: <bdi>birth trauma</bdi>"]),
+        (200, [T3_TITLE, "Content note: <bdi>birth trauma</bdi>"])),
     "similar threads with htmx": Surface(
         "/search/similar?title=Has+nobody+asked+you", (200, ["Threads like yours", T3_TITLE, "Anonymous parent"]),
         (200, ["Threads like yours", T3_TITLE, "Anonymous parent"]), htmx=True),

@@ -248,6 +248,21 @@ def test_a_suspended_member_cannot_react(client, opening, other_member, login):
     assert "Your account is suspended until" in unescape(page.text)
 
 
+def test_a_refused_htmx_reaction_answers_in_plain_text(client, opening, other_member, login):
+    """The refusal quotes the moderators' reason: words, never markup."""
+    login(other_member)
+    reason = '<img src=x onerror="alert(1)"> Cooling off & <b>resting</b>.'
+    other_member.suspended_until = utcnow() + timedelta(days=3)
+    other_member.restriction_reason = reason
+    db.session.commit()
+    htmx = client.post(f"/p/{opening.id}/react/hug", headers={"HX-Request": "true"})
+    assert htmx.status_code == 403
+    assert htmx.mimetype == "text/plain"
+    assert reason in htmx.text  # as typed, not escaped into HTML
+    assert htmx.headers["X-Content-Type-Options"] == "nosniff"
+    assert stored_reactions() == []
+
+
 def test_a_reaction_sent_with_htmx_after_the_session_ended_goes_to_log_in(client, opening):
     came_from = f"http://localhost/t/{opening.thread_id}?page=1"
     headers = {"HX-Request": "true", "Referer": came_from}
@@ -499,7 +514,7 @@ def test_the_what_helped_panel_keeps_a_content_note_folded(app, thread, member, 
     db.session.commit()
     page = app.test_client().get(f"/t/{thread.id}").text
     assert "What helped" in page
-    assert "Content note: birth trauma" in article(page, 2)[1]
+    assert "Content note: <bdi>birth trauma</bdi>" in article(page, 2)[1]
     assert "still haunts me" not in outside_folds(page)
 
 
@@ -784,7 +799,7 @@ def test_a_thread_and_a_reply_can_carry_a_content_note(app, client, member, othe
             re.S,
         )
         assert folded, f"p{position} is not folded"
-        assert f"Content note: {note}" in folded.group(1)
+        assert f"Content note: <bdi>{note}</bdi>" in folded.group(1)
         assert f"<p>{body}</p>" in folded.group(2)
         assert body not in inside.replace(folded.group(0), "")
     assert "<b>loss</b>" not in page
