@@ -69,6 +69,9 @@ def check_can_report(reporter: User, post: Post, reason: str | None = None) -> N
 def report_post(reporter: User, post: Post, reason: str, details: str = "") -> Filed:
     if reason not in set(ReportReason):
         raise ServiceError("Please choose a reason from the list.", "reason")
+    # Reports on one post queue here until commit (PostgreSQL; SQLite writers queue already), so
+    # each counts the ones before it and only one hides the post; it is read as it stands now.
+    posting.lock_row(Post, post.id, refresh=True)
     check_can_report(reporter, post, reason)
     if len(details) > DETAILS_MAX:
         raise ServiceError(f"Details can be up to {DETAILS_MAX:,} characters.", "details")
