@@ -36,6 +36,8 @@ def report(post_id: int):
     post = browsing.post_with_thread(post_id) or abort(404)
     reporting.check_can_report(current_user, post)
     form = ReportForm()
+    open_to = reporting.reasons_open_to(current_user)
+    form.reason.choices = [c for c in form.reason.choices if c.value in open_to]
     if not form.validate_on_submit():
         return render_form("reports/report.html", form, post=post)
     try:

@@ -1,6 +1,7 @@
 """Appeals: a member asks once for a removal, warning or suspension to be looked at again."""
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from forum.database import db, utcnow
@@ -19,6 +20,7 @@ from forum.services.moderation_actions import change_status
 from forum.services.policy import require_over
 
 APPEALABLE = (Action.REMOVE, Action.WARN, Action.SUSPEND)
+ALREADY_APPEALED = "You've already appealed this decision; a moderator will look at it."
 
 
 def appeal(member: User, action: ModerationAction, message: str) -> Appeal:
@@ -31,10 +33,13 @@ def appeal(member: User, action: ModerationAction, message: str) -> Appeal:
     if len(message) > REASON_MAX:
         raise ServiceError(f"An appeal can be up to {REASON_MAX:,} characters.", "message")
     if db.session.scalar(select(Appeal.id).where(Appeal.action_id == action.id)):
-        raise AlreadyHandled("You've already appealed this decision; a moderator will look at it.")
-    entry = Appeal(action_id=action.id, user_id=member.id, message=message)
-    db.session.add(entry)
-    db.session.flush()
+        raise AlreadyHandled(ALREADY_APPEALED)
+    try:
+        with db.session.begin_nested():
+            entry = Appeal(action_id=action.id, user_id=member.id, message=message)
+            db.session.add(entry)
+    except IntegrityError:  # the same appeal, sent twice at the same moment: one is kept
+        raise AlreadyHandled(ALREADY_APPEALED) from None
     return entry
 
 

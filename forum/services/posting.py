@@ -6,7 +6,7 @@ when many members post at once; a reply's position comes from the same atomic UP
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, case, func, select, update
+from sqlalchemy import ColumnElement, Integer, case, cast, func, select, update
 
 from forum import page_cache
 from forum.database import db, utcnow
@@ -22,6 +22,8 @@ ANONYMOUS_NAME = "Anonymous parent"
 # The same words from the same member this soon again are a double tap or a stuck form, not a
 # second post.
 DUPLICATE_WINDOW = timedelta(minutes=5)
+# The first key of the advisory lock that queues one member's posts (the second is her id).
+POSTING_LOCK = 1
 
 
 class ThreadLocked(ServiceError):
@@ -84,7 +86,11 @@ class DuplicatePost(ServiceError):
 
 
 def refuse_duplicate(author: User, body: str) -> None:
-    """The same body from the same member within DUPLICATE_WINDOW is refused."""
+    """The same body from the same member within DUPLICATE_WINDOW is refused.
+
+    The member's posts queue from here until commit, so a double tap's second copy finds the first.
+    """
+    _hold_posting_turn(author)
     since = utcnow() - DUPLICATE_WINDOW
     repeated = db.session.scalar(
         select(Post.id)
@@ -98,6 +104,20 @@ def refuse_duplicate(author: User, body: str) -> None:
     )
     if repeated is not None:
         raise DuplicatePost()
+
+
+def _hold_posting_turn(author: User) -> None:
+    """A lock on the member's posting until commit (PostgreSQL; SQLite writers queue already).
+
+    An advisory lock rather than her user row: hiding her post updates the thread, then her row,
+    while posting updates the thread after this, so holding the row here could deadlock.
+    """
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(
+            select(
+                func.pg_advisory_xact_lock(cast(POSTING_LOCK, Integer), cast(author.id, Integer))
+            )
+        )
 
 
 def check_title(title: str) -> None:

@@ -30,8 +30,27 @@ class Filed:
     updated: bool  # the member had reported this post already, and changed their report
 
 
-def check_can_report(reporter: User, post: Post) -> None:
-    accounts.ensure_can_write(reporter)
+def reasons_open_to(reporter: User) -> tuple[ReportReason, ...]:
+    """Every reason; while she is suspended, only "someone may be at risk": a worried member must
+    always be able to reach the moderators."""
+    if reporter.is_suspended and not reporter.is_banned:
+        return (ReportReason.AT_RISK,)
+    return tuple(ReportReason)
+
+
+def check_can_report(reporter: User, post: Post, reason: str | None = None) -> None:
+    """Whether she may report the post for this reason (None: for one of the reasons open to her,
+    as the report form asks before she chooses)."""
+    if reporter.is_banned or (reason is not None and reason not in reasons_open_to(reporter)):
+        try:
+            accounts.ensure_can_write(reporter)
+        except NotAllowed as refusal:
+            if reporter.is_banned:
+                raise
+            raise NotAllowed(
+                f"{refusal.message} You can still tell the moderators if someone may be at risk.",
+                "reason",
+            ) from None
     if post.can_report(reporter):
         return
     if post.author_id == reporter.id:
@@ -48,9 +67,12 @@ def check_can_report(reporter: User, post: Post) -> None:
 
 
 def report_post(reporter: User, post: Post, reason: str, details: str = "") -> Filed:
-    check_can_report(reporter, post)
     if reason not in set(ReportReason):
         raise ServiceError("Please choose a reason from the list.", "reason")
+    # Reports on one post queue here until commit (PostgreSQL; SQLite writers queue already), so
+    # each counts the ones before it and only one hides the post; it is read as it stands now.
+    posting.lock_row(Post, post.id, refresh=True)
+    check_can_report(reporter, post, reason)
     if len(details) > DETAILS_MAX:
         raise ServiceError(f"Details can be up to {DETAILS_MAX:,} characters.", "details")
     existing = _open_report(reporter, post)
@@ -82,9 +104,13 @@ def _open_report(reporter: User, post: Post) -> Report | None:
 def _hide_if_reported_enough(post: Post) -> None:
     """Hide a post, pending review, once enough members in good standing have reported it.
 
-    "Someone may be at risk" never hides a post: the person needs to be seen and answered.
+    Crisis first: a post flagged "someone may be at risk", by its wording or by anyone's report,
+    open or already looked at, is never hidden by reports, whatever else others report it for.
+    The person needs to be seen and answered; a moderator can still hide it.
     """
     db.session.flush()
+    if flagged_at_risk(post):
+        return
     now = utcnow()
     reporters = db.session.scalar(
         select(func.count(func.distinct(Report.reporter_id)))
@@ -92,7 +118,6 @@ def _hide_if_reported_enough(post: Post) -> None:
         .where(
             Report.post_id == post.id,
             Report.status == ReportStatus.OPEN,
-            Report.reason != ReportReason.AT_RISK,
             User.banned_at.is_(None),
             or_(User.suspended_until.is_(None), User.suspended_until <= now),
         )
@@ -116,6 +141,17 @@ def _hide_if_reported_enough(post: Post) -> None:
                 target_user_id=post.author_id,
             )
         )
+
+
+def flagged_at_risk(post: Post) -> bool:
+    return (
+        db.session.scalar(
+            select(Report.id)
+            .where(Report.post_id == post.id, Report.reason == ReportReason.AT_RISK)
+            .limit(1)
+        )
+        is not None
+    )
 
 
 def reports_by(reporter: User, limit: int = 50) -> list[Report]:
