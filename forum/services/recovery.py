@@ -9,6 +9,7 @@ nothing changes, so the form can answer the same whether or not the address has 
 import hashlib
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash
 
 from forum.database import db, utcnow
@@ -163,10 +164,14 @@ def confirm_email_change(token: str) -> User:
             "Your email address has changed since this link was sent. "
             "If you want this address, ask for the change again."
         )
+    taken = links.BadLink("That address has an account now, so it can't be moved to yours.")
     if _owner_of(key) is not None:
-        raise links.BadLink("That address has an account now, so it can't be moved to yours.")
+        raise taken
     old_address = user.email
-    user.email, user.email_key, user.email_verified_at = new_address, key, utcnow()
-    db.session.flush()
+    try:
+        with db.session.begin_nested():  # another account confirming it at the same moment
+            user.email, user.email_key, user.email_verified_at = new_address, key, utcnow()
+    except IntegrityError:
+        raise taken from None
     mail.queue(old_address, "Your Blossom email address was changed", "email_changed", user=user)
     return user

@@ -34,12 +34,13 @@ ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
 LINK_REL = "nofollow ugc noopener"
 
 # CommonMark with raw HTML off; a single newline is a line break, as people expect when they type;
-# bare web addresses become links (linkify-it, never inside code).
+# bare web addresses become links (linkify-it, never inside code); email addresses stay text.
 _markdown = (
     MarkdownIt("commonmark", {"html": False, "breaks": True, "linkify": True})
     .enable("linkify")
     .disable(["heading", "lheading", "image", "html_block", "html_inline"])
 )
+_markdown.linkify.set({"fuzzy_email": False})
 
 
 def render_markdown(source: str) -> str:
