@@ -57,6 +57,8 @@ class SQLiteStorage(Storage):
         connection = getattr(self._local, "connection", None)
         if connection is None or self._local.pid != os.getpid():
             os.makedirs(os.path.dirname(self.path) or ".", exist_ok=True)
+            # The keys hold what was typed at sign-in (names, addresses): its owner's to read.
+            os.close(os.open(self.path, os.O_CREAT | os.O_WRONLY, 0o600))
             connection = sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None)
             connection.execute("PRAGMA journal_mode=WAL")
             connection.execute("PRAGMA synchronous=NORMAL")  # counts, not records: speed first

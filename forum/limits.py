@@ -65,6 +65,12 @@ def _failed(response: Response) -> bool:
     return response.status_code != 302
 
 
+def _sent(response: Response) -> bool:
+    """A form that sent its email (it redirects): a refused one costs the address nothing, so
+    nobody can use up someone else's address by failing the form on purpose."""
+    return response.status_code == 302
+
+
 def _refused(response: Response) -> bool:
     """A form confirmed with the password that was refused (a wrong password among others)."""
     return response.status_code >= 400
@@ -102,7 +108,7 @@ LIMITS: dict[str, tuple[Rule, ...]] = {
     # Forms that send an email to an address: per member, and per address whoever asks.
     "email-sending": (
         Rule("5 per hour; 20 per day", by_member),
-        Rule("3 per hour; 10 per day", by_recipient),
+        Rule("3 per hour; 10 per day", by_recipient, deduct_when=_sent),
     ),
     "reactions": (Rule("60 per minute; 600 per hour", by_member),),
     "reports": (Rule("10 per hour; 30 per day", by_member),),

@@ -258,6 +258,13 @@ def test_emails_to_an_address_are_limited_per_member_and_per_address(
     sign_in(hannah, "hannah", factories.PASSWORD)
     sign_in(priya, "priya", factories.PASSWORD)
     data = {"email": "someone.else@example.org", "password": factories.PASSWORD}
+    # Refused forms cost the address nothing: nobody can use it up by failing on purpose.
+    factories.member("sam")
+    sam = client_at(limited_app, "192.0.2.12")
+    sign_in(sam, "sam", factories.PASSWORD)
+    wrong = data | {"password": WRONG}
+    refused = [sam.post("/settings/email-address", data=wrong).status_code for _ in range(3)]
+    assert refused == [400] * 3
     statuses = [hannah.post("/settings/email-address", data=data).status_code for _ in range(4)]
     assert statuses == [302] * 3 + [429]
     # The address is used up whoever asks; her own address is counted on its own.
