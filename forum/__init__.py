@@ -17,7 +17,7 @@ from forum import (
     threads,
 )
 from forum.cli import register_commands
-from forum.config import Config, instance_secret_key
+from forum.config import Config, instance_path, instance_secret_key
 from forum.database import configure_engine, end_readers_with_commit
 from forum.errors import register_error_pages
 from forum.extensions import csrf, db, login_manager, migrate
@@ -39,6 +39,7 @@ def create_app(config: type[Config] = Config) -> Flask:
         template_folder=ROOT / "templates",
         static_folder=ROOT / "static",
         instance_relative_config=True,
+        instance_path=instance_path(),
     )
     app.config.from_object(config)
     app.url_map.converters.update(id=IdConverter, default=TextConverter, string=TextConverter)

@@ -14,6 +14,13 @@ def database_url(url: str) -> str:
     return url
 
 
+def instance_path() -> str | None:
+    """INSTANCE_PATH: where the key, the SQLite database's default home, rate-limit counts and
+    cached pages live; None: Flask's default, instance/ beside the code."""
+    path = os.environ.get("INSTANCE_PATH")
+    return str(Path(path).resolve()) if path else None
+
+
 def instance_secret_key(instance_path: str) -> str:
     """The key kept in the instance folder, made on first use, so no secret lives in code.
 
@@ -66,12 +73,13 @@ class Config:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SECURE = _flag("SECURE_COOKIES")
 
-    # Rate limits (forum/limits.py): counted in Redis when REDIS_URL is set, else in memory.
+    # Rate limits (forum/limits.py): counted in Redis when REDIS_URL is set, else in a SQLite file
+    # in the instance folder that every worker on this host shares (None: that file).
     RATELIMIT_ENABLED = _flag("RATELIMIT_ENABLED", default=True)
-    RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
+    RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or None
     RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "blossom")
     RATELIMIT_HEADERS_ENABLED = True  # Retry-After tells a limited client when to come back
-    # If Redis is unreachable, count in memory meanwhile rather than fail the request.
+    # If Redis (or the file) is unreachable, count in memory meanwhile rather than fail the request.
     RATELIMIT_SWALLOW_ERRORS = True
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     # Visitors' pages (forum/page_cache.py): in Redis when REDIS_URL is set, else in files in

@@ -3,7 +3,9 @@
 A view takes a named limit with one decorator, under its route: ``@limited("search")``. The app
 factory gives each app its own Flask-Limiter (it keeps its storage on the instance) and applies
 the named limits to the views that ask for them. Counts live in Redis when REDIS_URL is set, so
-every gunicorn worker and host shares them, and in memory otherwise.
+every gunicorn worker and host shares them; otherwise in a SQLite file in the instance folder
+(forum/limit_storage.py), which every worker on this host shares. (Counted in memory, each worker
+would count on its own: with four, a limit of 5 would let about 20 through.)
 
 The client's address is the one the last TRUSTED_PROXIES proxies saw (werkzeug's ProxyFix); with
 none trusted, a forged X-Forwarded-For changes nothing. Sign-in also counts per account, so
@@ -13,13 +15,17 @@ changing address doesn't reset that count either.
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 
 from flask import Flask, Response, request
 from flask_limiter import Limiter
 from flask_login import current_user
 
+from forum import limit_storage
 from forum.database import utcnow
 from forum.services import accounts
+
+STORAGE_FILE = "rate-limits.sqlite"  # in the instance folder, without REDIS_URL
 
 NEW_ACCOUNT = timedelta(days=1)
 
@@ -46,9 +52,28 @@ def by_email() -> str:
     return f"email:{accounts.email_key(request.form.get('email', ''))[:254]}"
 
 
+def by_recipient() -> str:
+    """The address an email would go to: the one typed in the form, else the member's own."""
+    typed = request.form.get("email", "")
+    if not typed.strip() and current_user.is_authenticated:
+        typed = current_user.email
+    return f"email:{accounts.email_key(typed)[:254]}"
+
+
 def _failed(response: Response) -> bool:
     """A sign-in that didn't go through (a success redirects): only these count per account."""
     return response.status_code != 302
+
+
+def _sent(response: Response) -> bool:
+    """A form that sent its email (it redirects): a refused one costs the address nothing, so
+    nobody can use up someone else's address by failing the form on purpose."""
+    return response.status_code == 302
+
+
+def _refused(response: Response) -> bool:
+    """A form confirmed with the password that was refused (a wrong password among others)."""
+    return response.status_code >= 400
 
 
 def _posting() -> str:
@@ -76,6 +101,15 @@ LIMITS: dict[str, tuple[Rule, ...]] = {
         Rule("10 per hour", by_address),
     ),
     "posting": (Rule(_posting, by_member),),
+    # Counted apart from posting, with the same numbers: each edit is rendered and kept.
+    "editing": (Rule(_posting, by_member),),
+    # Forms a signed-in member confirms with her password: guessing it is counted as at sign-in.
+    "password-check": (Rule("5 per minute; 20 per hour", by_member, deduct_when=_refused),),
+    # Forms that send an email to an address: per member, and per address whoever asks.
+    "email-sending": (
+        Rule("5 per hour; 20 per day", by_member),
+        Rule("3 per hour; 10 per day", by_recipient, deduct_when=_sent),
+    ),
     "reactions": (Rule("60 per minute; 600 per hour", by_member),),
     "reports": (Rule("10 per hour; 30 per day", by_member),),
     "search": (Rule("30 per minute", by_member, methods=None),),
@@ -98,6 +132,9 @@ def init_limits(app: Flask) -> None:
     """Apply the named limits to the views marked for them, if RATELIMIT_ENABLED."""
     if not app.config["RATELIMIT_ENABLED"]:
         return
+    if not app.config.get("RATELIMIT_STORAGE_URI"):
+        path = Path(app.instance_path) / STORAGE_FILE
+        app.config["RATELIMIT_STORAGE_URI"] = f"{limit_storage.SCHEME}:///{path}"
     limiter = Limiter(key_func=by_address)
     limiter.init_app(app)
     for endpoint, view in list(app.view_functions.items()):

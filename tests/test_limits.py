@@ -230,15 +230,96 @@ def test_password_reset_is_limited_per_address_asked_about(make_limited, member)
     assert statuses == [200] * 10 + [429]
 
 
+def test_editing_is_limited_like_posting_and_keeps_the_text(make_limited, member, other_member):
+    limited_app = make_limited()
+    post = factories.reply(member, factories.thread(other_member))
+    client = client_at(limited_app)
+    sign_in(client, "hannah", factories.PASSWORD)
+    for n in range(3):  # a new account: three edits in ten minutes
+        assert client.post(f"/p/{post.id}/edit", data={"body": f"Edit {n}"}).status_code == 302
+    words = "Changed my mind about how to put this, once more."
+    response = client.post(f"/p/{post.id}/edit", data={"body": words})
+    assert response.status_code == 429 and words in unescape(response.text)
+    # Its own count: posting is still open.
+    assert client.post(f"/t/{post.thread_id}/reply", data={"body": "New"}).status_code == 302
+
+
+def test_similar_threads_take_the_search_limit(make_limited):
+    client = client_at(make_limited())
+    statuses = [client.get("/search/similar?title=sleep").status_code for _ in range(31)]
+    assert statuses == [200] * 30 + [429]
+
+
+def test_emails_to_an_address_are_limited_per_member_and_per_address(
+    make_limited, member, other_member
+):
+    limited_app = make_limited()
+    hannah, priya = client_at(limited_app), client_at(limited_app, "192.0.2.11")
+    sign_in(hannah, "hannah", factories.PASSWORD)
+    sign_in(priya, "priya", factories.PASSWORD)
+    data = {"email": "someone.else@example.org", "password": factories.PASSWORD}
+    # Refused forms cost the address nothing: nobody can use it up by failing on purpose.
+    factories.member("sam")
+    sam = client_at(limited_app, "192.0.2.12")
+    sign_in(sam, "sam", factories.PASSWORD)
+    wrong = data | {"password": WRONG}
+    refused = [sam.post("/settings/email-address", data=wrong).status_code for _ in range(3)]
+    assert refused == [400] * 3
+    statuses = [hannah.post("/settings/email-address", data=data).status_code for _ in range(4)]
+    assert statuses == [302] * 3 + [429]
+    # The address is used up whoever asks; her own address is counted on its own.
+    assert priya.post("/settings/email-address", data=data).status_code == 429
+    statuses = [priya.post("/verify/resend").status_code for _ in range(4)]
+    assert statuses == [302] * 3 + [429]  # her own address: three an hour
+    # Hannah's own address is fresh, but she has asked for four or five emails this hour.
+    statuses = [hannah.post("/verify/resend").status_code for _ in range(3)]
+    assert statuses[0] == 302 and statuses[-1] == 429
+
+
+def test_wrong_passwords_on_confirming_forms_are_counted_like_sign_in(make_limited, member):
+    limited_app = make_limited()
+    client = client_at(limited_app)
+    sign_in(client, "hannah", factories.PASSWORD)
+    wrong = {"current_password": WRONG, "new_password": "a brand new quiet evening",
+             "confirm": "a brand new quiet evening"}  # fmt: skip
+    attempts = [
+        ("/settings/password", wrong),
+        ("/settings/privacy/download", {"password": WRONG}),
+        ("/settings/email-address", {"email": "new@example.org", "password": WRONG}),
+        ("/settings/privacy/delete", {"password": WRONG, "posts": "keep", "confirm": "y"}),
+        ("/settings/password", wrong),
+    ]
+    assert [client.post(url, data=data).status_code for url, data in attempts] == [400] * 5
+    # The sixth wrong guess, on any of them, waits; so does the right password now.
+    assert client.post("/settings/privacy/download", data={"password": WRONG}).status_code == 429
+    right = {"password": factories.PASSWORD}
+    assert client.post("/settings/privacy/download", data=right).status_code == 429
+
+
+def test_the_right_password_on_confirming_forms_is_not_counted(make_limited, member):
+    client = client_at(make_limited())
+    sign_in(client, "hannah", factories.PASSWORD)
+    for _ in range(8):
+        response = client.post("/settings/privacy/download", data={"password": factories.PASSWORD})
+        assert response.status_code == 200
+
+
 def test_limits_are_off_in_the_rest_of_the_suite(client, member):
     assert all(sign_in(client, "hannah").status_code == 400 for _ in range(15))
 
 
-def test_limits_are_on_by_default_in_production():
+def test_limits_are_on_by_default_in_production(app):
     assert "RATELIMIT_ENABLED" in os.environ or Config.RATELIMIT_ENABLED is True
     assert Config.TRUSTED_PROXIES == int(os.environ.get("TRUSTED_PROXIES", 0))
-    expected = os.environ.get("REDIS_URL") or "memory://"
-    assert Config.RATELIMIT_STORAGE_URI == expected
+    # Without Redis, counts go to a file every worker shares (tests/test_limits_shared.py).
+    assert Config.RATELIMIT_STORAGE_URI == (os.environ.get("REDIS_URL") or None)
+    default = make_app(app.config["SQLALCHEMY_DATABASE_URI"], RATELIMIT_ENABLED=True,
+                       RATELIMIT_STORAGE_URI=None)  # fmt: skip
+    assert default.config["RATELIMIT_STORAGE_URI"] == (
+        f"sqlite:///{default.instance_path}/rate-limits.sqlite"
+    )
+    with default.app_context():
+        db.engine.dispose()
 
 
 def test_named_limits_are_one_decorator_away():
@@ -250,6 +331,9 @@ def test_named_limits_are_one_decorator_away():
         "reactions",
         "reports",
         "search",
+        "editing",
+        "password-check",
+        "email-sending",
     } <= set(LIMITS)
 
     @limited("search")

@@ -82,8 +82,17 @@ def verify(token: str):
     return redirect(url_for("threads.home"))
 
 
+@bp.get("/verify/new-address/<token>")
+def confirm_email_change(token: str):
+    user = recovery.confirm_email_change(token)
+    db.session.commit()
+    flash(f"Thank you, {user.display_name}: your email address is now {user.email}.")
+    return redirect(url_for("threads.home"))
+
+
 @bp.post("/verify/resend")
 @login_required
+@limited("email-sending")
 def resend_verification():
     if current_user.email_verified_at is None:
         recovery.send_verification(current_user)

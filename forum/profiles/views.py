@@ -15,6 +15,7 @@ from flask_login import current_user, login_required, logout_user
 
 from forum.database import db
 from forum.forms import refused, render_form
+from forum.limits import limited
 from forum.page_cache import LISTINGS, for_visitors
 from forum.profiles.forms import (
     DeleteAccountForm,
@@ -69,6 +70,7 @@ def settings():
 
 @bp.route("/settings/password", methods=["GET", "POST"])
 @login_required
+@limited("password-check")
 def password():
     form = PasswordForm()
     if not form.validate_on_submit():
@@ -86,6 +88,8 @@ def password():
 
 @bp.route("/settings/email-address", methods=["GET", "POST"])
 @login_required
+@limited("password-check")
+@limited("email-sending")
 def email_address():
     form = EmailAddressForm()
     if not form.validate_on_submit():
@@ -95,8 +99,10 @@ def email_address():
     except ServiceError as error:
         return refused(form, error, "profiles/email_address.html")
     db.session.commit()
+    # The same words whether or not the address has an account: its owner is emailed instead.
     flash(
-        f"Your email address is changed. Please confirm it: we sent a link to {current_user.email}."
+        f"We sent a link to {form.email.data.strip()}. Your address changes when you open it; "
+        f"until then we keep writing to {current_user.email}."
     )
     return redirect(url_for("profiles.email_address"))
 
@@ -164,6 +170,7 @@ def _data_file(data: dict) -> Response:
 
 @bp.post("/settings/privacy/download")
 @login_required
+@limited("password-check")
 def download_data():
     form, other = DownloadDataForm(), DeleteAccountForm(formdata=None)
     if not form.validate_on_submit():
@@ -178,6 +185,7 @@ def download_data():
 
 @bp.post("/settings/privacy/delete")
 @login_required
+@limited("password-check")
 def delete_account():
     form, other = DeleteAccountForm(), DownloadDataForm(formdata=None)
     if not form.validate_on_submit():

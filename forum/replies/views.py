@@ -76,6 +76,7 @@ def permalink(post_id: int):
 
 @bp.route("/p/<id:post_id>/edit", methods=["GET", "POST"])
 @login_required
+@limited("editing")
 def edit(post_id: int):
     post = _editable_post(post_id)
     form = editing(EditForm, post)

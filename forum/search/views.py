@@ -3,6 +3,7 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from forum.forms import category_choices
+from forum.limits import limited
 from forum.page_cache import LISTINGS, for_visitors
 from forum.pagination import Page
 from forum.search.forms import SearchForm
@@ -43,6 +44,7 @@ def results():
 
 
 @bp.get("/search/similar")
+@limited("search")
 def similar():
     """Threads like the title being typed, for the start-a-thread page (an htmx fragment)."""
     title = request.args.get("title", "")

@@ -1,12 +1,15 @@
 """Proving an email address is the member's, changing it, and getting back into an account.
 
 Links are signed and expire. A verification link is for one address and works once; a reset link
-carries a fingerprint of the password it replaces, so it works once and dies with any change.
+carries a fingerprint of the password it replaces, so it works once and dies with any change. A
+new address takes the place of the old one only when the link sent to it is opened: until then
+nothing changes, so the form can answer the same whether or not the address has an account.
 """
 
 import hashlib
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash
 
 from forum.database import db, utcnow
@@ -23,6 +26,10 @@ def _send_link(user: User, subject: str, purpose: str, endpoint: str, payload: d
     mail.queue(user.email, subject, purpose, user=user, link=link)
 
 
+def _owner_of(key: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email_key == key))
+
+
 def sign_up(username: str, email: str, password: str) -> User | None:
     """A new account and a link to confirm its address; or, if the address already has an
     account, an email to its owner saying so. The one signing up is told the same either way,
@@ -30,7 +37,7 @@ def sign_up(username: str, email: str, password: str) -> User | None:
     try:
         user = accounts.register(username, email, password)
     except accounts.EmailTaken:
-        owner = db.session.scalar(select(User).where(User.email_key == accounts.email_key(email)))
+        owner = _owner_of(accounts.email_key(email))
         if owner is not None:
             mail.queue(
                 owner.email,
@@ -114,17 +121,60 @@ def reset_password(token: str, new_password: str) -> User:
 
 
 def change_email(user: User, password: str, new_address: str) -> None:
-    """A new address must be confirmed again; the old one is told, in case it wasn't them."""
+    """Send a link to the new address; the address changes when it is opened. If the address
+    already has an account, its owner is told instead, and the one asking sees the same answer,
+    so this form tells nobody who is a member."""
     accounts.ensure_can_write(user)
     if not check_password_hash(user.password_hash, password):
         raise ServiceError("That isn't your current password.", "password")
-    key = accounts.email_key(new_address)
+    new_address, key = new_address.strip(), accounts.email_key(new_address)
     if key == user.email_key:
         raise ServiceError("That's the address you have already.", "email")
-    if db.session.scalar(select(User.id).where(User.email_key == key)) is not None:
-        raise ServiceError("That email address already has an account.", "email")
+    owner = _owner_of(key)
+    if owner is not None:
+        mail.queue(
+            owner.email,
+            "Someone tried to use your address on Blossom",
+            "email_in_use",
+            user=owner,
+            name=owner.display_name,
+            login_link=links.external("auth.login"),
+        )
+        return
+    link = links.external(
+        "auth.confirm_email_change",
+        token=links.make_token(
+            "change-email", {"u": user.id, "from": user.email_key, "to": new_address}
+        ),
+    )
+    mail.queue(new_address, "Please confirm your new email for Blossom", "email_change",
+               user=user, name=user.display_name, link=link)  # fmt: skip
+
+
+def confirm_email_change(token: str) -> User:
+    """The link sent to a new address: the address becomes the account's, confirmed, and the
+    old one is told, in case it wasn't her."""
+    payload = links.read_token("change-email", token, VERIFY_MAX_AGE)
+    user = links.member_in(payload)
+    new_address = str(payload.get("to", ""))
+    key = accounts.email_key(new_address)
+    if user is None or user.is_banned:
+        raise links.BadLink("This link is no longer valid.")
+    if user.email_key == key:
+        raise links.BadLink("This link has already been used: your new address is confirmed.")
+    if user.email_key != payload.get("from"):
+        raise links.BadLink(
+            "Your email address has changed since this link was sent. "
+            "If you want this address, ask for the change again."
+        )
+    taken = links.BadLink("That address has an account now, so it can't be moved to yours.")
+    if _owner_of(key) is not None:
+        raise taken
     old_address = user.email
-    user.email, user.email_key, user.email_verified_at = new_address.strip(), key, None
-    db.session.flush()
+    try:
+        with db.session.begin_nested():  # another account confirming it at the same moment
+            user.email, user.email_key, user.email_verified_at = new_address, key, utcnow()
+    except IntegrityError:
+        raise taken from None
     mail.queue(old_address, "Your Blossom email address was changed", "email_changed", user=user)
-    send_verification(user)
+    return user

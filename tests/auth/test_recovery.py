@@ -76,7 +76,7 @@ def test_verification_links_expire_and_cannot_be_forged(app, client, mailbox):
     assert user.email_verified_at is None
 
 
-def test_a_verification_link_for_an_old_address_does_not_confirm_the_new_one(app, client, mailbox):
+def test_a_new_address_takes_over_when_its_link_is_opened(app, client, mailbox):
     user = signup(client)
     first_link = link_in(mailbox.messages[0])
     response = client.post(
@@ -84,16 +84,53 @@ def test_a_verification_link_for_an_old_address_does_not_confirm_the_new_one(app
         data={"email": "hannah.new@example.org", "password": factories.PASSWORD},
     )
     assert response.status_code == 302
-    assert client.get(first_link).status_code == 400
     db.session.refresh(user)
-    assert user.email == "hannah.new@example.org" and user.email_verified_at is None
-    # The old address is told; the new one gets its own link, which works.
-    [notice] = mailbox.to("hannah@example.org")[1:]
-    assert notice["Subject"] == "Your Blossom email address was changed"
+    assert user.email == "hannah@example.org"  # nothing changes until the new address answers
     [confirm] = mailbox.to("hannah.new@example.org")
+    assert confirm["Subject"] == "Please confirm your new email for Blossom"
     assert client.get(link_in(confirm)).status_code == 302
     db.session.refresh(user)
-    assert user.email_verified_at is not None
+    assert user.email == "hannah.new@example.org" and user.email_verified_at is not None
+    # The old address is told, and its own confirmation link no longer works.
+    [notice] = mailbox.to("hannah@example.org")[1:]
+    assert notice["Subject"] == "Your Blossom email address was changed"
+    assert client.get(first_link).status_code == 400
+    again = client.get(link_in(confirm))
+    assert again.status_code == 400 and "already been used" in again.text
+
+
+def test_the_email_form_answers_the_same_whether_or_not_the_address_has_an_account(
+    app, member, other_member, mailbox
+):
+    """Moving to priya's address looks just like moving to a free one; priya is told instead."""
+    answers = []
+    for address in ("priya@example.org", "free.address@example.org"):
+        client = signed_in(app, member)
+        data = {"email": address, "password": factories.PASSWORD}
+        response = client.post("/settings/email-address", data=data)
+        page = client.get(response.headers["Location"])
+        text = re.sub(r'name="csrf_token" value="[^"]*"', "", page.text.replace(address, "A"))
+        answers.append((response.status_code, text))
+    assert answers[0] == answers[1]
+    [notice] = mailbox.to("priya@example.org")
+    assert notice["Subject"] == "Someone tried to use your address on Blossom"
+    assert "hannah" not in notice.get_body(("plain",)).get_content().lower()
+    [confirm] = mailbox.to("free.address@example.org")
+    db.session.refresh(member)
+    db.session.refresh(other_member)
+    assert member.email == "hannah@example.org" and other_member.email == "priya@example.org"
+
+
+def test_an_address_taken_after_the_link_was_sent_is_not_moved(app, client, member, mailbox):
+    client = signed_in(app, member)
+    data = {"email": "shared@example.org", "password": factories.PASSWORD}
+    client.post("/settings/email-address", data=data)
+    factories.member("sam", email="shared@example.org", email_key="shared@example.org")
+    [confirm] = mailbox.to("shared@example.org")
+    response = client.get(link_in(confirm))
+    assert response.status_code == 400 and "has an account now" in response.text
+    db.session.refresh(member)
+    assert member.email == "hannah@example.org"
 
 
 @pytest.mark.parametrize(
@@ -107,7 +144,7 @@ def test_a_verification_link_for_an_old_address_does_not_confirm_the_new_one(app
             {"email": "not an address", "password": factories.PASSWORD},
             "doesn&#39;t look like an email",
         ),
-        ({"email": "priya@example.org", "password": factories.PASSWORD}, "already has an account"),
+        ({"email": "Hannah@example.org", "password": factories.PASSWORD}, "the address you have"),
         ({"email": "", "password": factories.PASSWORD}, "Enter the new address."),
     ],
 )
