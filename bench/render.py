@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from forum.services.text import render_markdown  # noqa: E402
 
 MAX = 20_000
-LIMIT_MS = 300
+LIMIT_MS = 500
 
 
 def _fill(unit: str) -> str:
