@@ -95,6 +95,7 @@ class Action(StrEnum):
     REVEAL = "reveal"
     SET_ROLE = "set_role"
     APPEAL = "appeal"
+    REFUSED = "refused"  # a moderator was refused acting on an anonymous post: detail says what
 
 
 class ModerationAction(db.Model):

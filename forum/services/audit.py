@@ -5,6 +5,7 @@ histories leave such entries out when they are read by member.
 """
 
 from collections import defaultdict
+from collections.abc import Callable
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload
@@ -44,6 +45,22 @@ def record(moderator: User | None, action: Action, reason: str, **targets) -> Mo
     db.session.flush()
     notify.moderation_recorded(entry)
     return entry
+
+
+def refusal(moderator: User, attempt: str, reason: str, **targets) -> Callable[[], None]:
+    """What a refused attempt leaves in the log, written after the attempt is rolled back."""
+    moderator_id = moderator.id
+
+    def keep() -> None:
+        db.session.add(
+            ModerationAction(
+                moderator_id=moderator_id, action=Action.REFUSED, reason=reason, detail=attempt,
+                **targets,
+            )
+        )  # fmt: skip
+        db.session.flush()
+
+    return keep
 
 
 def histories(member_ids: set[int], each: int = 10) -> dict[int, list[ModerationAction]]:
