@@ -183,8 +183,9 @@ def editing(form_class: type[Form], post) -> Form:
 
 def refused(form: Form, error: ServiceError, template: str, **context) -> tuple[str, int]:
     """A service said no: its message at the field, the page again with everything typed, and
-    nothing of the attempt kept (but the record of a refusal the service asks to keep). The page is rendered before the rollback, so nothing it reads
-    comes lazily from a session that has just been rolled back."""
+    nothing of the attempt kept but what the refusal itself records (`error.keep`). The page is
+    rendered before the rollback, so nothing it reads comes lazily from a session that has just
+    been rolled back."""
     show_error(form, error)
     page = render_template(template, form=form, **context)
     roll_back(error.keep)
