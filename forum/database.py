@@ -1,5 +1,6 @@
 """The database handle, the model base class, and how each database engine is set up."""
 
+from collections.abc import Callable
 from contextlib import suppress
 from datetime import UTC, datetime
 
@@ -31,6 +32,15 @@ db = SQLAlchemy(model_class=Base)
 def utcnow() -> datetime:
     """Now, in UTC without a zone: stored the same way on SQLite and PostgreSQL."""
     return datetime.now(UTC).replace(tzinfo=None)
+
+
+def roll_back(keep: Callable[[], object] | None = None) -> None:
+    """Nothing of a refused attempt is kept but what the refusal itself records (a refusal on an
+    anonymous post is logged): `keep` writes it after the rollback, and it is committed alone."""
+    db.session.rollback()
+    if keep is not None:
+        keep()
+        db.session.commit()
 
 
 def end_readers_with_commit(app: Flask) -> None:

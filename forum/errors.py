@@ -17,7 +17,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from forum.database import SAFE_METHODS, db
+from forum.database import SAFE_METHODS, db, roll_back
 from forum.extensions import login_manager
 from forum.services.errors import ServiceError
 from forum.urls import local_path
@@ -115,7 +115,7 @@ def register_error_pages(app: Flask) -> None:
 
     @app.errorhandler(ServiceError)
     def service_error(error: ServiceError):
-        db.session.rollback()
+        roll_back(error.keep)
         return _page(error.status_code, error.message)
 
     app.register_error_handler(DBAPIError, _database_error)

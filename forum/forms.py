@@ -9,7 +9,7 @@ from wtforms import BooleanField, EmailField, PasswordField, StringField, TextAr
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, EqualTo, ValidationError
 
-from forum.database import db
+from forum.database import roll_back
 from forum.services import accounts, browsing
 from forum.services.errors import ServiceError
 from forum.services.posting import BODY_MAX, TITLE_MAX, TITLE_MIN
@@ -183,9 +183,10 @@ def editing(form_class: type[Form], post) -> Form:
 
 def refused(form: Form, error: ServiceError, template: str, **context) -> tuple[str, int]:
     """A service said no: its message at the field, the page again with everything typed, and
-    nothing of the attempt kept. The page is rendered before the rollback, so nothing it reads
-    comes lazily from a session that has just been rolled back."""
+    nothing of the attempt kept but what the refusal itself records (`error.keep`). The page is
+    rendered before the rollback, so nothing it reads comes lazily from a session that has just
+    been rolled back."""
     show_error(form, error)
     page = render_template(template, form=form, **context)
-    db.session.rollback()
+    roll_back(error.keep)
     return page, error.status_code

@@ -1,7 +1,8 @@
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, Index, String, Text, text
+from sqlalchemy import ColumnElement, ForeignKey, Index, String, Text, and_, or_, select, text
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum.database import db, utcnow
@@ -95,6 +96,7 @@ class Action(StrEnum):
     REVEAL = "reveal"
     SET_ROLE = "set_role"
     APPEAL = "appeal"
+    REFUSED = "refused"  # a moderator was refused acting on an anonymous post: detail says what
 
 
 class ModerationAction(db.Model):
@@ -119,6 +121,24 @@ class ModerationAction(db.Model):
         Index("ix_moderation_action_target_created", "target_user_id", "created_at"),
         Index("ix_moderation_action_moderator_created", "moderator_id", "created_at"),
     )
+
+    @hybrid_property
+    def about_anonymous(self) -> bool:
+        """About anonymous content: an anonymous post, or (an entry naming no post) a thread whose
+        opening post is anonymous. Only a reveal may tie such an entry to its author, so the log
+        and member histories never name her beside it."""
+        if self.post_id is not None:
+            return self.post is not None and self.post.anonymous
+        return self.thread is not None and self.thread.anonymous
+
+    @about_anonymous.inplace.expression
+    @classmethod
+    def _about_anonymous_expression(cls) -> ColumnElement[bool]:
+        anonymous_post = select(Post.id).where(Post.id == cls.post_id, Post.anonymous).exists()
+        anonymous_thread = (
+            select(Thread.id).where(Thread.id == cls.thread_id, Thread.anonymous).exists()
+        )
+        return or_(anonymous_post, and_(cls.post_id.is_(None), anonymous_thread))
 
 
 class MemberWarning(db.Model):
@@ -159,4 +179,4 @@ class Appeal(db.Model):
     def about_anonymous_post(self) -> bool:
         """Against the removal of an anonymous post: whoever appeals is its author, so moderators
         are not told who appeals (only a logged reveal says who wrote an anonymous post)."""
-        return self.action.post is not None and self.action.post.anonymous
+        return self.action.about_anonymous

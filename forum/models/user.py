@@ -89,12 +89,23 @@ class User(UserMixin, db.Model):
     __hash__ = UserMixin.__hash__
 
     @property
-    def is_moderator(self) -> bool:
+    def is_staff(self) -> bool:
+        """A moderator or an admin by role, whatever their standing: who only admins act about."""
         return self.role in (Role.MODERATOR, Role.ADMIN)
 
     @property
+    def is_moderator(self) -> bool:
+        """May moderate now: the powers come with the role and go while suspended or banned."""
+        return self.is_staff and self.can_write
+
+    @property
     def is_admin(self) -> bool:
-        return self.role == Role.ADMIN
+        return self.role == Role.ADMIN and self.can_write
+
+    def may_act_on(self, member: "User") -> bool:
+        """Whether this moderator may warn, suspend or ban a member (or lift it): never about
+        themselves, and about staff only as an admin."""
+        return self.is_moderator and member.id != self.id and (self.is_admin or not member.is_staff)
 
     @property
     def is_banned(self) -> bool:

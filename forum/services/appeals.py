@@ -17,7 +17,7 @@ from forum.models import (
 from forum.services.audit import REASON_MAX, record, require_reason
 from forum.services.errors import AlreadyHandled, NotAllowed, ServiceError
 from forum.services.moderation_actions import change_status
-from forum.services.policy import require_over
+from forum.services.policy import require_may_decide, require_moderator, require_over
 
 APPEALABLE = (Action.REMOVE, Action.WARN, Action.SUSPEND)
 ALREADY_APPEALED = "You've already appealed this decision; a moderator will look at it."
@@ -46,9 +46,16 @@ def appeal(member: User, action: ModerationAction, message: str) -> Appeal:
 def resolve_appeal(
     moderator: User, entry: Appeal, overturn: bool, response: str
 ) -> ModerationAction:
-    """Uphold the decision or overturn it; overturning a removal or suspension undoes it."""
-    require_over(moderator, entry.user, entry.about_anonymous_post)
+    """Uphold the decision or overturn it; overturning a removal or suspension undoes it.
+
+    An appeal about a post is judged under the rules for deciding about that post; one about a
+    warning or suspension under the rules for acting about that member."""
+    require_moderator(moderator)
     response = require_reason(response)
+    if entry.action.post is not None:
+        require_may_decide(moderator, entry.action.post, "answer an appeal", response)
+    else:
+        require_over(moderator, entry.user)
     status = AppealStatus.OVERTURNED if overturn else AppealStatus.UPHELD
     resolved = db.session.execute(
         update(Appeal)

@@ -1,28 +1,25 @@
 """The audit log: every staff action written once, never changed, and read back with filters.
 
-An entry about an anonymous post names its author only to the audited reveal: the log and member
-histories leave such entries out when they are read by member.
+An entry about anonymous content (an anonymous post, or a thread whose opening post is anonymous)
+names its author only to the audited reveal: the log shows "the anonymous author", and the log
+filtered by member and member histories leave such entries out.
 """
 
 from collections import defaultdict
+from collections.abc import Callable
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload
 
 from forum.database import db
-from forum.models import Action, ModerationAction, Post, User
+from forum.models import Action, ModerationAction, User
 from forum.services import notify
 from forum.services.errors import ServiceError
 
 REASON_MAX = 1_000
 
-
-def _about_named_posts():
-    """Log entries that don't tie a member to an anonymous post: only a reveal may do that."""
-    anonymous_post = (
-        select(Post.id).where(Post.id == ModerationAction.post_id, Post.anonymous).exists()
-    )
-    return ~anonymous_post
+# Entries that may be read by member: none ties a member to her anonymous content.
+NAMES_NOBODY_ANONYMOUS = ~ModerationAction.about_anonymous
 
 
 def require_reason(reason: str) -> str:
@@ -46,6 +43,22 @@ def record(moderator: User | None, action: Action, reason: str, **targets) -> Mo
     return entry
 
 
+def refusal(moderator: User, attempt: str, reason: str, **targets) -> Callable[[], None]:
+    """What a refused attempt leaves in the log, written after the attempt is rolled back."""
+    moderator_id = moderator.id
+
+    def keep() -> None:
+        db.session.add(
+            ModerationAction(
+                moderator_id=moderator_id, action=Action.REFUSED, reason=reason, detail=attempt,
+                **targets,
+            )
+        )  # fmt: skip
+        db.session.flush()
+
+    return keep
+
+
 def histories(member_ids: set[int], each: int = 10) -> dict[int, list[ModerationAction]]:
     """The latest moderation actions about each of these members, in one query."""
     rank = func.row_number().over(
@@ -54,7 +67,7 @@ def histories(member_ids: set[int], each: int = 10) -> dict[int, list[Moderation
     )
     latest = (
         select(ModerationAction.id, rank.label("rank"))
-        .where(ModerationAction.target_user_id.in_(member_ids), _about_named_posts())
+        .where(ModerationAction.target_user_id.in_(member_ids), NAMES_NOBODY_ANONYMOUS)
         .subquery()
     )
     found: dict[int, list[ModerationAction]] = defaultdict(list)
@@ -85,7 +98,7 @@ def log_statement(
         statement = statement.where(ModerationAction.action == action)
     if member is not None:
         statement = statement.where(
-            ModerationAction.target_user_id == member.id, _about_named_posts()
+            ModerationAction.target_user_id == member.id, NAMES_NOBODY_ANONYMOUS
         )
     return statement.order_by(ModerationAction.created_at.desc(), ModerationAction.id.desc())
 

@@ -1,19 +1,34 @@
+from collections.abc import Callable
+
+
 class ServiceError(Exception):
-    """A rule refused the request. The message is written for the member; field names the input."""
+    """A rule refused the request. The message is written for the member; field names the input.
+
+    Whoever catches it rolls back everything the attempt wrote; `keep`, if given, then writes
+    what the refusal itself must leave (forum.database.roll_back).
+    """
 
     status_code = 400
 
-    def __init__(self, message: str, field: str | None = None) -> None:
+    def __init__(
+        self, message: str, field: str | None = None, keep: Callable[[], object] | None = None
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.field = field
+        self.keep = keep
 
 
 class NotAllowed(ServiceError):
     status_code = 403
 
-    def __init__(self, message: str = "You can't do that here.", field: str | None = None) -> None:
-        super().__init__(message, field)
+    def __init__(
+        self,
+        message: str = "You can't do that here.",
+        field: str | None = None,
+        keep: Callable[[], object] | None = None,
+    ) -> None:
+        super().__init__(message, field, keep)
 
 
 class AlreadyHandled(ServiceError):

@@ -24,7 +24,7 @@ from forum.models import (
 from forum.services import notify, posting
 from forum.services.audit import record, require_reason
 from forum.services.errors import AlreadyHandled, ServiceError
-from forum.services.policy import require_moderator, require_not_own, require_over
+from forum.services.policy import require_may_decide, require_moderator
 
 # Posts
 
@@ -65,8 +65,9 @@ def change_status(post: Post, allowed: tuple[PostStatus, ...], to: PostStatus, r
 
 def dismiss_reports(moderator: User, post: Post, reason: str) -> ModerationAction:
     """Reviewed and left up: the reports close, and a post hidden by them comes back."""
-    require_not_own(moderator, post)
+    require_moderator(moderator)
     reason = require_reason(reason)
+    require_may_decide(moderator, post, "dismiss reports", reason, over_admins=False)
     posting.lock_row(Post, post.id, refresh=True)
     if not _resolve_reports(moderator, post, ReportStatus.DISMISSED, "Reviewed and left up"):
         raise AlreadyHandled("These reports were already handled, so nothing was changed.")
@@ -89,6 +90,7 @@ DECISIONS = {
     "remove": (Action.REMOVE, ReportStatus.ACTIONED, "Removed by a moderator"),
     "restore": (Action.RESTORE, ReportStatus.DISMISSED, "Reviewed and left up"),
 }
+ATTEMPTS = {"hide": "hide a post", "remove": "remove a post", "restore": "restore a post"}
 
 
 def _decide(
@@ -99,11 +101,10 @@ def _decide(
 
     Bringing a post back is for any moderator but its author; taking one down follows the
     policy on whom a moderator may act against."""
-    if decision == "restore":
-        require_not_own(moderator, post)
-    else:
-        require_over(moderator, post.author, post.anonymous)
+    require_moderator(moderator)
     reason = require_reason(reason)
+    over_admins = decision != "restore"
+    require_may_decide(moderator, post, ATTEMPTS[decision], reason, over_admins=over_admins)
     posting.lock_row(Post, post.id, refresh=True)
     starts, to = MODERATION_MOVES[decision]
     change_status(post, starts, to, reason)
@@ -134,8 +135,9 @@ def edit_post(
     moderator: User, post: Post, body: str, title: str | None, reason: str
 ) -> ModerationAction:
     """A moderator's edit, kept as a revision like any other."""
-    require_over(moderator, post.author, post.anonymous)
+    require_moderator(moderator)
     reason = require_reason(reason)
+    require_may_decide(moderator, post, "edit a post", reason)
     if post.is_deleted:
         raise AlreadyHandled("This post was deleted by its author, so there is nothing to edit.")
     if posting.revise(moderator, post, body, title) is None:

@@ -1,10 +1,17 @@
 """Who may do what: each permission and allowed change written once.
 
 Services call these before they act; templates read the same answers from the models' predicates.
+Moderation powers come with the role and go while its holder is suspended or banned
+(`User.is_moderator`).
 """
 
-from forum.models import Post, User
+from forum.models import Post, Role, User
+from forum.services.audit import refusal
 from forum.services.errors import NotAllowed
+
+OWN = "You can't take moderation action on your own account or posts."
+# Every refusal on an anonymous post: a reason ("that's an admin's post") would say who wrote it.
+ANONYMOUS_REFUSAL = "You can't act on this post. Please ask an admin."
 
 
 def require_moderator(user: User) -> None:
@@ -12,24 +19,34 @@ def require_moderator(user: User) -> None:
         raise NotAllowed("Only moderators can do that.")
 
 
-def require_over(moderator: User, member: User, anonymous: bool = False) -> None:
-    """A moderator may act on members, never on themselves, and only admins on admins.
-
-    On an anonymous post the refusal names no reason: "that's an admin's post" would say who.
-    """
+def require_over(moderator: User, member: User) -> None:
+    """Warnings, suspensions and bans (and lifting them): never about oneself, and about staff
+    only by an admin."""
     require_moderator(moderator)
-    refused = member.id == moderator.id or (member.is_admin and not moderator.is_admin)
-    if refused and anonymous:
-        raise NotAllowed("You can't act on this post. Please ask an admin.")
+    if moderator.may_act_on(member):
+        return
     if member.id == moderator.id:
-        raise NotAllowed("You can't take moderation action on your own account or posts.")
-    if member.is_admin and not moderator.is_admin:
-        raise NotAllowed("Moderators can't act against an admin.")
+        raise NotAllowed(OWN)
+    raise NotAllowed("Only an admin can take action about a member of staff.")
 
 
-def require_not_own(moderator: User, post: Post) -> None:
-    """Leaving a post up or bringing it back is for moderators, but never on their own post:
-    reports about a moderator are decided by someone else."""
+def require_may_decide(
+    moderator: User, post: Post, attempt: str, reason: str, over_admins: bool = True
+) -> None:
+    """A moderator decides about posts, never their own, and takes down, edits or judges appeals
+    about an admin's only as an admin (`over_admins`; bringing one back is for anyone).
+
+    On an anonymous post every refusal is the same, and it is logged: the answer says nothing of
+    who wrote it, and trying post after post to find out leaves a trace admins can read."""
     require_moderator(moderator)
-    if post.author_id == moderator.id:
-        raise NotAllowed("You can't take moderation action on your own account or posts.")
+    own = post.author_id == moderator.id
+    admins = over_admins and post.author.role == Role.ADMIN and not moderator.is_admin
+    if not (own or admins):
+        return
+    if post.anonymous:
+        keep = refusal(
+            moderator, attempt, reason,
+            post_id=post.id, thread_id=post.thread_id, target_user_id=post.author_id,
+        )  # fmt: skip
+        raise NotAllowed(ANONYMOUS_REFUSAL, keep=keep)
+    raise NotAllowed(OWN if own else "Moderators can't act against an admin.")

@@ -67,18 +67,25 @@ def response_texts(app, response) -> dict[str, str]:
     return texts
 
 
+def text_leaks(text: str, where: str = "text", user_id: int = ANON_ID) -> list[str]:
+    """What of the anonymous author this text gives away."""
+    found = []
+    lowered = text.lower()
+    for token in (USERNAME, DISPLAY_NAME, "zephyrine", BIO, f"{USERNAME}@example.org"):
+        if token.lower() in lowered:
+            found.append(f"{token!r} in {where}")
+    if str(user_id) in text:  # in any form: /u/…, user-…, "…", data-…
+        found.append(f"user id {user_id} in {where}")
+    if AVATAR.search(text) or f">{INITIALS}<" in text:
+        found.append(f"avatar initials {INITIALS} in {where}")
+    return found
+
+
 def leaks(app, response, user_id: int = ANON_ID) -> list[str]:
     """What of the anonymous author this response gives away, and where."""
     found = []
     for where, text in response_texts(app, response).items():
-        lowered = text.lower()
-        for token in (USERNAME, DISPLAY_NAME, "zephyrine", BIO, f"{USERNAME}@example.org"):
-            if token.lower() in lowered:
-                found.append(f"{token!r} in {where}")
-        if str(user_id) in text:  # in any form: /u/…, user-…, "…", data-…
-            found.append(f"user id {user_id} in {where}")
-        if AVATAR.search(text) or f">{INITIALS}<" in text:
-            found.append(f"avatar initials {INITIALS} in {where}")
+        found += text_leaks(text, where, user_id)
     return found
 
 
