@@ -252,7 +252,8 @@ def log():
     if None in people.values():  # a name nobody has matches nothing
         entries, has_older = [], False
     else:
-        statement = audit.log_statement(people.get("moderator"), action, people.get("member"))
+        by, about = people.get("moderator"), people.get("member")
+        statement = audit.log_statement(by, action, about, reader=current_user)
         entries, has_older = audit.log_page(statement, page)
     return render_template(
         "moderation/log.html",

@@ -83,15 +83,23 @@ def histories(member_ids: set[int], each: int = 10) -> dict[int, list[Moderation
 
 
 def log_statement(
-    moderator: User | None = None, action: str | None = None, member: User | None = None
+    moderator: User | None = None,
+    action: str | None = None,
+    member: User | None = None,
+    reader: User | None = None,
 ) -> Select:
-    """The audit log, newest first, filtered by who acted, what they did, and about whom."""
+    """The audit log, newest first, filtered by who acted, what they did, and about whom.
+
+    A refused attempt on an anonymous post says that the post is the refused moderator's own or
+    an admin's: only admins read those entries."""
     statement = select(ModerationAction).options(
         joinedload(ModerationAction.moderator),
         joinedload(ModerationAction.target_user),
         joinedload(ModerationAction.post),
         joinedload(ModerationAction.thread),
     )
+    if reader is None or not reader.is_admin:
+        statement = statement.where(ModerationAction.action != Action.REFUSED)
     if moderator is not None:
         statement = statement.where(ModerationAction.moderator_id == moderator.id)
     if action:
