@@ -28,6 +28,7 @@ from forum.models import (
     Role,
     Subscription,
     Thread,
+    ThreadVisit,
     User,
 )
 from forum.services import notifications, posting
@@ -213,6 +214,7 @@ def delete_account(user: User, password: str, keep_posts: bool) -> None:
     for model, column in (
         (Notification, Notification.user_id),
         (Subscription, Subscription.user_id),
+        (ThreadVisit, ThreadVisit.user_id),
         (Block, Block.blocker_id),
         (OutgoingEmail, OutgoingEmail.user_id),
     ):

@@ -29,7 +29,7 @@ def resources():
 def waiting():
     days = current_app.config["WAITING_DAYS"]
     return render_template(
-        "support/waiting.html", threads=unanswered.waiting_threads(days), days=days
+        "support/waiting.html", threads=unanswered.waiting_threads(days, current_user), days=days
     )
 
 
