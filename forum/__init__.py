@@ -27,6 +27,7 @@ from forum.models import User
 from forum.page_cache import init_page_cache
 from forum.services import sessions
 from forum.services.mail import init_mail
+from forum.static_files import init_static_files
 from forum.templating import register_templating
 from forum.urls import IdConverter, TextConverter
 
@@ -63,6 +64,7 @@ def create_app(config: type[Config] = Config) -> Flask:
     init_limits(app)  # after the blueprints: it wraps the views marked for a limit
     register_error_pages(app)
     register_security_headers(app)
+    init_static_files(app)
     register_templating(app)
     register_commands(app)
     init_mail(app)

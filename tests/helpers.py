@@ -75,12 +75,13 @@ def empty_database() -> None:
     page_cache.cache.clear()  # ids start again from 1: no page kept so far is served later
 
 
-# What signing in writes, which tests that only read still do: a sign-in, and "last seen".
-SIGN_IN_TRACES = {"login_session": None, "user": {"last_seen_at"}}
+# What signing in and reading write, which tests that only read still do: a sign-in, "last seen",
+# and how far a member has read each thread (for "new replies since you last looked").
+SIGN_IN_TRACES = {"login_session": None, "user": {"last_seen_at"}, "thread_visit": None}
 
 
 def stored_rows() -> dict[str, list[tuple]]:
-    """Every row of every table, in id order, but for what signing in writes."""
+    """Every row of every table, in id order, but for what signing in and reading write."""
     rows = {}
     for table in db.metadata.sorted_tables:
         left_out = SIGN_IN_TRACES.get(table.name, set())

@@ -149,3 +149,19 @@ def test_htmx_is_told_not_to_inject_styles_or_evaluate_code(client):
         in html
     )
     assert "style-src 'self'" in CONTENT_SECURITY_POLICY
+
+
+def test_static_files_have_versioned_addresses_kept_for_a_year(client):
+    page = client.get("/").text
+    for path in ("css/blossom.css", "js/htmx-2.0.11.min.js", "img/blossom.svg"):
+        found = re.search(rf'"/static/{re.escape(path)}\?v=([0-9a-f]{{12}})"', page)
+        assert found, f"{path} has no version in its address"
+        response = client.get(f"/static/{path}?v={found.group(1)}")
+        assert response.status_code == 200
+        assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+        check_headers(response, signed_in=False, static=True)
+        # an address with another version (an old page's) gets today's file, checked as usual
+        stale = client.get(f"/static/{path}?v=000000000000")
+        assert stale.status_code == 200 and stale.data == response.data
+        assert "immutable" not in stale.headers.get("Cache-Control", "")
+        assert "immutable" not in client.get(f"/static/{path}").headers.get("Cache-Control", "")

@@ -5,7 +5,9 @@ reactions, what helped, blocks, reports, notifications, follows, warnings, appea
 then grown with many more of each until every list runs over several pages. Each page is counted
 for a visitor, a member and a moderator wherever they can read it, at page 1 and at later pages.
 
-The member reads with unread warnings, the most a member's page loads. A page is counted once
+The member reads with unread warnings, the most a member's page loads. A member's thread page
+counts one statement that writes: how far she has read, for "new replies" on her lists (whose
+rows read it in the list's own statement, adding none). A page is counted once
 for each state of the data, as the first request for its URL since the data changed: what a
 page cache would miss. `QueryCounter` is the one place that knows this.
 """

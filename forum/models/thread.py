@@ -48,3 +48,16 @@ class Thread(db.Model):
         # Waiting for support: recent threads nobody has answered yet.
         Index("ix_thread_waiting", "reply_count", "created_at"),
     )
+
+
+class ThreadVisit(db.Model):
+    """How far a member has read a thread: the highest position on a page of it she opened.
+
+    Her list rows count the posts since then ("2 new"); nobody else ever sees it. Visitors have
+    none, so their pages stay the same for all of them.
+    """
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), primary_key=True)
+    thread_id: Mapped[int] = mapped_column(ForeignKey("thread.id"), primary_key=True)
+    last_seen_position: Mapped[int]
+    seen_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -7,7 +7,7 @@ from forum.limits import limited
 from forum.page_cache import LISTINGS, for_visitors
 from forum.pagination import Page
 from forum.search.forms import SearchForm
-from forum.services import blocking, browsing, search
+from forum.services import blocking, browsing, listing, search
 
 bp = Blueprint("search", __name__)
 
@@ -49,5 +49,7 @@ def similar():
     """Threads like the title being typed, for the start-a-thread page (an htmx fragment)."""
     title = request.args.get("title", "")
     return render_template(
-        "search/_similar.html", threads=search.similar_threads(title), checked=bool(title.strip())
+        "search/_similar.html",
+        threads=listing.plain_rows(search.similar_threads(title)),
+        checked=bool(title.strip()),
     )

@@ -39,14 +39,14 @@ def is_blocked(member: User, other: User) -> bool:
     )
 
 
-def folded_for(member: User) -> ColumnElement[bool]:
+def folded_for(member: User, post: type[Post] = Post) -> ColumnElement[bool]:
     """Whether a post is folded away for this member: by someone they blocked, never anonymous
-    (folding an anonymous post would tell them who wrote it)."""
+    (folding an anonymous post would tell them who wrote it). `post` may be an alias of Post."""
     if not member.is_authenticated:
         return false()
     return and_(
-        ~Post.anonymous,
-        exists().where(Block.blocker_id == member.id, Block.blocked_id == Post.author_id),
+        ~post.anonymous,
+        exists().where(Block.blocker_id == member.id, Block.blocked_id == post.author_id),
     )
 
 

@@ -8,6 +8,7 @@ from sqlalchemy.orm import joinedload
 from forum.database import db
 from forum.models import Category, FollowState, Post, Subscription, Thread, User
 from forum.services.blocking import folded_for
+from forum.services.listing import ThreadRow, thread_rows
 from forum.services.safety import flagged_for
 
 
@@ -19,18 +20,19 @@ def category_by_slug(slug: str) -> Category | None:
     return db.session.scalar(select(Category).where(Category.slug == slug))
 
 
-def latest_threads(limit: int = 10) -> list[Thread]:
-    return list(
-        db.session.scalars(
-            select(Thread)
-            .options(joinedload(Thread.author), joinedload(Thread.category))
-            .order_by(Thread.last_post_at.desc(), Thread.id.desc())
-            .limit(limit)
-        )
+def latest_threads(viewer: User, limit: int = 10) -> list[ThreadRow]:
+    return thread_rows(
+        select(Thread)
+        .options(joinedload(Thread.author), joinedload(Thread.category))
+        .order_by(Thread.last_post_at.desc(), Thread.id.desc())
+        .limit(limit),
+        viewer,
     )
 
 
-def threads_in_category(category: Category, page: int, per_page: int) -> list[Thread]:
+def threads_in_category(
+    category: Category, page: int, per_page: int, viewer: User
+) -> list[ThreadRow]:
     """Pinned threads first, then by latest activity. The page's ids are read from the listing
     index alone, where skipping the earlier pages is cheap; then just those rows, with authors."""
     order = (Thread.pinned.desc(), Thread.last_post_at.desc(), Thread.id.desc())
@@ -41,13 +43,12 @@ def threads_in_category(category: Category, page: int, per_page: int) -> list[Th
         .offset((page - 1) * per_page)
         .limit(per_page)
     )
-    return list(
-        db.session.scalars(
-            select(Thread)
-            .where(Thread.id.in_(page_ids))
-            .options(joinedload(Thread.author))
-            .order_by(*order)
-        )
+    return thread_rows(
+        select(Thread)
+        .where(Thread.id.in_(page_ids))
+        .options(joinedload(Thread.author))
+        .order_by(*order),
+        viewer,
     )
 
 

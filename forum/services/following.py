@@ -8,6 +8,7 @@ from sqlalchemy.orm import joinedload
 from forum.database import db
 from forum.models import FollowState, Subscription, Thread, User
 from forum.services.errors import ServiceError
+from forum.services.listing import ThreadRow, row, with_row_columns
 
 
 def set_follow(user: User, thread: Thread, state: str) -> None:
@@ -50,12 +51,15 @@ def followers(thread: Thread) -> set[int]:
     )
 
 
-def followed_threads(user: User, page: int, per_page: int) -> tuple[list[Subscription], int]:
-    """The threads a member follows or muted, latest activity first, and how many there are."""
+def followed_threads(
+    user: User, page: int, per_page: int
+) -> tuple[list[tuple[Subscription, ThreadRow]], int]:
+    """The threads a member follows or muted, latest activity first, each with its list row
+    (first words, new replies), and how many there are."""
     total = db.session.scalar(
         select(func.count()).select_from(Subscription).where(Subscription.user_id == user.id)
     )
-    rows = db.session.scalars(
+    statement = (
         select(Subscription)
         .join(Thread, Thread.id == Subscription.thread_id)
         .where(Subscription.user_id == user.id)
@@ -64,4 +68,5 @@ def followed_threads(user: User, page: int, per_page: int) -> tuple[list[Subscri
         .limit(per_page)
         .offset((page - 1) * per_page)
     )
-    return list(rows), total or 0
+    found = db.session.execute(with_row_columns(statement, user))
+    return [(sub, row(sub.thread, *columns)) for sub, *columns in found], total or 0

@@ -28,6 +28,7 @@ from forum.models import (
     Role,
     Subscription,
     Thread,
+    ThreadVisit,
     User,
 )
 from forum.services import notifications, posting
@@ -80,6 +81,12 @@ def export_data(user: User, password: str) -> dict[str, Any]:
         .where(Subscription.user_id == user.id)
         .options(joinedload(Subscription.thread))
         .order_by(Subscription.created_at, Subscription.id)
+    )
+    visits = db.session.execute(
+        select(ThreadVisit, Thread.title)
+        .join(Thread, Thread.id == ThreadVisit.thread_id)
+        .where(ThreadVisit.user_id == user.id)
+        .order_by(ThreadVisit.seen_at, ThreadVisit.thread_id)
     )
     blocks = db.session.scalars(
         select(Block).where(Block.blocker_id == user.id).options(joinedload(Block.blocked))
@@ -176,6 +183,16 @@ def export_data(user: User, password: str) -> dict[str, Any]:
             }
             for follow in follows
         ],
+        # How far she has read each thread she opened: what "new replies" on her lists count from.
+        "threads_read": [
+            {
+                "thread_id": visit.thread_id,
+                "thread_title": title,
+                "read_up_to_post": visit.last_seen_position,
+                "last_looked": _when(visit.seen_at),
+            }
+            for visit, title in visits
+        ],
         "blocked_members": [
             block.blocked.username for block in blocks if not block.blocked.is_deleted
         ],
@@ -213,6 +230,7 @@ def delete_account(user: User, password: str, keep_posts: bool) -> None:
     for model, column in (
         (Notification, Notification.user_id),
         (Subscription, Subscription.user_id),
+        (ThreadVisit, ThreadVisit.user_id),
         (Block, Block.blocker_id),
         (OutgoingEmail, OutgoingEmail.user_id),
     ):

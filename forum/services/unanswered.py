@@ -5,8 +5,9 @@ from datetime import timedelta
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload
 
-from forum.database import db, utcnow
-from forum.models import Post, Thread
+from forum.database import utcnow
+from forum.models import Post, Thread, User
+from forum.services.listing import ThreadRow, thread_rows
 
 
 def _waiting(days: int):
@@ -23,16 +24,15 @@ def _waiting(days: int):
     return (Thread.reply_count == 0, Thread.created_at >= since, Thread.locked.is_(False), opening)
 
 
-def waiting_threads(days: int, limit: int = 50) -> list[Thread]:
+def waiting_threads(days: int, viewer: User, limit: int = 50) -> list[ThreadRow]:
     """Threads of the last days nobody has answered yet, oldest first."""
-    return list(
-        db.session.scalars(
-            select(Thread)
-            .where(*_waiting(days))
-            .options(joinedload(Thread.author), joinedload(Thread.category))
-            .order_by(Thread.created_at, Thread.id)
-            .limit(limit)
-        )
+    return thread_rows(
+        select(Thread)
+        .where(*_waiting(days))
+        .options(joinedload(Thread.author), joinedload(Thread.category))
+        .order_by(Thread.created_at, Thread.id)
+        .limit(limit),
+        viewer,
     )
 
 

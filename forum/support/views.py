@@ -39,7 +39,7 @@ def resources():
 def waiting():
     days = current_app.config["WAITING_DAYS"]
     return render_template(
-        "support/waiting.html", threads=unanswered.waiting_threads(days), days=days
+        "support/waiting.html", threads=unanswered.waiting_threads(days, current_user), days=days
     )
 
 
@@ -70,7 +70,8 @@ def react(post_id: int, kind: str | None = None):
     db.session.commit()
     if request.headers.get("HX-Request"):
         counts = reactions.reactions_for([post], current_user)[post.id]
-        return render_template("support/_reactions.html", post=post, counts=counts)
+        # Still open: she may want to send another.
+        return render_template("support/_reactions.html", post=post, counts=counts, opened=True)
     return redirect(post_url(post))
 
 

@@ -1,5 +1,6 @@
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from sqlalchemy.exc import DBAPIError
 
 from forum.database import db
 from forum.forms import category_choices, refused, render_form
@@ -8,7 +9,7 @@ from forum.page_cache import LISTINGS, for_visitors, thread_scope
 from forum.pagination import page_count
 from forum.replies.forms import ReplyForm, reply_defaults
 from forum.responses import offer_support, requested_page
-from forum.services import browsing, posting, reactions, search, unanswered
+from forum.services import browsing, listing, posting, reactions, search, unanswered
 from forum.services.errors import ServiceError
 from forum.threads.forms import ThreadForm
 
@@ -21,8 +22,10 @@ def home():
     return render_template(
         "threads/home.html",
         categories=browsing.categories(),
-        latest=browsing.latest_threads(),
-        waiting=unanswered.waiting_threads(current_app.config["WAITING_DAYS"], limit=5),
+        latest=browsing.latest_threads(current_user),
+        waiting=unanswered.waiting_threads(
+            current_app.config["WAITING_DAYS"], current_user, limit=5
+        ),
     )
 
 
@@ -32,7 +35,7 @@ def category(slug: str):
     category = browsing.category_by_slug(slug) or abort(404)
     per_page = current_app.config["THREADS_PER_PAGE"]
     page = requested_page(page_count(category.thread_count, per_page))
-    threads = browsing.threads_in_category(category, page.number, per_page)
+    threads = browsing.threads_in_category(category, page.number, per_page, current_user)
     return render_template("threads/category.html", category=category, threads=threads, page=page)
 
 
@@ -43,7 +46,7 @@ def show(thread_id: int):
     per_page = current_app.config["POSTS_PER_PAGE"]
     page = requested_page(page_count(thread.post_count, per_page))
     shown = browsing.posts_on_page(thread, page.number, per_page, current_user)
-    return render_template(
+    html = render_template(
         "threads/show.html",
         thread=thread,
         posts=shown.posts,
@@ -58,6 +61,21 @@ def show(thread_id: int):
         helped=shown.helped,
         following=following,
     )
+    if current_user.is_authenticated:
+        _seen(thread, min(page.number * per_page, thread.post_count))
+    return html
+
+
+def _seen(thread, last_position: int) -> None:
+    """Her list rows count new replies from here. Written once the page is rendered; should it
+    fail (the database busy or read-only), the page stands, and the next visit records it."""
+    thread_id = thread.id
+    try:
+        listing.record_visit(current_user, thread, last_position)
+        db.session.commit()
+    except DBAPIError:
+        db.session.rollback()
+        current_app.logger.warning("Could not record a visit to thread %s", thread_id)
 
 
 def _thread_form(categories) -> ThreadForm:
@@ -77,7 +95,7 @@ def new():
     form = _thread_form(categories)
     if request.method == "POST" and request.form.get("similar"):
         # "Check for similar threads", without JavaScript: the form comes back as it was typed.
-        similar = search.similar_threads(form.title.data)
+        similar = listing.plain_rows(search.similar_threads(form.title.data))
         return render_form("threads/new.html", form, 200, similar=similar)
     if not form.validate_on_submit():
         return render_form("threads/new.html", form, similar=None)

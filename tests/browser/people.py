@@ -32,6 +32,12 @@ def post_by(page: Page, name: str) -> Locator:
     return page.get_by_role("article", name=name, exact=True)
 
 
+def open_reactions(post: Locator) -> None:
+    """The five reactions wait behind one summary line ("3 hugs, 1 heart"): tap it open."""
+    post.locator("details.react > summary").click()
+    expect(post.locator("details.react")).to_have_attribute("open", "")
+
+
 def tab_to(page: Page, target: Locator, key: str = "Tab", limit: int = 60) -> None:
     """Press Tab (or Shift+Tab) until the focus is on target, as a keyboard user does."""
     for _ in range(limit):

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.people import account_menu, log_in, log_out, post_by
+from tests.browser.people import account_menu, log_in, log_out, open_reactions, post_by
 
 HANNAH_SAYS = "First week back and I cried in the car park at lunch."
 
@@ -156,6 +156,7 @@ def test_react_and_take_it_back_in_place_with_javascript(page: Page, forum) -> N
     page.evaluate("() => { window.stayedOnThisPage = true; }")  # gone if the page reloads
 
     post = post_by(page, author.display_name)
+    open_reactions(post)
     post.get_by_role("button", name="Send a hug (0 hugs)").click()
     hug = post.get_by_role("button", name="Send a hug (1 hug)")
     expect(hug).to_have_attribute("aria-pressed", "true")
@@ -173,6 +174,8 @@ def test_react_and_take_it_back_in_place_with_javascript(page: Page, forum) -> N
 
     page.reload()  # what the server kept
     post = post_by(page, author.display_name)
+    expect(post.locator("details.react > summary")).to_contain_text("1 me too")
+    open_reactions(post)
     expect(post.get_by_role("button", name="Me too (1 me too)")).to_have_attribute(
         "aria-pressed", "true"
     )
@@ -189,12 +192,15 @@ def test_react_and_take_it_back_without_javascript(open_page, forum) -> None:
     log_in(page, member)
     open_thread(page, title)
 
+    open_reactions(post_by(page, author.display_name))
     post_by(page, author.display_name).get_by_role("button", name="Send a heart (0 hearts)").click()
     expect(page).to_have_url(re.compile(rf"/t/{thread_id}(\?page=1)?#p1$"))
+    open_reactions(post_by(page, author.display_name))
     heart = post_by(page, author.display_name).get_by_role("button", name="Send a heart (1 heart)")
     expect(heart).to_have_attribute("aria-pressed", "true")
 
     heart.click()
+    open_reactions(post_by(page, author.display_name))
     expect(
         post_by(page, author.display_name).get_by_role("button", name="Send a heart (0 hearts)")
     ).to_have_attribute("aria-pressed", "false")

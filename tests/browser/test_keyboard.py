@@ -106,6 +106,11 @@ def test_react_quote_and_reply_with_the_keyboard(page: Page, forum) -> None:
     expect(page.get_by_role("heading", level=1, name=title)).to_be_visible()
 
     opening = post_by(page, author.display_name)
+    # The five reactions open from one summary line, by keyboard as by touch.
+    reactions = opening.locator("details.react > summary")
+    tab_to(page, reactions)
+    assert_focus_ring(page)
+    page.keyboard.press("Enter")
     hug = opening.get_by_role("button", name="Send a hug (0 hugs)")
     tab_to(page, hug)
     assert_focus_ring(page)

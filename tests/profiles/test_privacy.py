@@ -13,6 +13,7 @@ from forum.models import (
     PrivacyRequest,
     Subscription,
     Thread,
+    ThreadVisit,
     User,
 )
 from forum.services import accounts, blocking, consistency, helpful, posting, reactions, reporting
@@ -77,6 +78,7 @@ def test_download_has_everything_and_names_no_anonymous_poster(
     db.session.commit()
 
     login(member)
+    client.get(f"/t/{theirs.id}")  # she reads Priya's thread: how far is hers to take too
     response = client.post("/settings/privacy/download", data={"password": factories.PASSWORD})
     assert response.status_code == 200
     assert response.mimetype == "application/json"
@@ -97,6 +99,8 @@ def test_download_has_everything_and_names_no_anonymous_poster(
         "Pumping at work is so awkward",
         "I don't feel like myself",
     }
+    [read] = data["threads_read"]
+    assert read["thread_title"] == "Daycare drop-off tears" and read["read_up_to_post"] == 1
     texts = [n["text"] for n in data["notifications"]]
     assert "Anonymous parent 2 replied in “Pumping at work is so awkward”" in texts
     assert any("1 parent sent a hug" in text for text in texts)
@@ -155,6 +159,7 @@ def test_deleting_and_keeping_posts_leaves_them_as_a_former_members(
     elsewhere = app.test_client()  # the same member, signed in on another device
     elsewhere.post("/login", data={"login": "hannah", "password": factories.PASSWORD})
     assert elsewhere.get("/settings").status_code == 200
+    assert elsewhere.get(f"/t/{thread_id}").status_code == 200  # how far she read goes too
     login(member)
     response = delete(client, "keep")
     assert response.status_code == 302 and response.location.endswith("/goodbye")
@@ -181,6 +186,9 @@ def test_deleting_and_keeping_posts_leaves_them_as_a_former_members(
     assert requests_of(member_id) == ["delete_keep"]
     assert db.session.scalar(
         select(func.count()).select_from(Subscription).where(Subscription.user_id == member_id)
+    ) == 0  # fmt: skip
+    assert db.session.scalar(
+        select(func.count()).select_from(ThreadVisit).where(ThreadVisit.user_id == member_id)
     ) == 0  # fmt: skip
 
     page = client.get(f"/t/{thread_id}")

@@ -187,6 +187,37 @@ def test_each_post_shows_its_counts_with_accessible_names(
     assert f'action="/p/{helper_reply.id}/react"' in author
 
 
+def test_the_five_reactions_open_from_one_summary_line(
+    client, thread, opening, other_member, login
+):
+    """One compact control: a <details> whose summary says what was sent, most first, with the
+    form inside as it was (works without JavaScript, opens by keyboard)."""
+    for name, kinds in (("tomas", ["hug", "heart"]), ("uma", ["hug"]), ("vera", ["hug"])):
+        reactor = factories.member(name)
+        for kind in kinds:
+            reactions.toggle_reaction(reactor, opening, kind)
+    db.session.commit()
+    login(other_member)
+    page = client.get(f"/t/{thread.id}").text
+    control = re.search(
+        r'<details class="react">(.*?)</details>', reactions_div_html(page, opening.id), re.S
+    )
+    assert control, "the reactions are not one control"
+    summary = re.search(r"<summary>(.*?)</summary>", control.group(1), re.S).group(1)
+    assert spoken_name(summary) == "3 hugs, 1 heart: react"
+    assert f'<form method="post" action="/p/{opening.id}/react"' in control.group(1)
+    assert control.group(1).count('name="kind"') == 5
+    # after a tap, with htmx, it stays open for another
+    htmx = client.post(f"/p/{opening.id}/react/me_too", headers={"HX-Request": "true"}).text
+    assert '<details class="react" open>' in htmx and "3 hugs, 1 heart, 1 me too" in htmx
+
+
+def reactions_div_html(page: str, post_id: int) -> str:
+    """The reactions under a post, markup and all (reactions_div stops at the first </div>)."""
+    start = page.index(f'<div class="reactions" id="reactions-{post_id}">')
+    return page[start : page.index("</details>", start) + len("</details>")]
+
+
 def test_a_member_cannot_react_to_their_own_post(client, thread, opening, member, login):
     login(member)
     response = client.post(f"/p/{opening.id}/react/hug")
