@@ -42,6 +42,7 @@ def make_anonymous(author: User, post: Post) -> None:
 def set_content_note(author: User, post: Post, note: str) -> None:
     """Fold the post behind a note ("pregnancy loss"), or unfold it with an empty one."""
     _require_author(author, post)
+    posting.check_content_note(note)
     post.content_note = note.strip() or None
     if post.is_opening:
         post.thread.content_note = post.content_note

@@ -112,4 +112,15 @@ def test_she_can_put_her_post_behind_a_content_note(app, member, other_member):
         priya.post(f"/p/{post.id}/note", data={"content_note": "a dark night"}).status_code == 302
     )
     seen = app.test_client().get(f"/t/{thread.id}").text
-    assert "Content note: a dark night" in seen
+    assert "Content note: <bdi>a dark night</bdi>" in seen
+
+
+def test_a_content_note_added_later_refuses_direction_changing_characters(app, member):
+    thread = factories.thread(member)
+    opening = factories.opening_post(thread)
+    response = signed_in(app, member).post(
+        f"/p/{opening.id}/note", data={"content_note": "loss\u202eesrever"}
+    )
+    assert response.status_code == 400 and "direction" in response.text
+    db.session.refresh(opening)
+    assert opening.content_note is None
