@@ -38,8 +38,9 @@ class Thread(db.Model):
         Index("ix_thread_category_listing", "category_id", "pinned", "last_post_at", "id"),
         # The home page: latest activity everywhere.
         Index("ix_thread_last_post_at", "last_post_at", "id"),
-        # A profile: the member's recent threads.
-        Index("ix_thread_author_created", "author_id", "created_at"),
+        # A profile: the member's recent named threads, never reading the anonymous ones (see
+        # Post's ix_post_author_anonymous_created).
+        Index("ix_thread_author_anonymous_created", "author_id", "anonymous", "created_at", "id"),
         # Waiting for support: recent threads nobody has answered yet.
         Index("ix_thread_waiting", "reply_count", "created_at"),
     )

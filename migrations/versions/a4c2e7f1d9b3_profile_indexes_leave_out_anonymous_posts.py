@@ -1,0 +1,39 @@
+"""A member's posts and threads are indexed by author, then anonymous, then time
+
+A profile reads only the named ones, so with `anonymous` second its anonymous posts are never
+read, and how many there are can't show in how long the page takes. The parents a member helped
+are counted from a small index of the replies marked as helping.
+
+Revision ID: a4c2e7f1d9b3
+Revises: e8b1c4d2a7f3
+Create Date: 2026-12-02 15:00:00
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "a4c2e7f1d9b3"
+down_revision = "e8b1c4d2a7f3"
+branch_labels = None
+depends_on = None
+
+TABLES = ("post", "thread")
+COLUMNS = ["author_id", "anonymous", "created_at", "id"]
+MARKED = sa.text("helped_at IS NOT NULL")
+
+
+def upgrade():
+    for table in TABLES:
+        op.drop_index(f"ix_{table}_author_created", table_name=table)
+        op.create_index(f"ix_{table}_author_anonymous_created", table, COLUMNS)
+    op.create_index(
+        "ix_post_author_helped", "post", ["author_id", "anonymous"],
+        sqlite_where=MARKED, postgresql_where=MARKED,
+    )  # fmt: skip
+
+
+def downgrade():
+    op.drop_index("ix_post_author_helped", table_name="post")
+    for table in TABLES:
+        op.drop_index(f"ix_{table}_author_anonymous_created", table_name=table)
+        op.create_index(f"ix_{table}_author_created", table, ["author_id", "created_at"])
