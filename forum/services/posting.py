@@ -302,8 +302,12 @@ def visibility_changed(post: Post, was_visible: bool) -> None:
         .values(
             reply_count=Thread.reply_count + (0 if post.is_opening else step),
             last_post_at=func.coalesce(latest_post, Thread.created_at),
+            # The title follows its opening post (Thread.title_for).
+            opening_shown=post.is_visible if post.is_opening else Thread.opening_shown,
         )
     )
+    if post.is_opening:
+        db.session.expire(post.thread, ["opening_shown"])
     db.session.execute(
         update(Category)
         .where(Category.id == category_id)

@@ -119,7 +119,9 @@ def export_data(user: User, password: str) -> dict[str, Any]:
             {
                 "id": post.id,
                 "thread_id": post.thread_id,
-                "thread_title": post.thread.title,
+                "thread_title": post.thread.title
+                if post.thread.author_id == user.id
+                else post.thread.public_title,
                 "started_the_thread": post.is_opening,
                 "position": post.position,
                 "anonymous": post.anonymous,
@@ -170,7 +172,7 @@ def export_data(user: User, password: str) -> dict[str, Any]:
         "following": [
             {
                 "thread_id": follow.thread_id,
-                "thread_title": follow.thread.title,
+                "thread_title": follow.thread.public_title,
                 "muted": follow.muted,
                 "since": _when(follow.created_at),
             }

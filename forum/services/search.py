@@ -322,6 +322,9 @@ def similar_threads(title: str | None, limit: int = SIMILAR_MAX) -> list[Thread]
     statement = (
         select(Thread)
         .join(newest, newest.c.id == Thread.id)
+        # A title whose opening post isn't shown is read by moderators only (Thread.title_for):
+        # matching it would show its words.
+        .where(Thread.opening_shown)
         .options(joinedload(Thread.author), joinedload(Thread.category))
         .order_by(order, Thread.last_post_at.desc(), Thread.id.desc())
         .limit(limit)

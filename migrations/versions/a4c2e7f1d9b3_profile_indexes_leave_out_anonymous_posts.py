@@ -1,8 +1,10 @@
-"""A member's posts and threads are indexed by author, then anonymous, then time
+"""Profile indexes by author then anonymous; a thread knows whether its opening post is shown
 
 A profile reads only the named ones, so with `anonymous` second its anonymous posts are never
 read, and how many there are can't show in how long the page takes. The parents a member helped
 are counted from a small index of the replies marked as helping.
+
+`thread.opening_shown` says whether everyone may read the title (its opening post is shown).
 
 Revision ID: a4c2e7f1d9b3
 Revises: e8b1c4d2a7f3
@@ -23,6 +25,15 @@ MARKED = sa.text("helped_at IS NOT NULL")
 
 
 def upgrade():
+    # Plain ALTER TABLEs: on SQLite a batch would rebuild the tables under the search triggers.
+    op.add_column(
+        "thread", sa.Column("opening_shown", sa.Boolean(), server_default=sa.true(), nullable=False)
+    )
+    op.execute(
+        "UPDATE thread SET opening_shown = false WHERE EXISTS (SELECT 1 FROM post"
+        " WHERE post.thread_id = thread.id AND post.position = 1"
+        " AND (post.status != 'visible' OR post.deleted_at IS NOT NULL))"
+    )
     for table in TABLES:
         op.drop_index(f"ix_{table}_author_created", table_name=table)
         op.create_index(f"ix_{table}_author_anonymous_created", table, COLUMNS)
@@ -33,6 +44,7 @@ def upgrade():
 
 
 def downgrade():
+    op.execute("ALTER TABLE thread DROP COLUMN opening_shown")
     op.drop_index("ix_post_author_helped", table_name="post")
     for table in TABLES:
         op.drop_index(f"ix_{table}_author_anonymous_created", table_name=table)
