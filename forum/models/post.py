@@ -62,6 +62,9 @@ class Post(db.Model):
     deleted_at: Mapped[datetime | None]
     status: Mapped[str] = mapped_column(String(10), default=PostStatus.VISIBLE)
     moderation_reason: Mapped[str | None] = mapped_column(Text)  # shown to the author
+    # An anonymous post of a member who deleted her account with her posts: its words go at
+    # this moment, drawn at random for each post (see privacy.delete_account).
+    remove_at: Mapped[datetime | None]
 
     thread: Mapped[Thread] = relationship()
     author: Mapped[User] = relationship()
@@ -86,6 +89,13 @@ class Post(db.Model):
             "anonymous",
             sqlite_where=text("helped_at IS NOT NULL"),
             postgresql_where=text("helped_at IS NOT NULL"),
+        ),
+        # The anonymous posts whose words are due to go.
+        Index(
+            "ix_post_remove_at",
+            "remove_at",
+            sqlite_where=text("remove_at IS NOT NULL"),
+            postgresql_where=text("remove_at IS NOT NULL"),
         ),
         # A thread's "What helped" panel.
         Index("ix_post_thread_helped", "thread_id", "helped_at"),

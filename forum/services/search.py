@@ -364,6 +364,12 @@ def tidy() -> None:
     db.session.execute(text(tidy_statement))
 
 
+def purge_erased() -> None:
+    """Leave no trace in the index of words just erased (privacy.delete_account)."""
+    for statement in schema.PURGE[_dialect()]:
+        db.session.execute(text(statement))
+
+
 def indexed() -> int:
     """How many posts the index holds."""
     return db.session.scalar(select(func.count()).select_from(table(schema.TABLE))) or 0

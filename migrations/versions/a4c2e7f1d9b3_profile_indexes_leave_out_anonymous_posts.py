@@ -1,10 +1,12 @@
-"""Profile indexes by author then anonymous; a thread knows whether its opening post is shown
+"""Profile indexes by author then anonymous; a thread knows whether its opening post is shown;
+a deleted member's anonymous posts wait for their moment to go
 
 A profile reads only the named ones, so with `anonymous` second its anonymous posts are never
 read, and how many there are can't show in how long the page takes. The parents a member helped
 are counted from a small index of the replies marked as helping.
 
-`thread.opening_shown` says whether everyone may read the title (its opening post is shown).
+`thread.opening_shown` says whether everyone may read the title (its opening post is shown), and
+`post.remove_at` when an anonymous post of a deleted account loses its words.
 
 Revision ID: a4c2e7f1d9b3
 Revises: e8b1c4d2a7f3
@@ -34,6 +36,11 @@ def upgrade():
         " WHERE post.thread_id = thread.id AND post.position = 1"
         " AND (post.status != 'visible' OR post.deleted_at IS NOT NULL))"
     )
+    op.add_column("post", sa.Column("remove_at", sa.DateTime(), nullable=True))
+    due = sa.text("remove_at IS NOT NULL")
+    op.create_index(
+        "ix_post_remove_at", "post", ["remove_at"], sqlite_where=due, postgresql_where=due
+    )
     for table in TABLES:
         op.drop_index(f"ix_{table}_author_created", table_name=table)
         op.create_index(f"ix_{table}_author_anonymous_created", table, COLUMNS)
@@ -44,6 +51,8 @@ def upgrade():
 
 
 def downgrade():
+    op.drop_index("ix_post_remove_at", table_name="post")
+    op.execute("ALTER TABLE post DROP COLUMN remove_at")
     op.execute("ALTER TABLE thread DROP COLUMN opening_shown")
     op.drop_index("ix_post_author_helped", table_name="post")
     for table in TABLES:
