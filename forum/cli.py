@@ -13,7 +13,7 @@ from werkzeug.serving import run_simple
 from forum import page_cache
 from forum.database import db
 from forum.models import Role, Thread
-from forum.services import accounts, consistency, digest, mail, sanctions, search
+from forum.services import accounts, consistency, digest, mail, privacy, sanctions, search
 from forum.services.backup import BackupError, backup, restore
 from forum.services.categories import create_default_categories
 from forum.services.demo import seed_demo
@@ -72,6 +72,13 @@ def register_commands(app: Flask) -> None:
             f"Wrote digests for {run.members} members. Sent {run.emails.sent} emails; "
             f"{run.emails.failed} will be tried again."
         )
+
+    @app.cli.command("remove-due-posts")
+    def remove_due_posts_command() -> None:
+        """Erase the anonymous posts of deleted accounts whose moment has come."""
+        removed = privacy.remove_due_posts()
+        db.session.commit()
+        click.echo(f"Removed {removed} posts.")
 
     @app.cli.command("reindex")
     def reindex_command() -> None:

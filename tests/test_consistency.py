@@ -1,13 +1,16 @@
 """check-consistency finds counters that drifted and mends them; concurrent writers cause none."""
 
+import time
 from concurrent.futures import ThreadPoolExecutor
-from threading import Barrier
+from threading import Barrier, Event
 
+import pytest
 from sqlalchemy import select, update
 
 from forum.database import db
 from forum.models import Category, Post, Thread, User
 from forum.services import helpful, moderation_actions, notifications, posting, reactions, sanctions
+from forum.services.errors import NotAllowed
 from tests import factories
 
 
@@ -162,3 +165,56 @@ def test_eight_members_replying_and_reacting_at_once_leave_no_drift(app, member)
     assert db.session.scalar(notifications.unread_statement(member)) >= 1
     result = run(app)
     assert result.output.strip() == "All counters are exact.", result.output
+
+
+def test_an_author_deleting_while_a_moderator_hides_counts_the_post_out_once(
+    app, member, other_member, moderator
+):
+    """The author opens her post while a moderator is hiding it; her delete runs after the
+    moderator commits. Each side must read the post as it stands under the row's lock, or both
+    take it out of the counters and they go below zero."""
+    if db.engine.dialect.name == "sqlite":
+        pytest.skip("SQLite takes the write lock at the start of every writing request")
+    thread = factories.thread(member)
+    post = factories.reply(other_member, thread)
+    ids = {"post": post.id, "thread": thread.id, "author": other_member.id, "mod": moderator.id}
+    db.session.commit()
+    author_has_read, hidden = Event(), Event()
+
+    def hide() -> None:
+        with app.app_context():
+            moderation_actions.hide_post(
+                db.session.get(User, ids["mod"]), db.session.get(Post, ids["post"]), "Unkind."
+            )
+            hidden.set()
+            author_has_read.wait(timeout=30)
+            time.sleep(0.5)  # the author's delete is waiting on the post's row by now
+            db.session.commit()
+
+    def delete() -> str:
+        with app.app_context():
+            hidden.wait(timeout=30)
+            author = db.session.get(User, ids["author"])
+            mine = db.session.get(Post, ids["post"])  # still visible: not yet committed
+            assert mine.is_visible
+            author_has_read.set()
+            try:
+                posting.delete_post(author, mine)
+            except NotAllowed:
+                db.session.rollback()
+                return "refused"
+            db.session.commit()
+            return "deleted"
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        moderating = pool.submit(hide)
+        deleting = pool.submit(delete)
+        moderating.result(timeout=60)
+        # Read under the lock, the post is hidden by then, and no longer hers to delete.
+        assert deleting.result(timeout=60) == "refused"
+
+    db.session.expire_all()
+    thread = db.session.get(Thread, ids["thread"])
+    author = db.session.get(User, ids["author"])
+    assert (thread.reply_count, author.post_count) == (0, 0)
+    assert run(app).output.strip() == "All counters are exact."

@@ -25,7 +25,7 @@ from forum.models.post import MODERATION_MOVES, Post, PostRevision, PostStatus
 from forum.models.privacy import PrivacyRequest, PrivacyRequestKind
 from forum.models.search import include_name as include_schema_name
 from forum.models.support import REACTIONS, Block, Reaction, ReactionKind
-from forum.models.thread import Thread, ThreadVisit
+from forum.models.thread import NEUTRAL_TITLE, Thread, ThreadVisit
 from forum.models.user import Delivery, LoginSession, Role, User
 
 __all__ = [
@@ -59,6 +59,7 @@ __all__ = [
     "ReportReason",
     "ReportStatus",
     "Role",
+    "NEUTRAL_TITLE",
     "Thread",
     "ThreadVisit",
     "User",

@@ -1,7 +1,16 @@
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import ColumnElement, ForeignKey, Index, String, Text, UniqueConstraint, and_
+from sqlalchemy import (
+    ColumnElement,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    and_,
+    text,
+)
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -53,6 +62,9 @@ class Post(db.Model):
     deleted_at: Mapped[datetime | None]
     status: Mapped[str] = mapped_column(String(10), default=PostStatus.VISIBLE)
     moderation_reason: Mapped[str | None] = mapped_column(Text)  # shown to the author
+    # An anonymous post of a member who deleted her account with her posts: its words go at
+    # this moment, drawn at random for each post (see privacy.delete_account).
+    remove_at: Mapped[datetime | None]
 
     thread: Mapped[Thread] = relationship()
     author: Mapped[User] = relationship()
@@ -64,8 +76,27 @@ class Post(db.Model):
     __table_args__ = (
         # Also the index a thread page reads by: page 1 and page 5,000 cost the same.
         UniqueConstraint("thread_id", "position"),
-        # A profile: the member's recent replies.
-        Index("ix_post_author_created", "author_id", "created_at"),
+        # A profile: the member's recent named replies, and the parents they helped. `anonymous`
+        # comes before the time, so the anonymous posts are never read: how many a member wrote
+        # can't show in how long her profile takes. (One index, so the planner can't prefer one
+        # without `anonymous` that would skip them row by row.)
+        Index("ix_post_author_anonymous_created", "author_id", "anonymous", "created_at", "id"),
+        # And the parents their named replies helped: only the replies marked, so it stays small
+        # and no plan reads every reply marked anywhere, nor all of the member's posts.
+        Index(
+            "ix_post_author_helped",
+            "author_id",
+            "anonymous",
+            sqlite_where=text("helped_at IS NOT NULL"),
+            postgresql_where=text("helped_at IS NOT NULL"),
+        ),
+        # The anonymous posts whose words are due to go.
+        Index(
+            "ix_post_remove_at",
+            "remove_at",
+            sqlite_where=text("remove_at IS NOT NULL"),
+            postgresql_where=text("remove_at IS NOT NULL"),
+        ),
         # A thread's "What helped" panel.
         Index("ix_post_thread_helped", "thread_id", "helped_at"),
     )

@@ -154,6 +154,14 @@ REBUILD = {
     "postgresql": (POSTGRESQL_EMPTY, POSTGRESQL_FILL, POSTGRESQL_TITLES, POSTGRESQL_TIDY),
 }
 
+# After words were erased: FTS5 keeps a deleted row's terms in its older segments, marked as
+# deleted, until they are merged; merging them all writes them out. PostgreSQL's rows are gone
+# (VACUUM reclaims the space).
+PURGE = {
+    "sqlite": (SQLITE_TIDY, f"INSERT INTO {TITLES} ({TITLES}) VALUES ('optimize')"),
+    "postgresql": (),
+}
+
 STATEMENTS = {
     "sqlite": (SQLITE_CREATE, SQLITE_DROP),
     "postgresql": (POSTGRESQL_CREATE, POSTGRESQL_DROP),

@@ -1,11 +1,14 @@
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import ForeignKey, Index, String, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum.database import db, utcnow
 from forum.models.category import Category
 from forum.models.user import User
+
+# What everyone but moderators reads for the title of a thread whose opening post isn't shown.
+NEUTRAL_TITLE = "A thread whose first post is not shown"
 
 
 class Thread(db.Model):
@@ -23,10 +26,24 @@ class Thread(db.Model):
     reply_count: Mapped[int] = mapped_column(default=0)
     helped_count: Mapped[int] = mapped_column(default=0)  # replies marked "this helped me"
     locked: Mapped[bool] = mapped_column(default=False)
+    # Whether the opening post is shown to everyone (Post.is_visible), kept by the service that
+    # changes it (posting.visibility_changed), so listings read the title rule without a join.
+    opening_shown: Mapped[bool] = mapped_column(default=True, server_default=true())
     pinned: Mapped[bool] = mapped_column(default=False)
 
     category: Mapped[Category] = relationship()
     author: Mapped[User] = relationship()
+
+    @property
+    def public_title(self) -> str:
+        """The title is the opening post's words: while that post is hidden, removed, waiting
+        for a moderator or deleted, everyone but moderators reads a neutral one."""
+        return self.title if self.opening_shown else NEUTRAL_TITLE
+
+    def title_for(self, viewer: User) -> str:
+        if viewer.is_authenticated and viewer.is_moderator:
+            return self.title
+        return self.public_title
 
     # Not stored: whether the words that just started this thread read as a crisis (Post has
     # the same), for the page that answers.
@@ -43,8 +60,9 @@ class Thread(db.Model):
         Index("ix_thread_category_listing", "category_id", "pinned", "last_post_at", "id"),
         # The home page: latest activity everywhere.
         Index("ix_thread_last_post_at", "last_post_at", "id"),
-        # A profile: the member's recent threads.
-        Index("ix_thread_author_created", "author_id", "created_at"),
+        # A profile: the member's recent named threads, never reading the anonymous ones (see
+        # Post's ix_post_author_anonymous_created).
+        Index("ix_thread_author_anonymous_created", "author_id", "anonymous", "created_at", "id"),
         # Waiting for support: recent threads nobody has answered yet.
         Index("ix_thread_waiting", "reply_count", "created_at"),
     )

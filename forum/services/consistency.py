@@ -73,6 +73,16 @@ COUNTERS = (
             Thread.created_at,
         ),
     ),
+    # Whether everyone may read the title (Thread.title_for): its opening post is shown.
+    Counter(
+        Thread,
+        "opening_shown",
+        lambda: (
+            select(Post.is_visible)
+            .where(Post.thread_id == Thread.id, Post.position == 1)
+            .scalar_subquery()
+        ),
+    ),
     Counter(Category, "thread_count", lambda: _count(Thread, Thread.category_id == Category.id)),
     Counter(
         Category,

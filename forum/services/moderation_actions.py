@@ -52,6 +52,9 @@ def _resolve_reports(moderator: User, post: Post, status: ReportStatus, resoluti
 
 
 def change_status(post: Post, allowed: tuple[PostStatus, ...], to: PostStatus, reason: str) -> None:
+    # The post as it stands, its row held until commit: an author deleting it meanwhile
+    # waits, or has finished and the update below finds nothing to change.
+    posting.lock_row(Post, post.id, refresh=True)
     was_visible = post.is_visible
     changed = db.session.execute(
         update(Post)

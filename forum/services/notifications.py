@@ -93,7 +93,7 @@ def describe(notifications: list[Notification]) -> list[Shown]:
 
 def _describe(n: Notification, counts: dict) -> Shown:
     post, thread = n.post, n.thread or (n.post.thread if n.post else None)
-    title = f"“{thread.title}”" if thread else ""
+    title = f"“{thread.public_title}”" if thread else ""  # in emails and pushes too
     url = post_url(post) if post is not None else url_for("reports.notices")
     kind = NotificationKind(n.kind)
     if kind == NotificationKind.REPLY:

@@ -328,6 +328,9 @@ def revise(editor: User, post: Post, body: str, title: str | None = None) -> Pos
 def delete_post(actor: User, post: Post) -> None:
     """The author takes a post down. It stays in place as "deleted by its author"."""
     accounts.ensure_can_write(actor)
+    # Read the post as it stands, holding its row: a moderator hiding it at this moment either
+    # finished first (and it is read hidden) or waits, so only one of them counts it out.
+    lock_row(Post, post.id, refresh=True)
     if not post.can_edit(actor):
         raise NotAllowed("You can only delete your own posts, and not in a locked thread.")
     was_visible = post.is_visible
@@ -345,7 +348,9 @@ def visibility_changed(post: Post, was_visible: bool) -> None:
 
     Only visible posts count: in the thread's replies and last activity, the member's posts,
     and the category's last activity. Everything is done in SQL from what is stored.
-    Called whenever a post's status or deletion changes, even if it stays out of sight.
+    Called whenever a post's status or deletion changes, even if it stays out of sight, by a
+    caller that read `was_visible` while holding the post's row (lock_row), so two changes at
+    once never both count the same post in or out.
     """
     page_cache.changed(thread_id=post.thread_id, listings=True)
     if post.is_visible == was_visible:
@@ -371,8 +376,12 @@ def visibility_changed(post: Post, was_visible: bool) -> None:
         .values(
             reply_count=Thread.reply_count + (0 if post.is_opening else step),
             last_post_at=func.coalesce(latest_post, Thread.created_at),
+            # The title follows its opening post (Thread.title_for).
+            opening_shown=post.is_visible if post.is_opening else Thread.opening_shown,
         )
     )
+    if post.is_opening:
+        db.session.expire(post.thread, ["opening_shown"])
     db.session.execute(
         update(Category)
         .where(Category.id == category_id)

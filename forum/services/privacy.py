@@ -4,7 +4,8 @@ Both ask for the password and are recorded. Nothing in a download names another 
 posted anonymously: a notification about an anonymous reply carries only its label.
 """
 
-from datetime import datetime
+import random
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, select, update
@@ -31,12 +32,16 @@ from forum.models import (
     ThreadVisit,
     User,
 )
-from forum.services import notifications, posting
+from forum.services import notifications, posting, search
 from forum.services.errors import ServiceError
 
 FORMER_MEMBER = "A former member"
 # A thread whose starter deleted their account with their posts keeps its replies under this.
 REMOVED_TITLE = "Removed by the parent who started it"
+# When a deleted member's anonymous posts lose their words: each at its own random moment in this
+# window after the account goes, like any author deleting a post.
+REMOVAL_WINDOW = (timedelta(hours=1), timedelta(days=3))
+_random = random.SystemRandom()
 # Passwords are checked against hashes of the form "method$salt$hash"; this is none of them.
 UNUSABLE_PASSWORD = "account-deleted"  # noqa: S105 -- matches no password: not a hash
 
@@ -126,7 +131,9 @@ def export_data(user: User, password: str) -> dict[str, Any]:
             {
                 "id": post.id,
                 "thread_id": post.thread_id,
-                "thread_title": post.thread.title,
+                "thread_title": post.thread.title
+                if post.thread.author_id == user.id
+                else post.thread.public_title,
                 "started_the_thread": post.is_opening,
                 "position": post.position,
                 "anonymous": post.anonymous,
@@ -177,7 +184,7 @@ def export_data(user: User, password: str) -> dict[str, Any]:
         "following": [
             {
                 "thread_id": follow.thread_id,
-                "thread_title": follow.thread.title,
+                "thread_title": follow.thread.public_title,
                 "muted": follow.muted,
                 "since": _when(follow.created_at),
             }
@@ -264,27 +271,74 @@ def delete_account(user: User, password: str, keep_posts: bool) -> None:
 
 
 def _remove_posts(user: User) -> None:
-    """Each post shows as deleted in place, its words and earlier versions gone; the counters
-    follow through posting.visibility_changed, as when a member deletes one post."""
+    """Her named posts show as deleted in place at once, their words and earlier versions gone;
+    the titles of the threads she started under her name are replaced.
+
+    Her anonymous posts change nothing now: changed in the same moment as her named ones, they
+    would tell anyone watching the listings (a title replaced, a thread's replies and latest
+    activity going down) that they were hers. Each is given a moment of its own, at random
+    within REMOVAL_WINDOW, when remove_due_posts erases it as its author deleting it would.
+    """
+    now = utcnow()
     posts = list(
         db.session.scalars(
-            select(Post).where(Post.author_id == user.id).options(joinedload(Post.thread))
+            select(Post)
+            .where(Post.author_id == user.id)
+            .order_by(Post.id)
+            .with_for_update(key_share=True)
+            .execution_options(populate_existing=True)
         )
     )
-    now = utcnow()
+    earliest, latest = (window.total_seconds() for window in REMOVAL_WINDOW)
     for post in posts:
-        was_visible = post.is_visible
-        post.deleted_at = post.deleted_at or now
-        post.body_markdown = ""
-        post.body_html = ""
-        post.content_note = None
-        db.session.flush()
-        posting.visibility_changed(post, was_visible)
-    if posts:
-        ids = [post.id for post in posts]
-        db.session.execute(delete(PostRevision).where(PostRevision.post_id.in_(ids)))
+        if post.anonymous:
+            post.remove_at = now + timedelta(seconds=_random.uniform(earliest, latest))
+        else:
+            _erase(post, now)
     db.session.execute(
         update(Thread)
-        .where(Thread.author_id == user.id)
+        .where(Thread.author_id == user.id, Thread.anonymous.is_(False))
         .values(title=REMOVED_TITLE, content_note=None)
     )
+    db.session.flush()
+    search.purge_erased()
+
+
+def remove_due_posts(now: datetime | None = None) -> int:
+    """Erase the anonymous posts of deleted accounts whose moment has come; how many."""
+    now = now or utcnow()
+    posts = list(
+        db.session.scalars(
+            select(Post)
+            .where(Post.remove_at.is_not(None), Post.remove_at <= now)
+            .order_by(Post.id)
+            .with_for_update(key_share=True)
+            .execution_options(populate_existing=True)
+        )
+    )
+    for post in posts:
+        _erase(post, now)
+        post.remove_at = None
+        if post.is_opening:
+            db.session.execute(
+                update(Thread)
+                .where(Thread.id == post.thread_id)
+                .values(title=REMOVED_TITLE, content_note=None)
+            )
+    db.session.flush()
+    if posts:
+        search.purge_erased()
+    return len(posts)
+
+
+def _erase(post: Post, now: datetime) -> None:
+    """Every copy of the post's words goes (the search index's follows, by its triggers); it
+    shows as deleted by its author, and the counters follow through posting.visibility_changed,
+    as when a member deletes one post."""
+    was_visible = post.is_visible
+    post.deleted_at = post.deleted_at or now
+    post.body_markdown = post.body_html = post.body_text = ""
+    post.content_note = None
+    db.session.flush()
+    posting.visibility_changed(post, was_visible)
+    db.session.execute(delete(PostRevision).where(PostRevision.post_id == post.id))

@@ -322,6 +322,9 @@ def similar_threads(title: str | None, limit: int = SIMILAR_MAX) -> list[Thread]
     statement = (
         select(Thread)
         .join(newest, newest.c.id == Thread.id)
+        # A title whose opening post isn't shown is read by moderators only (Thread.title_for):
+        # matching it would show its words.
+        .where(Thread.opening_shown)
         .options(joinedload(Thread.author), joinedload(Thread.category))
         .order_by(order, Thread.last_post_at.desc(), Thread.id.desc())
         .limit(limit)
@@ -359,6 +362,12 @@ def tidy() -> None:
     """After a bulk load: merge FTS5's segments (SQLite), refresh the planner's statistics."""
     *_, tidy_statement = schema.REBUILD[_dialect()]
     db.session.execute(text(tidy_statement))
+
+
+def purge_erased() -> None:
+    """Leave no trace in the index of words just erased (privacy.delete_account)."""
+    for statement in schema.PURGE[_dialect()]:
+        db.session.execute(text(statement))
 
 
 def indexed() -> int:
