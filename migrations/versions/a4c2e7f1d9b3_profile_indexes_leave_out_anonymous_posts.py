@@ -9,7 +9,7 @@ are counted from a small index of the replies marked as helping.
 `post.remove_at` when an anonymous post of a deleted account loses its words.
 
 Revision ID: a4c2e7f1d9b3
-Revises: e8b1c4d2a7f3
+Revises: a7c3e91f5d20
 Create Date: 2026-12-02 15:00:00
 """
 
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "a4c2e7f1d9b3"
-down_revision = "e8b1c4d2a7f3"
+down_revision = "a7c3e91f5d20"
 branch_labels = None
 depends_on = None
 
