@@ -7,7 +7,7 @@ Each test runs twice, at 390x844 (a phone) and at 1280x800 (a laptop).
 import re
 from urllib.parse import urlsplit
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from tests.browser.people import account_menu, log_in, log_out, post_by
 
@@ -375,3 +375,53 @@ def test_support_is_one_tap_away_and_opens_again_from_her_post(
     page.screenshot(path=screenshots / f"support-again-{size}.png")
     again.get_by_role("button", name="Make it anonymous").click()
     expect(page.get_by_text("Your post is anonymous now.")).to_be_visible()
+
+
+# Quoting, and what helped
+
+A_LONG_DAY = (
+    "First week back and I cried in the car park at lunch.\n\n"
+    "I sat in the car with her blanket on my lap and couldn't stop.\n\n"
+    "My manager was kind, but I felt like everyone could tell.\n\n"
+    "Tonight she fell asleep on me and I didn't want to put her down."
+)
+
+
+def select_words(post: Locator, words: str) -> None:
+    """Select these words in the post's text, as a finger or a mouse does."""
+    post.locator(".post-body").evaluate(
+        """(body, words) => {
+            const walker = document.createTreeWalker(body, NodeFilter.SHOW_TEXT);
+            for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+                const at = node.data.indexOf(words);
+                if (at >= 0) {
+                    const range = document.createRange();
+                    range.setStart(node, at);
+                    range.setEnd(node, at + words.length);
+                    window.getSelection().removeAllRanges();
+                    window.getSelection().addRange(range);
+                    return;
+                }
+            }
+            throw new Error("not in the post: " + words);
+        }""",
+        words,
+    )
+
+
+def test_quote_without_javascript_opens_the_reply_page_with_the_first_lines(
+    open_page, forum
+) -> None:
+    author, helper = forum.member("hannah"), forum.member("priya")
+    title = forum.title("Back at work")
+    thread_id = forum.thread(author, title, f"{A_LONG_DAY} ({title})")
+    page = open_page(javascript=False)
+    log_in(page, helper)
+    page.goto(f"/t/{thread_id}")
+    post_by(page, author.display_name).get_by_role("link", name="Quote").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Reply to")
+    body = page.get_by_label("Your reply")
+    expect(body).to_have_value(
+        re.compile(rf"^\*\*{author.display_name}\*\* wrote:\n> First week back and I cried")
+    )
+    expect(body).not_to_have_value(re.compile("fell asleep on me"))
