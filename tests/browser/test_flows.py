@@ -409,6 +409,73 @@ def select_words(post: Locator, words: str) -> None:
     )
 
 
+def test_quote_selected_words_in_a_box_under_the_post_and_what_helped_shows_her_own_words(
+    open_page, forum, size, screenshots
+) -> None:
+    author, helper = forum.member("hannah"), forum.member("priya")
+    title = forum.title("Back at work")
+    thread_id = forum.thread(author, title, f"{A_LONG_DAY} ({title})")
+    for n in range(3):  # the end of the thread, and its reply box, are screens away
+        forum.reply(forum.member(f"friend{n}"), thread_id, f"Sending you so much love. {n} " * 6)
+
+    page = open_page()
+    log_in(page, helper)
+    page.goto(f"/t/{thread_id}")
+    opening = post_by(page, author.display_name)
+    select_words(opening, "her blanket on my lap")
+    opening.get_by_role("link", name="Quote").click()
+
+    box = page.get_by_role("region", name="Reply", exact=True)
+    body = box.get_by_label("Your reply")
+    quotation = f"**{author.display_name}** wrote:\n> her blanket on my lap\n\n"
+    expect(body).to_have_value(quotation)  # just the words she chose, not the whole post
+    assert page.evaluate("() => document.getElementById('p1').nextElementSibling.id") == "reply"
+    expect(body).to_be_focused()
+    assert body.evaluate("box => [box.selectionStart, box.selectionEnd]") == [len(quotation)] * 2
+    page.keyboard.type("I did exactly that. It does get easier, I promise.")
+    expect(body).to_have_value(f"{quotation}I did exactly that. It does get easier, I promise.")
+    expect(body).to_be_in_viewport()
+    page.screenshot(path=screenshots / f"quote-under-the-post-{size}.png")
+    box.get_by_role("button", name="Not now").click()  # back to the end, keeping her words
+    assert (
+        page.evaluate(
+            "() => document.querySelector('.posts').contains(document.getElementById('reply'))"
+        )
+        is False
+    )
+    expect(body).to_have_value(f"{quotation}I did exactly that. It does get easier, I promise.")
+    expect(opening.get_by_role("link", name="Quote")).to_be_focused()
+    expect(box.get_by_role("button", name="Not now")).to_be_hidden()
+    box.get_by_role("button", name="Reply", exact=True).click()
+    expect(page.get_by_text("Your reply is posted.")).to_be_visible()
+    answer = post_by(page, helper.display_name)
+    expect(answer).to_contain_text("her blanket on my lap")
+    expect(answer).to_contain_text("It does get easier, I promise.")
+    expect(answer).not_to_contain_text("fell asleep on me")
+
+    page = open_page()
+    log_in(page, author)
+    page.goto(f"/t/{thread_id}")
+    this_helped = post_by(page, helper.display_name).get_by_role("button", name="This helped me")
+    this_helped.scroll_into_view_if_needed()
+    page.screenshot(path=screenshots / f"this-helped-me-{size}.png")
+    this_helped.click()
+    expect(page.get_by_text("Marked as helping you.")).to_be_visible()
+    answer = post_by(page, helper.display_name)
+    expect(answer.get_by_text("You marked this as helping ✓")).to_be_visible()
+    page.screenshot(path=screenshots / f"helped-marked-{size}.png")
+    helped = page.get_by_role("region", name="What helped")
+    expect(helped).to_contain_text("I did exactly that. It does get easier, I promise.")
+    expect(helped).not_to_contain_text("blanket")
+    helped.scroll_into_view_if_needed()
+    page.screenshot(path=screenshots / f"what-helped-{size}.png")
+    answer.get_by_role("button", name="(undo)").click()
+    expect(page.get_by_role("region", name="What helped")).to_have_count(0)
+    expect(
+        post_by(page, helper.display_name).get_by_role("button", name="This helped me")
+    ).to_be_visible()
+
+
 def test_quote_without_javascript_opens_the_reply_page_with_the_first_lines(
     open_page, forum
 ) -> None:
