@@ -246,6 +246,7 @@ READ_PAGES = [
     Case("threads.show", ALL, _thread),
     Case("threads.new", SIGNED_IN, "/new", "/new?category=childcare"),
     Case("replies.reply", SIGNED_IN, "/t/{thread}/reply", "/t/{thread}/reply?quote={reported}"),
+    Case("replies.quotation", SIGNED_IN, "/p/{opening}/quote", "/p/{opening}/quote?selection=a"),
     Case("replies.edit", (MEMBER,), "/p/{opening}/edit"),
     Case("replies.delete", (MEMBER,), "/p/{opening}/delete"),
     Case("replies.content_note", (MEMBER,), "/p/{opening}/note"),

@@ -32,10 +32,10 @@ def _quoted(value: str | None, thread: Thread) -> Post | None:
     return post if post is not None and post.thread_id == thread.id else None
 
 
-def _start_quoting(form: ReplyForm, quoted: Post | None) -> None:
+def _start_quoting(form: ReplyForm, quoted: Post | None, selection: str | None) -> None:
     """?quote=<id>: the reply starts with the quoted words, behind their content note."""
     if quoted is not None:
-        form.body.data = posting.quotation(quoted)
+        form.body.data = posting.quotation(quoted, selection)
         form.quote.data = str(quoted.id)
         if form.body.data:
             form.content_note.data = quoted.content_note
@@ -49,7 +49,8 @@ def reply(thread_id: int):
     thread = db.get_or_404(Thread, thread_id)
     form = ReplyForm(data=reply_defaults(thread, current_user) if request.method == "GET" else None)
     if request.method == "GET":
-        _start_quoting(form, _quoted(request.args.get("quote"), thread))
+        quoted = _quoted(request.args.get("quote"), thread)
+        _start_quoting(form, quoted, request.args.get("selection"))
     if not form.validate_on_submit():
         return render_form("replies/reply.html", form, thread=thread)
     try:
@@ -67,6 +68,18 @@ def reply(thread_id: int):
     except ServiceError as error:
         return refused(form, error, "replies/reply.html", thread=thread)
     return posted(post, "Your reply is posted.")
+
+
+@bp.get("/p/<id:post_id>/quote")
+@login_required
+def quotation(post_id: int):
+    """For the quote box under a post (static/js/quoting.js): the quotation a reply starts with,
+    of ?selection= if the post says those words, else of its first lines."""
+    post = browsing.post_with_thread(post_id) or abort(404)
+    if not post.can_quote(current_user):
+        abort(404)
+    text = posting.quotation(post, request.args.get("selection"))
+    return {"post": post.id, "quotation": text, "content_note": post.content_note or ""}
 
 
 @bp.get("/p/<id:post_id>")

@@ -10,6 +10,7 @@ from forum.models import Category, FollowState, Post, Subscription, Thread, User
 from forum.services.blocking import folded_for
 from forum.services.listing import ThreadRow, thread_rows
 from forum.services.safety import flagged_for
+from forum.services.text import own_words
 
 
 def categories() -> list[Category]:
@@ -73,9 +74,15 @@ def thread_for_viewer(thread_id: int, viewer: User) -> tuple[Thread, FollowState
 
 
 @dataclass(frozen=True)
+class HelpedReply:
+    post: Post
+    words: str  # the helper's own words, as plain text: never what her reply quoted
+
+
+@dataclass(frozen=True)
 class ThreadPage:
     posts: list[Post]  # by position
-    helped: list[Post]  # "What helped": replies that helped the thread's author, as marked
+    helped: list[HelpedReply]  # "What helped": replies that helped the thread's author, as marked
     folded: set[int]  # ids of the posts to fold away for the viewer (blocking.folded_for)
     flagged: set[int]  # the viewer's own posts whose words read as a crisis (safety.flagged_for)
 
@@ -104,10 +111,13 @@ def posts_on_page(thread: Thread, page: int, per_page: int, viewer: User) -> Thr
         .order_by(Post.position)
     ).all()
     posts = [p for p, *_ in found if first <= p.position <= last]
-    helped = sorted(
-        (p for p, *_ in found if p.helped_at is not None and p.is_visible),
-        key=lambda p: p.helped_at,
-    )
+    helped = [
+        HelpedReply(p, own_words(p.body_html))
+        for p in sorted(
+            (p for p, *_ in found if p.helped_at is not None and p.is_visible),
+            key=lambda p: p.helped_at,
+        )
+    ]
     folded = {p.id for p, fold, _ in found if fold}
     return ThreadPage(posts, helped, folded, {p.id for p, _, flag in found if flag})
 

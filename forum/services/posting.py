@@ -13,12 +13,12 @@ from forum.database import db, utcnow
 from forum.models import Category, Post, PostRevision, Thread, User
 from forum.services import accounts, following, labels, notify, safety
 from forum.services.errors import NotAllowed, ServiceError
-from forum.services.text import has_bidi_controls, plain_text, quote_markdown, render_markdown
+from forum.services.quoting import quotation as quotation  # where a quoting reply starts
+from forum.services.text import has_bidi_controls, plain_text, render_markdown
 
 TITLE_MIN = 5
 TITLE_MAX = 150
 BODY_MAX = 20_000
-ANONYMOUS_NAME = "Anonymous parent"
 # The same words from the same member this soon again are a double tap or a stuck form, not a
 # second post.
 DUPLICATE_WINDOW = timedelta(minutes=5)
@@ -396,14 +396,6 @@ def visibility_changed(post: Post, was_visible: bool) -> None:
             update(User).where(User.id == post.author_id).values(post_count=User.post_count + step)
         )
     db.session.flush()
-
-
-def quotation(post: Post) -> str:
-    """The start of a reply quoting this post."""
-    if not post.is_visible:
-        return ""
-    name = ANONYMOUS_NAME if post.anonymous else post.author.display_name
-    return quote_markdown(name, post.body_markdown)
 
 
 def lock_row(model, row_id: int, refresh: bool = False) -> None:

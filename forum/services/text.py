@@ -1,6 +1,7 @@
 """Markdown to safe HTML, and the characters a name or title may not hide. The only module that
 calls bleach."""
 
+import re
 import unicodedata
 from functools import partial
 from html.parser import HTMLParser
@@ -81,22 +82,101 @@ class _TextOf(HTMLParser):
             self.parts.append("\n")
 
 
+def _readable(parts: list[str]) -> str:
+    """Text pieces as a reader sees them: no control characters (search uses them to mark
+    matches), each line's white space collapsed, no empty lines."""
+    text = "".join(c for c in "".join(parts) if c in "\n\t" or unicodedata.category(c) != "Cc")
+    lines = (" ".join(line.split()) for line in text.split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
 def plain_text(html: str) -> str:
-    """What a reader sees of rendered HTML, as plain text: what search indexes and quotes from.
+    """What a reader sees of rendered HTML, as plain text: what search indexes.
 
     No markup survives, and neither do control characters, which search uses to mark matches.
     """
     parser = _TextOf()
     parser.feed(html)
     parser.close()
-    text = "".join(
-        c for c in "".join(parser.parts) if c in "\n\t" or unicodedata.category(c) != "Cc"
-    )
-    lines = (" ".join(line.split()) for line in text.split("\n"))
-    return "\n".join(line for line in lines if line)
+    return _readable(parser.parts)
 
 
-def quote_markdown(name: str, source: str) -> str:
-    """A quotation of a post, to start a reply with."""
-    quoted = "\n".join(f"> {line}".rstrip() for line in source.strip().splitlines())
-    return f"**{name}** wrote:\n{quoted}\n\n"
+class _OwnWords(_TextOf):
+    """The text outside quotations: every blockquote, and the "Maya wrote:" line before one."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.quoting = 0  # blockquotes open
+
+    def handle_data(self, data: str) -> None:
+        if not self.quoting:
+            super().handle_data(data)
+
+    def handle_starttag(self, tag: str, attrs) -> None:
+        if tag == "blockquote":
+            if not self.quoting:
+                head, _, last = "".join(self.parts).rstrip().rpartition("\n")
+                if last.rstrip().endswith("wrote:"):  # it introduces the quotation
+                    self.parts = [head]
+            self.quoting += 1
+        super().handle_starttag(tag, attrs)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "blockquote":
+            self.quoting = max(self.quoting - 1, 0)
+        super().handle_endtag(tag)
+
+
+def own_words(html: str) -> str:
+    """What the author wrote in a post, as plain text, leaving out what they quoted: what
+    "What helped" shows of a reply, and what a quotation of the post is taken from."""
+    parser = _OwnWords()
+    parser.feed(html)
+    parser.close()
+    return _readable(parser.parts)
+
+
+# How much of a post a quotation carries: a few lines, enough to say what is being answered,
+# so the reply's own words are what a reader meets.
+QUOTE_LINES = 3
+QUOTE_CHARS = 240
+# Characters Markdown would read as formatting, anywhere and at a line's start; a quotation of
+# plain text escapes them, so it reads as the post did.
+_MARKDOWN_SIGNS = re.compile(r"([\\`*_\[\]<]|&(?=#?\w+;))")
+_LINE_START_SIGNS = re.compile(r"^(\d*)([-+#=>.)])")
+
+
+def passage(text: str, selection: str) -> str | None:
+    """The selected words as they stand in the text (lines kept, white space as a reader sees
+    it), or None if the text does not say them: a quotation only ever holds the post's words."""
+    chosen = _readable([selection[: QUOTE_CHARS * 20]])
+    return chosen if chosen and chosen in text else None
+
+
+def quote_markdown(name: str, text: str) -> str:
+    """The Markdown a reply starts with to quote plain text: its first lines, at most
+    QUOTE_LINES and about QUOTE_CHARS characters, cut at a word, escaped so they read as
+    written."""
+    lines = [line.rstrip() for line in text.strip().splitlines()]
+    kept: list[str] = []
+    room, left = QUOTE_CHARS, QUOTE_LINES
+    for line in lines:
+        if not left:
+            kept[-1] += " …"
+            break
+        if len(line) > room:
+            cut = line[:room].rsplit(" ", 1)[0] if " " in line[:room] else line[:room]
+            if cut.strip(" ,;:"):
+                kept.append(cut.rstrip(" ,;:") + "…")
+            else:
+                kept[-1] += " …"
+            break
+        kept.append(line)
+        room -= len(line)
+        left -= bool(line)
+    quoted = "\n".join(f"> {_escaped(line)}".rstrip() for line in kept)
+    return f"**{_escaped(name)}** wrote:\n{quoted}\n\n"
+
+
+def _escaped(line: str) -> str:
+    return _LINE_START_SIGNS.sub(r"\1\\\2", _MARKDOWN_SIGNS.sub(r"\\\1", line))

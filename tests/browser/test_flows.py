@@ -7,7 +7,7 @@ Each test runs twice, at 390x844 (a phone) and at 1280x800 (a laptop).
 import re
 from urllib.parse import urlsplit
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from tests.browser.people import account_menu, log_in, log_out, open_reactions, post_by
 
@@ -381,3 +381,120 @@ def test_support_is_one_tap_away_and_opens_again_from_her_post(
     page.screenshot(path=screenshots / f"support-again-{size}.png")
     again.get_by_role("button", name="Make it anonymous").click()
     expect(page.get_by_text("Your post is anonymous now.")).to_be_visible()
+
+
+# Quoting, and what helped
+
+A_LONG_DAY = (
+    "First week back and I cried in the car park at lunch.\n\n"
+    "I sat in the car with her blanket on my lap and couldn't stop.\n\n"
+    "My manager was kind, but I felt like everyone could tell.\n\n"
+    "Tonight she fell asleep on me and I didn't want to put her down."
+)
+
+
+def select_words(post: Locator, words: str) -> None:
+    """Select these words in the post's text, as a finger or a mouse does."""
+    post.locator(".post-body").evaluate(
+        """(body, words) => {
+            const walker = document.createTreeWalker(body, NodeFilter.SHOW_TEXT);
+            for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+                const at = node.data.indexOf(words);
+                if (at >= 0) {
+                    const range = document.createRange();
+                    range.setStart(node, at);
+                    range.setEnd(node, at + words.length);
+                    window.getSelection().removeAllRanges();
+                    window.getSelection().addRange(range);
+                    return;
+                }
+            }
+            throw new Error("not in the post: " + words);
+        }""",
+        words,
+    )
+
+
+def test_quote_selected_words_in_a_box_under_the_post_and_what_helped_shows_her_own_words(
+    open_page, forum, size, screenshots
+) -> None:
+    author, helper = forum.member("hannah"), forum.member("priya")
+    title = forum.title("Back at work")
+    thread_id = forum.thread(author, title, f"{A_LONG_DAY} ({title})")
+    for n in range(3):  # the end of the thread, and its reply box, are screens away
+        forum.reply(forum.member(f"friend{n}"), thread_id, f"Sending you so much love. {n} " * 6)
+
+    page = open_page()
+    log_in(page, helper)
+    page.goto(f"/t/{thread_id}")
+    opening = post_by(page, author.display_name)
+    select_words(opening, "her blanket on my lap")
+    opening.get_by_role("link", name="Quote").click()
+
+    box = page.get_by_role("region", name="Reply", exact=True)
+    body = box.get_by_label("Your reply")
+    quotation = f"**{author.display_name}** wrote:\n> her blanket on my lap\n\n"
+    expect(body).to_have_value(quotation)  # just the words she chose, not the whole post
+    assert page.evaluate("() => document.getElementById('p1').nextElementSibling.id") == "reply"
+    expect(body).to_be_focused()
+    assert body.evaluate("box => [box.selectionStart, box.selectionEnd]") == [len(quotation)] * 2
+    page.keyboard.type("I did exactly that. It does get easier, I promise.")
+    expect(body).to_have_value(f"{quotation}I did exactly that. It does get easier, I promise.")
+    expect(body).to_be_in_viewport()
+    page.screenshot(path=screenshots / f"quote-under-the-post-{size}.png")
+    box.get_by_role("button", name="Not now").click()  # back to the end, keeping her words
+    assert (
+        page.evaluate(
+            "() => document.querySelector('.posts').contains(document.getElementById('reply'))"
+        )
+        is False
+    )
+    expect(body).to_have_value(f"{quotation}I did exactly that. It does get easier, I promise.")
+    expect(opening.get_by_role("link", name="Quote")).to_be_focused()
+    expect(box.get_by_role("button", name="Not now")).to_be_hidden()
+    box.get_by_role("button", name="Reply", exact=True).click()
+    expect(page.get_by_text("Your reply is posted.")).to_be_visible()
+    answer = post_by(page, helper.display_name)
+    expect(answer).to_contain_text("her blanket on my lap")
+    expect(answer).to_contain_text("It does get easier, I promise.")
+    expect(answer).not_to_contain_text("fell asleep on me")
+
+    page = open_page()
+    log_in(page, author)
+    page.goto(f"/t/{thread_id}")
+    this_helped = post_by(page, helper.display_name).get_by_role("button", name="This helped me")
+    this_helped.scroll_into_view_if_needed()
+    page.screenshot(path=screenshots / f"this-helped-me-{size}.png")
+    this_helped.click()
+    expect(page.get_by_text("Marked as helping you.")).to_be_visible()
+    answer = post_by(page, helper.display_name)
+    expect(answer.get_by_text("You marked this as helping ✓")).to_be_visible()
+    page.screenshot(path=screenshots / f"helped-marked-{size}.png")
+    helped = page.get_by_role("region", name="What helped")
+    expect(helped).to_contain_text("I did exactly that. It does get easier, I promise.")
+    expect(helped).not_to_contain_text("blanket")
+    helped.scroll_into_view_if_needed()
+    page.screenshot(path=screenshots / f"what-helped-{size}.png")
+    answer.get_by_role("button", name="(undo)").click()
+    expect(page.get_by_role("region", name="What helped")).to_have_count(0)
+    expect(
+        post_by(page, helper.display_name).get_by_role("button", name="This helped me")
+    ).to_be_visible()
+
+
+def test_quote_without_javascript_opens_the_reply_page_with_the_first_lines(
+    open_page, forum
+) -> None:
+    author, helper = forum.member("hannah"), forum.member("priya")
+    title = forum.title("Back at work")
+    thread_id = forum.thread(author, title, f"{A_LONG_DAY} ({title})")
+    page = open_page(javascript=False)
+    log_in(page, helper)
+    page.goto(f"/t/{thread_id}")
+    post_by(page, author.display_name).get_by_role("link", name="Quote").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Reply to")
+    body = page.get_by_label("Your reply")
+    expect(body).to_have_value(
+        re.compile(rf"^\*\*{author.display_name}\*\* wrote:\n> First week back and I cried")
+    )
+    expect(body).not_to_have_value(re.compile("fell asleep on me"))

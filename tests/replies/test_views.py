@@ -107,6 +107,62 @@ def test_quote_of_another_threads_post_or_nonsense_prefills_nothing(client, thre
         assert "Secret other text" not in page.text
 
 
+LONG_POST = """First week back and I cried in the car park at lunch.
+
+I sat in the car with her blanket on my lap and couldn't stop.
+
+My manager was kind, but I felt like everyone could tell.
+
+Tonight she fell asleep on me and I didn't want to put her down."""
+
+
+def reply_box(page: str) -> str:
+    return unescape(
+        re.search(r'<textarea[^>]*name="body"[^>]*>\r?\n?(.*?)</textarea>', page, re.S)[1]
+    )
+
+
+def test_quote_without_javascript_starts_with_the_first_lines_not_the_whole_post(
+    client, member, other_member, login
+):
+    thread = factories.thread(member, title="Back at work, heart at home", body=LONG_POST)
+    opening = factories.opening_post(thread)
+    login(other_member)
+    body = reply_box(client.get(f"/t/{thread.id}/reply?quote={opening.id}").text)
+    assert body.startswith(f"**{member.display_name}** wrote:\n> First week back and I cried")
+    assert body.endswith("\n\n") and "fell asleep on me" not in body
+    response = client.post(
+        f"/t/{thread.id}/reply", data={"body": body + "Me too, every day.", "quote": opening.id}
+    )
+    assert response.status_code == 302
+    answer = db.session.scalars(select(Post).where(Post.position == 2)).one()
+    assert "Me too, every day." in answer.body_html
+    assert "fell asleep on me" not in answer.body_html  # the published reply doesn't repeat it
+
+
+def test_the_quote_box_takes_its_quotation_from_the_server(
+    app, client, member, other_member, login
+):
+    thread = factories.thread(member, title="Back at work, heart at home", body=LONG_POST)
+    opening = factories.opening_post(thread)
+    login(other_member)
+    chosen = client.get(f"/p/{opening.id}/quote", query_string={"selection": "blanket on my lap"})
+    assert chosen.status_code == 200
+    assert chosen.json == {
+        "post": opening.id,
+        "quotation": f"**{member.display_name}** wrote:\n> blanket on my lap\n\n",
+        "content_note": "",
+    }
+    forged = client.get(f"/p/{opening.id}/quote", query_string={"selection": "I hate mornings"})
+    assert forged.json["quotation"].startswith(f"**{member.display_name}** wrote:\n> First week")
+    assert "I hate mornings" not in forged.json["quotation"]
+    assert client.get("/p/999999/quote").status_code == 404
+    assert app.test_client().get(f"/p/{opening.id}/quote").status_code == 302  # to log in
+    db.session.execute(update(Thread).where(Thread.id == thread.id).values(locked=True))
+    db.session.commit()
+    assert client.get(f"/p/{opening.id}/quote").status_code == 404  # as the Quote link is gone
+
+
 def test_edit_keeps_a_revision(client, thread, member, login):
     login(member)
     post = factories.opening_post(thread)

@@ -241,9 +241,13 @@ SURFACES = {
         "/t/{t1}/reply?quote={anon_reply}",
         (200, ["**Anonymous parent** wrote:\n> Thank you. The four o'clock feeds are the hardest."]),
         LOGIN),
-    "quote of the quote": Surface(
+    "quote of the quote": Surface(  # her own words: a quotation leaves out what she quoted
         "/t/{t1}/reply?quote={quote}",
-        (200, ["**priya** wrote:\n> **Anonymous parent** wrote:"]), LOGIN),
+        (200, ["**priya** wrote:\n> Sending you so much warmth."]), LOGIN),
+    "quote box of an anonymous reply": Surface(
+        "/p/{anon_reply}/quote?selection=four+o%27clock+feeds",
+        (200, ['"quotation":"**Anonymous parent** wrote:\\n> four o\'clock feeds\\n\\n"']),
+        LOGIN),
     "quote on page 2": Surface(
         "/t/{t1}/reply?quote={late_anon}",
         (200, ["**Anonymous parent** wrote:\n> Update: I told my midwife today."]), LOGIN),

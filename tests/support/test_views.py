@@ -400,7 +400,7 @@ def test_the_thread_author_marks_a_reply_that_helped_and_can_unmark_it(
     assert "Ask HR for a proper room" in panel.group(0)
     assert "helped" in article(page, 2)[0]  # highlighted in place
     assert "helped" not in article(page, 1)[0]
-    assert "Unmark: this helped me" in client.get(f"/t/{thread.id}").text
+    assert "You marked this as helping ✓" in client.get(f"/t/{thread.id}").text
     # marking again changes nothing
     assert client.post(f"/p/{helper_reply.id}/helped", data={"helped": "1"}).status_code == 302
     assert helper_reply.helped_at == marked_at and thread.helped_count == 1
@@ -425,6 +425,36 @@ def test_what_helped_quotes_the_reply_as_readers_see_it_not_its_markdown(
     )
     assert "Ask HR for a proper room." in panel.group(0)
     assert "**" not in panel.group(0) and "](" not in panel.group(0)
+
+
+def test_what_helped_shows_the_helpers_own_words_never_the_quotation(
+    client, thread, opening, other_member, member, login
+):
+    helper = factories.reply(
+        other_member, thread, posting.quotation(opening) + "You are not grim. Ask HR for a room."
+    )
+    login(member)
+    client.post(f"/p/{helper.id}/helped", data={"helped": "1"})
+    page = client.get(f"/t/{thread.id}").text
+    panel = re.search(r'<section class="what-helped".*?</section>', page, re.S).group(0)
+    assert "You are not grim. Ask HR for a room." in panel
+    assert "Is this normal" not in panel and "wrote:" not in panel
+    assert "Is this normal" in article(page, 2)[1]  # the reply itself still shows what it quoted
+
+
+def test_this_helped_me_is_a_button_and_once_marked_says_so_with_undo(
+    client, thread, helper_reply, member, login
+):
+    login(member)
+    unmarked = article(client.get(f"/t/{thread.id}").text, 2)[1]
+    assert re.search(r'<button class="button[^"]*"[^>]*>This helped me</button>', unmarked)
+    client.post(f"/p/{helper_reply.id}/helped", data={"helped": "1"})
+    marked = unescape(article(client.get(f"/t/{thread.id}").text, 2)[1])
+    said = re.search(r'<span class="helped-mark" id="([^"]+)">([^<]*)</span>\s*<button', marked)
+    assert said and said[2] == "You marked this as helping ✓"
+    undo = re.search(r'<button[^>]*aria-describedby="([^"]+)"[^>]*>\(undo\)</button>', marked)
+    assert undo and undo[1] == said[1]
+    assert 'name="helped" value="0"' in marked and "This helped me</button>" not in marked
 
 
 def test_helped_count_stays_exact_over_several_replies(client, thread, member, login):
