@@ -13,13 +13,15 @@ changing address doesn't reset that count either.
 
 Posting counts only what was published, and counts replies in her own thread or in a thread
 where someone may be at risk on their own, with more room (the rule: forum/services/pace.py).
+The 429 page says when the limit that was reached lets her in again (`wait_seconds`).
 """
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from flask import Flask, Response, g, request
+from flask import Flask, Response, current_app, g, request
 from flask_limiter import Limiter
 from flask_login import current_user
 
@@ -178,3 +180,15 @@ def init_limits(app: Flask) -> None:
                     exempt_when=rule.exempt_when,
                 )(wrapped)
         app.view_functions[endpoint] = wrapped
+
+
+def wait_seconds() -> int | None:
+    """How long until the limit this request reached lets it through again; None if unknown."""
+    for limiter in current_app.extensions.get("limiter", ()):
+        reached = limiter.current_limit
+        if reached is not None and reached.breached:
+            try:
+                return max(int(reached.reset_at - time.time()), 1)
+            except Exception:  # the storage went away: the page says "a little while"
+                return None
+    return None

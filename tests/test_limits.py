@@ -6,6 +6,7 @@ with limits on, on the same database as the `app` fixture, so it runs on SQLite 
 """
 
 import os
+import re
 import uuid
 from datetime import timedelta
 from html import unescape
@@ -16,11 +17,12 @@ from sqlalchemy import select
 
 from forum.config import Config
 from forum.database import db, utcnow
+from forum.formatting import wait_in_words
 from forum.limits import LIMITS, limited
-from forum.models import ReportReason, Thread
+from forum.models import Post, ReportReason, Thread
 from forum.services import pace, reporting
 from tests import factories
-from tests.helpers import make_app
+from tests.helpers import form_sending_to, make_app, signed_in
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/5")
 WRONG = "not my password at all"
@@ -282,6 +284,65 @@ def test_who_is_counted_gently_is_decided_in_one_place(app, member, other_member
     assert pace.allowance(member, gentler=False) == "10 per 10 minutes; 100 per day"
     assert pace.allowance(member, gentler=True) == "30 per 10 minutes; 300 per day"
     assert pace.allowance(None, gentler=False) == "10 per 10 minutes; 100 per day"
+
+
+def test_the_429_page_says_the_wait_keeps_her_words_and_leads_back(
+    make_limited, app, member, other_member
+):
+    limited_app = make_limited()
+    thread = factories.thread(other_member)
+    quoted = factories.opening_post(thread)
+    client = client_at(limited_app)
+    sign_in(client, "hannah", factories.PASSWORD)
+    for n in range(3):
+        assert reply_to(client, thread, f"Reply {n}").status_code == 302
+    words = "Thank you <3 & I'll try the bedtime tip tonight.\n\nIt helped to read."
+    sent = {"anonymous": "y", "content_note": "sleep", "quote": str(quoted.id)}
+    response = reply_to(client, thread, words, **sent)
+    assert response.status_code == 429
+    page = unescape(response.text)
+    assert "Error 429" not in page and "429" not in re.sub(r"<[^>]+>", "", page)
+    assert 540 < int(response.headers["Retry-After"]) <= 600
+    assert re.search(r"in about (9|10) minutes", page)  # the real wait, not "a minute"
+    assert f'href="/t/{thread.id}"' in page and 'href="/support"' in page
+    # Her words, her choice of anonymous, her note and quote: a form she can send again.
+    action = f"/t/{thread.id}/reply"
+    fields = form_sending_to(response.text, action)
+    assert fields["body"] == words and "csrf_token" in fields
+    assert {name: fields.get(name) for name in sent} == sent
+    # Once the wait is over (here: on an app without limits), sending it as it stands posts it.
+    assert signed_in(app, member).post(action, data=fields).status_code == 302
+    post = db.session.scalars(select(Post).where(Post.body_markdown == words)).one()
+    assert post.anonymous and post.content_note == "sleep"
+
+
+@pytest.mark.parametrize(
+    "seconds, words",
+    [(20, "in about a minute"), (89, "in about a minute"), (90, "in about 2 minutes"),
+     (241, "in about 5 minutes"), (600, "in about 10 minutes"), (3_700, "in about 62 minutes"),
+     (5_400, "in about 2 hours"), (86_000, "in about 24 hours")],
+)  # fmt: skip
+def test_waits_are_said_in_plain_words(seconds, words):
+    assert wait_in_words(seconds) == words
+
+
+def test_the_429_page_for_a_new_thread_leads_back_to_where_she_was(make_limited, member):
+    limited_app = make_limited()
+    client = client_at(limited_app)
+    sign_in(client, "hannah", factories.PASSWORD)
+    data = {"category": "childcare", "title": "Nursery drop-off tears", "body": "Every morning."}
+    for n in range(3):
+        assert client.post("/new", data=data | {"body": f"Morning {n}"}).status_code == 302
+    came_from = "http://localhost/c/childcare"
+    response = client.post("/new", data=data, headers={"Referer": came_from})
+    assert response.status_code == 429
+    fields = form_sending_to(response.text, "/new")
+    assert {name: fields[name] for name in data} == data
+    assert 'href="/c/childcare"' in response.text and 'href="/support"' in response.text
+    # A sign-in limit has no text to keep, and a wait of its own.
+    responses = [sign_in(client_at(limited_app, "192.0.2.50"), "priya") for _ in range(6)]
+    assert responses[-1].status_code == 429
+    assert "in about a minute" in responses[-1].text and "<textarea" not in responses[-1].text
 
 
 def test_established_accounts_may_post_more(make_limited, member, other_member):
