@@ -17,8 +17,10 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from forum import limits
 from forum.database import SAFE_METHODS, db, roll_back
 from forum.extensions import login_manager
+from forum.formatting import wait_in_words
 from forum.services.errors import ServiceError
 from forum.urls import local_path
 
@@ -30,19 +32,68 @@ MESSAGES = {
     409: ("Someone got there first", "This was already handled, so nothing was changed. Please reload the page to see where things stand."),
     405: ("That didn't work that way", "That page can't be used like that. Please go back and use the buttons on the page."),
     413: ("That was too much to send at once", "What you sent is larger than we can take. A post can be up to 20,000 characters."),
-    429: ("Let's take a breath", "That was a lot of requests in a short time. Please wait a minute and try again. Nothing you wrote is lost if you go back."),
+    429: ("Let's take a breath", "That was a lot in a short time, so we've paused here for a moment."),
     500: ("Something went wrong on our side", "It isn't anything you did. Please try again in a moment."),
 }  # fmt: skip
 
-# Fields whose text is shown back when a form can't be accepted, so nothing typed is lost.
-KEPT_FIELDS = ("title", "body", "display_name", "bio", "details", "message", "reason")
+# Fields whose text is shown back when a form can't be accepted, so nothing typed is lost, with
+# what the page calls them.
+KEPT_FIELDS = {
+    "title": "Title",
+    "body": "What you wrote",
+    "content_note": "Content note",
+    "display_name": "Display name",
+    "bio": "About you",
+    "details": "Details",
+    "message": "Message",
+    "reason": "Reason",
+}
+# Choices sent with that text, carried in the form that sends it again, so nothing she chose
+# changes: above all "Post anonymously".
+CARRIED_FIELDS = ("category", "anonymous", "quote")
 
 
-def _page(status: int, message: str | None = None):
+def _page(status: int, message: str | None = None, **context):
     title, default = MESSAGES.get(status, MESSAGES[400 if status < 500 else 500])
     kept = _kept_text() if status in (400, 401, 403, 409, 413, 429) else {}
-    context = {"status": status, "title": title, "message": message or default, "kept": kept}
+    context = {"status": status, "title": title, "message": message or default, "kept": kept,
+               "labels": KEPT_FIELDS, "resend": None, "carried": {}, "back": None} | context  # fmt: skip
     return render_template("errors/error.html", **context), status
+
+
+def too_many(error: HTTPException):
+    """A rate limit was reached: how long until she can go on, in words; her text in a form
+    that sends it again, once the wait is over, with what she chose; the way back."""
+    wait = limits.wait_seconds()
+    message = f"{MESSAGES[429][1]} You can try again {wait_in_words(wait) if wait else 'in a little while'}."
+    kept = _kept_text()
+    resend = None
+    if kept and request.endpoint:
+        message += (
+            " Your words are below, just as you wrote them: send them from here once the wait "
+            "is over, or copy them to keep them safe."
+        )
+        resend = url_for(request.endpoint, **(request.view_args or {}))
+    carried = _carried() if resend else {}
+    return _page(429, message, resend=resend, carried=carried, back=_way_back())
+
+
+def _carried() -> dict[str, str]:
+    try:
+        return {name: request.form[name] for name in CARRIED_FIELDS if request.form.get(name)}
+    except Exception:  # the body itself may be what was wrong
+        return {}
+
+
+def _way_back() -> tuple[str, str] | None:
+    """Where she was: the thread (or the post) the request was about, else the page it came from."""
+    args = request.view_args or {}
+    if "thread_id" in args:
+        return url_for("threads.show", thread_id=args["thread_id"]), "Back to the thread"
+    if "post_id" in args:
+        return url_for("replies.permalink", post_id=args["post_id"]), "Back to the post"
+    came_from = _came_from()
+    return (came_from, "Back to where you were") if came_from else None
 
 
 def unauthorized():
@@ -119,6 +170,7 @@ def register_error_pages(app: Flask) -> None:
         return _page(error.status_code, error.message)
 
     app.register_error_handler(DBAPIError, _database_error)
+    app.register_error_handler(429, too_many)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

@@ -1,6 +1,7 @@
 """Times and numbers in plain words: for templates (as filters), services and emails alike."""
 
 from datetime import datetime
+from math import ceil
 
 from forum.database import utcnow
 
@@ -15,6 +16,16 @@ def time_ago(moment: datetime, now: datetime | None = None) -> str:
             count = seconds // size
             return f"{count} {unit}{'' if count == 1 else 's'} ago"
     return "just now"
+
+
+def wait_in_words(seconds: int) -> str:
+    """A wait ahead, rounded up to what a person would say: "in about 4 minutes"."""
+    if seconds < 90:
+        return "in about a minute"
+    if seconds < 90 * 60:
+        return f"in about {ceil(seconds / 60)} minutes"
+    hours = round(seconds / 3600)
+    return "in about an hour" if hours == 1 else f"in about {hours} hours"
 
 
 def exact_time(moment: datetime) -> str:

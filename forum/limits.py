@@ -10,24 +10,25 @@ would count on its own: with four, a limit of 5 would let about 20 through.)
 The client's address is the one the last TRUSTED_PROXIES proxies saw (werkzeug's ProxyFix); with
 none trusted, a forged X-Forwarded-For changes nothing. Sign-in also counts per account, so
 changing address doesn't reset that count either.
+
+Posting counts only what was published, and counts replies in her own thread or in a thread
+where someone may be at risk on their own, with more room (the rule: forum/services/pace.py).
+The 429 page says when the limit that was reached lets her in again (`wait_seconds`).
 """
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
 from pathlib import Path
 
-from flask import Flask, Response, request
+from flask import Flask, Response, current_app, g, request
 from flask_limiter import Limiter
 from flask_login import current_user
 
 from forum import limit_storage
-from forum.database import utcnow
-from forum.services import accounts
+from forum.services import accounts, pace
 
 STORAGE_FILE = "rate-limits.sqlite"  # in the instance folder, without REDIS_URL
-
-NEW_ACCOUNT = timedelta(days=1)
 
 
 def by_address() -> str:
@@ -76,10 +77,35 @@ def _refused(response: Response) -> bool:
     return response.status_code >= 400
 
 
+def _published(response: Response) -> bool:
+    """A post that went up (it redirects to the post). A second look before posting, "Check for
+    similar threads" and a refused form answer with a page, and cost nothing."""
+    return response.status_code in (302, 303)
+
+
+def _member():
+    return current_user if current_user.is_authenticated else None
+
+
+def _gentler() -> bool:
+    """Whether this reply takes the gentler posting count; asked once a request."""
+    if "gentler_posting" not in g:
+        member, thread_id = _member(), (request.view_args or {}).get("thread_id")
+        gentler = request.method == "POST" and member is not None
+        g.gentler_posting = gentler and pace.is_gentler(member, thread_id)
+    return g.gentler_posting
+
+
+def _ordinary() -> bool:
+    return not _gentler()
+
+
 def _posting() -> str:
-    """Stricter for an account less than a day old: most spam comes from new accounts."""
-    young = current_user.is_authenticated and current_user.created_at > utcnow() - NEW_ACCOUNT
-    return "3 per 10 minutes; 10 per day" if young else "10 per 10 minutes; 100 per day"
+    return pace.allowance(_member(), gentler=False)
+
+
+def _gentler_posting() -> str:
+    return pace.allowance(_member(), gentler=True)
 
 
 @dataclass(frozen=True)
@@ -88,6 +114,7 @@ class Rule:
     key: Callable[[], str]
     methods: tuple[str, ...] | None = ("POST",)  # None: every method
     deduct_when: Callable[[Response], bool] | None = None
+    exempt_when: Callable[[], bool] | None = None
 
 
 LIMITS: dict[str, tuple[Rule, ...]] = {
@@ -100,7 +127,10 @@ LIMITS: dict[str, tuple[Rule, ...]] = {
         Rule("3 per hour", by_email),
         Rule("10 per hour", by_address),
     ),
-    "posting": (Rule(_posting, by_member),),
+    "posting": (
+        Rule(_posting, by_member, deduct_when=_published, exempt_when=_gentler),
+        Rule(_gentler_posting, by_member, deduct_when=_published, exempt_when=_ordinary),
+    ),
     # Counted apart from posting, with the same numbers: each edit is rendered and kept.
     "editing": (Rule(_posting, by_member),),
     # Forms a signed-in member confirms with her password: guessing it is counted as at sign-in.
@@ -147,5 +177,18 @@ def init_limits(app: Flask) -> None:
                     key_func=rule.key,
                     methods=list(rule.methods) if rule.methods else None,
                     deduct_when=rule.deduct_when,
+                    exempt_when=rule.exempt_when,
                 )(wrapped)
         app.view_functions[endpoint] = wrapped
+
+
+def wait_seconds() -> int | None:
+    """How long until the limit this request reached lets it through again; None if unknown."""
+    for limiter in current_app.extensions.get("limiter", ()):
+        reached = limiter.current_limit
+        if reached is not None and reached.breached:
+            try:
+                return max(int(reached.reset_at - time.time()), 1)
+            except Exception:  # the storage went away: the page says "a little while"
+                return None
+    return None

@@ -6,6 +6,7 @@ import email
 import os
 import socket
 from email import policy
+from html.parser import HTMLParser
 
 from flask import Flask, has_app_context
 from flask.testing import FlaskClient
@@ -145,3 +146,42 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+class _Forms(HTMLParser):
+    """Every form on a page: where it goes, and what it would send as it stands."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.forms: list[tuple[str, dict[str, str]]] = []
+        self._textarea: str | None = None
+
+    def handle_starttag(self, tag, attrs) -> None:
+        named = dict(attrs)
+        if tag == "form":
+            self.forms.append((named.get("action") or "", {}))
+        elif self.forms and tag == "input" and named.get("name"):
+            if named.get("type") not in ("checkbox", "radio") or "checked" in named:
+                self.forms[-1][1][named["name"]] = named.get("value") or ""
+        elif self.forms and tag == "textarea" and named.get("name"):
+            self._textarea = named["name"]
+            self.forms[-1][1][self._textarea] = ""
+
+    def handle_data(self, data) -> None:
+        if self._textarea:
+            self.forms[-1][1][self._textarea] += data
+
+    def handle_endtag(self, tag) -> None:
+        if tag == "textarea":
+            self._textarea = None
+
+
+def form_sending_to(page: str, action: str) -> dict[str, str]:
+    """What the page's form that posts to `action` sends as it stands (a browser drops the
+    first newline inside a textarea, as here)."""
+    parser = _Forms()
+    parser.feed(page)
+    for found, fields in parser.forms:
+        if found == action:
+            return {name: value.removeprefix("\n") for name, value in fields.items()}
+    raise AssertionError(f"no form posts to {action}")

@@ -6,18 +6,23 @@ with limits on, on the same database as the `app` fixture, so it runs on SQLite 
 """
 
 import os
+import re
 import uuid
 from datetime import timedelta
 from html import unescape
 
 import pytest
 import redis
+from sqlalchemy import select
 
 from forum.config import Config
 from forum.database import db, utcnow
+from forum.formatting import wait_in_words
 from forum.limits import LIMITS, limited
+from forum.models import Post, ReportReason, Thread
+from forum.services import pace, reporting
 from tests import factories
-from tests.helpers import make_app
+from tests.helpers import form_sending_to, make_app, signed_in
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/5")
 WRONG = "not my password at all"
@@ -182,6 +187,162 @@ def test_a_limited_reply_keeps_the_text_and_says_so_kindly(make_limited, member,
     response = client.post("/new", data=data)
     assert response.status_code == 429
     assert "Kept words" in response.text and "My own thread" in response.text
+
+
+UNKIND = "You should have thought about that before going back."
+
+
+def reply_to(client, thread, body: str, **data):
+    return client.post(f"/t/{thread.id}/reply", data={"body": body, **data})
+
+
+def test_only_published_posts_are_counted_for_posting(make_limited, member, other_member):
+    """A second look, "Check for similar threads" and a refused form publish nothing, so they
+    use up nothing: a new account still has her three posts for these ten minutes."""
+    limited_app = make_limited()
+    thread = factories.thread(other_member)
+    client = client_at(limited_app)
+    sign_in(client, "hannah", factories.PASSWORD)
+    similar = {"category": "childcare", "title": "Sleep regression", "body": "", "similar": "1"}
+    not_posted = [
+        reply_to(client, thread, UNKIND).status_code,  # the kindness check asks first
+        reply_to(client, thread, UNKIND + " Really.").status_code,
+        reply_to(client, thread, "   ").status_code,  # nothing written
+        reply_to(client, thread, "x" * 20_001).status_code,  # too long
+        reply_to(client, thread, "Kind words", content_note="n" * 101).status_code,
+        client.post("/new", data=similar).status_code,  # "Check for similar threads"
+        client.post("/new", data=similar | {"similar": ""}).status_code,  # no body: refused
+    ]
+    assert not_posted == [400, 400, 400, 400, 400, 200, 400]
+    assert reply_to(client, thread, "You've got this.").status_code == 302
+    assert reply_to(client, thread, "You've got this.").status_code == 409  # a double tap
+    statuses = [reply_to(client, thread, f"Me too, every day ({n}).").status_code for n in range(3)]
+    assert statuses == [302, 302, 429]
+
+
+def test_in_her_own_thread_she_can_thank_everyone_who_answered(make_limited, member, other_member):
+    """A new account starts a thread and answers two others: her fourth post, thanking the
+    parents who answered her, goes up, and so do the next ones in her own thread."""
+    limited_app = make_limited()
+    client = client_at(limited_app)
+    sign_in(client, "hannah", factories.PASSWORD)
+    started = {"category": "back-to-work", "title": "Week one back and I cried at my desk",
+               "body": "It was so much harder than I thought.", "anonymous": "y"}  # fmt: skip
+    response = client.post("/new", data=started)
+    assert response.status_code == 302
+    mine = db.session.scalars(select(Thread).where(Thread.title == started["title"])).one()
+    elsewhere = factories.thread(other_member)
+    statuses = [reply_to(client, elsewhere, f"Sending love ({n}).").status_code for n in range(3)]
+    assert statuses == [302, 302, 429]  # one thread and two replies: a new account's three
+    # Her name in the thread she started anonymously: asked first, and that costs nothing.
+    assert reply_to(client, mine, "Thank you, Priya.").status_code == 400
+    statuses = [
+        reply_to(client, mine, f"Thank you, that helped ({n}).", anonymous="y").status_code
+        for n in range(11)
+    ]
+    assert statuses == [302] * 10 + [429]
+    # Her thanks used up none of her ordinary posts, nor the other way round.
+    assert reply_to(client, elsewhere, "One more thing.").status_code == 429
+
+
+def test_replies_where_someone_may_be_at_risk_are_counted_gently(
+    make_limited, member, other_member
+):
+    limited_app = make_limited()
+    worried = factories.thread(other_member, title="Not coping this week", body="All grey.")
+    answer = factories.reply(other_member, worried, "Still grey today.")
+    ordinary = factories.thread(other_member, title="Lunch at your desk?")
+    client = client_at(limited_app)
+    sign_in(client, "hannah", factories.PASSWORD)
+    statuses = [reply_to(client, ordinary, f"Every day ({n}).").status_code for n in range(4)]
+    assert statuses == [302] * 3 + [429]
+    assert reply_to(client, worried, "Thinking of you.").status_code == 429  # not flagged yet
+    reporting.report_post(factories.member("sam"), answer, ReportReason.AT_RISK, "Worried.")
+    db.session.commit()
+    statuses = [reply_to(client, worried, f"I'm here for you ({n}).").status_code for n in range(3)]
+    assert statuses == [302] * 3
+
+
+def test_who_is_counted_gently_is_decided_in_one_place(app, member, other_member):
+    own = factories.thread(member, title="My own thread")
+    own_anonymous = factories.thread(member, title="My anonymous thread", anonymous=True)
+    theirs = factories.thread(other_member, title="Their thread")
+    answer = factories.reply(other_member, theirs)
+    assert pace.is_gentler(member, own.id) and pace.is_gentler(member, own_anonymous.id)
+    assert not pace.is_gentler(other_member, own.id)
+    assert not pace.is_gentler(member, theirs.id)
+    assert not pace.is_gentler(member, None)  # starting a thread
+    assert not pace.is_gentler(member, 999_999)  # no such thread
+    reporting.report_post(member, answer, ReportReason.UNKIND, "Harsh.")
+    assert not pace.is_gentler(member, theirs.id)
+    reporting.report_post(factories.member("sam"), answer, ReportReason.AT_RISK)
+    assert pace.is_gentler(member, theirs.id)  # anyone answering there
+    # A new account: three ordinary posts in ten minutes, ten gentle ones.
+    assert pace.allowance(member, gentler=False) == "3 per 10 minutes; 10 per day"
+    assert pace.allowance(member, gentler=True) == "10 per 10 minutes; 50 per day"
+    member.created_at = utcnow() - timedelta(days=2)
+    assert pace.allowance(member, gentler=False) == "10 per 10 minutes; 100 per day"
+    assert pace.allowance(member, gentler=True) == "30 per 10 minutes; 300 per day"
+    assert pace.allowance(None, gentler=False) == "10 per 10 minutes; 100 per day"
+
+
+def test_the_429_page_says_the_wait_keeps_her_words_and_leads_back(
+    make_limited, app, member, other_member
+):
+    limited_app = make_limited()
+    thread = factories.thread(other_member)
+    quoted = factories.opening_post(thread)
+    client = client_at(limited_app)
+    sign_in(client, "hannah", factories.PASSWORD)
+    for n in range(3):
+        assert reply_to(client, thread, f"Reply {n}").status_code == 302
+    words = "Thank you <3 & I'll try the bedtime tip tonight.\n\nIt helped to read."
+    sent = {"anonymous": "y", "content_note": "sleep", "quote": str(quoted.id)}
+    response = reply_to(client, thread, words, **sent)
+    assert response.status_code == 429
+    page = unescape(response.text)
+    assert "Error 429" not in page and "429" not in re.sub(r"<[^>]+>", "", page)
+    assert 540 < int(response.headers["Retry-After"]) <= 600
+    assert re.search(r"in about (9|10) minutes", page)  # the real wait, not "a minute"
+    assert f'href="/t/{thread.id}"' in page and 'href="/support"' in page
+    # Her words, her choice of anonymous, her note and quote: a form she can send again.
+    action = f"/t/{thread.id}/reply"
+    fields = form_sending_to(response.text, action)
+    assert fields["body"] == words and "csrf_token" in fields
+    assert {name: fields.get(name) for name in sent} == sent
+    # Once the wait is over (here: on an app without limits), sending it as it stands posts it.
+    assert signed_in(app, member).post(action, data=fields).status_code == 302
+    post = db.session.scalars(select(Post).where(Post.body_markdown == words)).one()
+    assert post.anonymous and post.content_note == "sleep"
+
+
+@pytest.mark.parametrize(
+    "seconds, words",
+    [(20, "in about a minute"), (89, "in about a minute"), (90, "in about 2 minutes"),
+     (241, "in about 5 minutes"), (600, "in about 10 minutes"), (3_700, "in about 62 minutes"),
+     (5_400, "in about 2 hours"), (86_000, "in about 24 hours")],
+)  # fmt: skip
+def test_waits_are_said_in_plain_words(seconds, words):
+    assert wait_in_words(seconds) == words
+
+
+def test_the_429_page_for_a_new_thread_leads_back_to_where_she_was(make_limited, member):
+    limited_app = make_limited()
+    client = client_at(limited_app)
+    sign_in(client, "hannah", factories.PASSWORD)
+    data = {"category": "childcare", "title": "Nursery drop-off tears", "body": "Every morning."}
+    for n in range(3):
+        assert client.post("/new", data=data | {"body": f"Morning {n}"}).status_code == 302
+    came_from = "http://localhost/c/childcare"
+    response = client.post("/new", data=data, headers={"Referer": came_from})
+    assert response.status_code == 429
+    fields = form_sending_to(response.text, "/new")
+    assert {name: fields[name] for name in data} == data
+    assert 'href="/c/childcare"' in response.text and 'href="/support"' in response.text
+    # A sign-in limit has no text to keep, and a wait of its own.
+    responses = [sign_in(client_at(limited_app, "192.0.2.50"), "priya") for _ in range(6)]
+    assert responses[-1].status_code == 429
+    assert "in about a minute" in responses[-1].text and "<textarea" not in responses[-1].text
 
 
 def test_established_accounts_may_post_more(make_limited, member, other_member):

@@ -154,6 +154,20 @@ def flagged_at_risk(post: Post) -> bool:
     )
 
 
+def thread_flagged_at_risk(thread_id: int) -> bool:
+    """Whether any post in the thread, its opening post or a reply, was reported (by a member or
+    by Blossom itself) as "someone may be at risk", open or already looked at."""
+    return (
+        db.session.scalar(
+            select(Report.id)
+            .join(Post, Post.id == Report.post_id)
+            .where(Post.thread_id == thread_id, Report.reason == ReportReason.AT_RISK)
+            .limit(1)
+        )
+        is not None
+    )
+
+
 def reports_by(reporter: User, limit: int = 50) -> list[Report]:
     """A member's own reports, newest first, with what became of them."""
     return list(
