@@ -97,10 +97,10 @@ def _way_back() -> tuple[str, str] | None:
 
 
 def unauthorized():
-    """Not logged in: a page that was asked for goes to the login form; text that was sent is
-    shown back, so a session that ended mid-reply loses nothing."""
+    """Not logged in: a page that was asked for goes to the login page, which asks her to join
+    or log in to do what she came for and brings her back to it after either; text that was
+    sent is shown back, so a session that ended mid-reply loses nothing."""
     if request.method in SAFE_METHODS:
-        flash(login_manager.login_message, login_manager.login_message_category)
         return redirect(login_url(login_manager.login_view, next_url=request.url))
     response = make_response(_page(401))
     if request.headers.get("HX-Request"):  # htmx shows nothing of a 401: go and log in

@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from flask import Flask, Response, current_app, g, request
+from flask import Flask, Response, current_app, g, request, session
 from flask_limiter import Limiter
 from flask_login import current_user
 
@@ -54,10 +54,13 @@ def by_email() -> str:
 
 
 def by_recipient() -> str:
-    """The address an email would go to: the one typed in the form, else the member's own."""
+    """The address an email would go to: the one typed in the form, else the member's own, else
+    the one this browser has just signed up with ("send it again" before she can sign in)."""
     typed = request.form.get("email", "")
     if not typed.strip() and current_user.is_authenticated:
         typed = current_user.email
+    elif not typed.strip() and isinstance(joining := session.get("joining"), dict):
+        typed = str(joining.get("email", ""))
     return f"email:{accounts.email_key(typed)[:254]}"
 
 

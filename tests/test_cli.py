@@ -1,11 +1,16 @@
 """The flask sub-commands, run as an operator would run them."""
 
+import email
+import html
 import os
+import re
 import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
+from email import policy
 
 import pytest
 from sqlalchemy import func, select
@@ -108,6 +113,53 @@ def test_demo_command_migrates_seeds_and_serves(tmp_path):
             support = response.read().decode()
         assert 'href="tel:116123"' in support and "Samaritans" in support
         assert "988" not in support and "911" not in support
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def test_the_demo_emails_links_to_the_port_it_serves(tmp_path):
+    """`flask demo --port P` with no PUBLIC_URL: the link in a confirmation email opens the demo."""
+    port = free_port()
+    env = {
+        key: value for key, value in os.environ.items() if key not in ("PUBLIC_URL", "MAIL_SERVER")
+    }
+    env |= {"DATABASE_URL": f"sqlite:///{tmp_path}/demo.db", "SECRET_KEY": "demo-test",
+            "INSTANCE_PATH": str(tmp_path), "MAIL_FOLDER": str(tmp_path / "mail")}  # fmt: skip
+    flask = [sys.executable, "-m", "flask", "--app", "forum", "demo", "--port", str(port)]
+    server = subprocess.Popen(flask, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor())
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with browser.open(f"{base}/signup", timeout=2) as response:
+                    form = response.read().decode()
+                break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    pytest.fail(
+                        server.stdout.read().decode() if server.poll() is not None else "no answer"
+                    )
+                time.sleep(0.3)
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', form).group(1)
+        data = {"csrf_token": token, "username": "demo_parent", "email": "demo@example.org",
+                "password": "quiet tea before the school run",
+                "confirm": "quiet tea before the school run", "agree": "y"}  # fmt: skip
+        with browser.open(f"{base}/signup", urllib.parse.urlencode(data).encode(), 10) as response:
+            assert "Check your email" in response.read().decode()
+        deadline = time.monotonic() + 20
+        while not (emails := list((tmp_path / "mail").glob("*.eml"))):
+            assert time.monotonic() < deadline, "no email was written"
+            time.sleep(0.2)
+        text = email.message_from_bytes(emails[0].read_bytes(), policy=policy.default)
+        link = re.search(r"https?://\S+", text.get_body(("plain",)).get_content()).group(0)
+        assert link.startswith(f"{base}/verify/")
+        # Opened in the browser that signed up, it signs in and lands on the demo's home page.
+        with browser.open(link, timeout=10) as response:
+            assert response.url == f"{base}/"
+            assert "Welcome to Blossom, demo_parent" in html.unescape(response.read().decode())
     finally:
         server.terminate()
         server.wait(timeout=10)

@@ -517,3 +517,19 @@ def test_with_redis_unreachable_the_forum_still_answers(app, member):
     assert sign_in(client, "hannah", factories.PASSWORD).status_code == 302
     with unreachable.app_context():
         db.engine.dispose()
+
+
+def test_send_it_again_after_signing_up_is_limited_per_address(make_limited):
+    """Before she can sign in, "send it again" counts against the address she signed up with."""
+    limited_app = make_limited()
+    joined = client_at(limited_app)
+    data = {"username": "sunny", "email": "sunny@example.org", "password": factories.PASSWORD,
+            "confirm": factories.PASSWORD, "agree": "y"}  # fmt: skip
+    assert joined.post("/signup", data=data).status_code == 200
+    statuses = [joined.post("/verify/resend").status_code for _ in range(4)]
+    assert statuses == [302] * 3 + [429]
+    # Another browser's sign-up is counted on its own address.
+    other = client_at(limited_app, "192.0.2.11")
+    other_data = data | {"username": "moony", "email": "moony@example.org"}
+    assert other.post("/signup", data=other_data).status_code == 200
+    assert other.post("/verify/resend").status_code == 302

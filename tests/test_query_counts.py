@@ -301,6 +301,8 @@ NOT_READ_PAGES = {
     "replies.permalink": "a redirect to the post's page",
     "notifications.show": "a redirect that marks the notification read",
     "auth.verify": "an email link that confirms the address and redirects",
+    "auth.signup_sent": "a redirect to the sign-up form, unless this browser has just signed up"
+    " (then the header and nothing of its own)",
     "auth.confirm_email_change": "an email link that moves the account to a new address and redirects",
 }
 

@@ -1,8 +1,22 @@
-from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required, logout_user
+import secrets
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_login import current_user, logout_user
+from werkzeug.exceptions import HTTPException
 
 from forum.auth.forms import ForgotForm, LoginForm, ResetForm, SignupForm
 from forum.database import db
+from forum.extensions import login_manager
 from forum.forms import refused, render_form
 from forum.limits import limited
 from forum.responses import sign_in
@@ -12,26 +26,73 @@ from forum.urls import local_path
 
 bp = Blueprint("auth", __name__)
 
+# What someone was about to do when she was asked to join or log in, by the page she wanted.
+PURPOSES = {"threads.new": "start a thread", "replies.reply": "reply"}
+
+
+def _next() -> str | None:
+    return local_path(request.args.get("next"))
+
 
 def _after_login():
-    return redirect(local_path(request.args.get("next")) or url_for("threads.home"))
+    return redirect(_next() or url_for("threads.home"))
+
+
+def _purpose(path: str | None) -> str | None:
+    """ "start a thread" for /new, "reply" for a reply page: what joining is for, in words."""
+    if not path:
+        return None
+    try:
+        endpoint, _ = current_app.url_map.bind("localhost").match(urlsplit(path).path)
+    except HTTPException:  # no such page (or a redirect to one): no words for it
+        return None
+    return PURPOSES.get(endpoint, "carry on")
+
+
+def _joining() -> dict:
+    """What this browser kept from signing up: a random value the emailed link carries a mark
+    of, the page to come back to, and the address typed (for "send it again")."""
+    kept = session.get("joining")
+    return kept if isinstance(kept, dict) else {}
 
 
 @bp.route("/signup", methods=["GET", "POST"])
 @limited("sign-up")
 def signup():
     if current_user.is_authenticated:
-        return redirect(url_for("threads.home"))
+        return _after_login()
     form = SignupForm()
     if not form.validate_on_submit():
-        return render_form("auth/signup.html", form)
+        return render_form("auth/signup.html", form, next=_next(), purpose=_purpose(_next()))
+    browser = secrets.token_urlsafe(24)
     try:
-        recovery.sign_up(form.username.data, form.email.data, form.password.data)
+        recovery.sign_up(form.username.data, form.email.data, form.password.data, browser)
     except ServiceError as error:  # a taken username: usernames are public, so it's said
-        return refused(form, error, "auth/signup.html")
+        return refused(form, error, "auth/signup.html", next=_next(), purpose=_purpose(_next()))
     db.session.commit()
+    # Kept the same way whether the address was new or already had an account.
+    session["joining"] = {"key": browser, "next": _next(), "email": form.email.data}
     # The same page whether the address was new or already had an account.
-    return render_template("auth/signup_sent.html", email=form.email.data)
+    return _check_your_email(sent_again=False)
+
+
+def _check_your_email(sent_again: bool):
+    joining = _joining()
+    return render_template(
+        "auth/signup_sent.html",
+        email=joining["email"],
+        next=joining.get("next"),
+        purpose=_purpose(joining.get("next")),
+        sent_again=sent_again,
+    )
+
+
+@bp.get("/signup/sent")
+def signup_sent():
+    """ "Check your email" again, after "send it again"; without a sign-up here, the form."""
+    if not _joining().get("email"):
+        return redirect(url_for("auth.signup"))
+    return _check_your_email(sent_again=bool(request.args.get("again")))
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -40,18 +101,19 @@ def login():
     if current_user.is_authenticated:
         return _after_login()
     form = LoginForm()
+    asked = {"next": _next(), "purpose": _purpose(_next())}
     if not form.validate_on_submit():
-        return render_form("auth/login.html", form)
+        return render_form("auth/login.html", form, **asked)
     try:
         user = accounts.authenticate(form.login.data, form.password.data)
     except ServiceError as error:  # a banned account, told plainly at the form
-        return refused(form, error, "auth/login.html")
+        return refused(form, error, "auth/login.html", **asked)
     if user is None:
         error = ServiceError(
             "That username or email and password don't match. Check them and try again.",
             "password",
         )
-        return refused(form, error, "auth/login.html")
+        return refused(form, error, "auth/login.html", **asked)
     sign_in(user, remember=form.remember.data)
     flash(f"Welcome back, {user.display_name}.")
     return _after_login()
@@ -74,12 +136,23 @@ def guidelines():
 
 @bp.get("/verify/<token>")
 def verify(token: str):
-    user, confirmed_now = recovery.verify_email(token)
-    if not confirmed_now:
-        return render_template("auth/verified.html")
+    """Opened in the browser that signed up, the link confirms, signs her in and takes her back
+    to what she was doing; anywhere else it confirms and says why she isn't signed in there."""
+    joining = _joining()
+    there = local_path(joining.get("next"))
+    confirmation = recovery.verify_email(token, joining.get("key"))
+    user = confirmation.user
+    if not confirmation.confirmed_now:
+        return render_template("auth/verified.html", next=there)
     db.session.commit()
-    flash(f"Thank you, {user.display_name}: your email address is confirmed.")
-    return redirect(url_for("threads.home"))
+    if confirmation.signs_in:
+        sign_in(user, remember=False)  # a fresh session: what "joining" kept is gone with it
+        flash(f"Welcome to Blossom, {user.display_name}. Your email address is confirmed.")
+        return redirect(there or url_for("threads.home"))
+    if current_user.is_authenticated and current_user.id == user.id:
+        flash(f"Thank you, {user.display_name}: your email address is confirmed.")
+        return redirect(url_for("threads.home"))
+    return render_template("auth/confirmed_elsewhere.html", user=user, next=there)
 
 
 @bp.get("/verify/new-address/<token>")
@@ -91,9 +164,17 @@ def confirm_email_change(token: str):
 
 
 @bp.post("/verify/resend")
-@login_required
 @limited("email-sending")
 def resend_verification():
+    """A new confirmation link: for the member signed in, or for the address this browser has
+    just signed up with (it can't sign in yet). The same answer whatever the address holds."""
+    if not current_user.is_authenticated:
+        joining = _joining()
+        if not joining.get("email"):
+            return login_manager.unauthorized()
+        recovery.send_verification_again(joining["email"], joining.get("key"))
+        db.session.commit()
+        return redirect(url_for("auth.signup_sent", again=1))
     if current_user.email_verified_at is None:
         recovery.send_verification(current_user)
         db.session.commit()

@@ -4,9 +4,16 @@ Links are signed and expire. A verification link is for one address and works on
 carries a fingerprint of the password it replaces, so it works once and dies with any change. A
 new address takes the place of the old one only when the link sent to it is opened: until then
 nothing changes, so the form can answer the same whether or not the address has an account.
+
+A verification link also carries a mark of the browser that signed up (a digest of a random
+value kept in that browser's session). Opened there, the click that confirms the address also
+signs her in; opened anywhere else it only confirms, so a link read over a shoulder or
+forwarded signs nobody in.
 """
 
 import hashlib
+import hmac
+from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -30,10 +37,23 @@ def _owner_of(key: str) -> User | None:
     return db.session.scalar(select(User).where(User.email_key == key))
 
 
-def sign_up(username: str, email: str, password: str) -> User | None:
+@dataclass(frozen=True)
+class Confirmation:
+    user: User
+    confirmed_now: bool  # this click confirmed the address (a second click finds it done)
+    signs_in: bool  # ...in the browser that signed up, for an account that may sign in
+
+
+def browser_mark(browser: str | None) -> str:
+    """What a link carries of the browser's secret value: a digest, never the value itself."""
+    return hashlib.sha256(f"blossom-browser\n{browser or ''}".encode()).hexdigest()[:32]
+
+
+def sign_up(username: str, email: str, password: str, browser: str | None = None) -> User | None:
     """A new account and a link to confirm its address; or, if the address already has an
     account, an email to its owner saying so. The one signing up is told the same either way,
-    so nobody can learn from this form who is a member."""
+    so nobody can learn from this form who is a member. `browser` is the random value kept in
+    the signing-up browser's session: the link signs in only there."""
     try:
         user = accounts.register(username, email, password)
     except accounts.EmailTaken:
@@ -49,19 +69,31 @@ def sign_up(username: str, email: str, password: str) -> User | None:
                 forgot_link=links.external("auth.forgot"),
             )
         return None
-    send_verification(user)
+    send_verification(user, browser)
     return user
 
 
-def send_verification(user: User) -> None:
-    _send_link(user, "Please confirm your email for Blossom", "verify", "auth.verify",
-               {"e": user.email_key})  # fmt: skip
+def send_verification(user: User, browser: str | None = None) -> None:
+    payload = {"e": user.email_key} | ({"b": browser_mark(browser)} if browser else {})
+    _send_link(user, "Please confirm your email for Blossom", "verify", "auth.verify", payload)
 
 
-def verify_email(token: str) -> tuple[User, bool]:
-    """Confirm the address a link was sent to; the flag says whether this click confirmed it.
-    A second click (or a mail app opening the link first) finds it confirmed: that is the
-    answer the member wanted, not an error."""
+def send_verification_again(address: str, browser: str | None) -> None:
+    """ "Send it again" from the page after signing up, before she can sign in: a new link if
+    the address has an account still waiting to be confirmed, nothing otherwise, and the same
+    answer either way. The link only ever goes to the address itself, so nobody can use this to
+    do more than signing up already lets them: send that address an email, within the limits."""
+    user = _owner_of(accounts.email_key(address))
+    if user is not None and user.email_verified_at is None and not user.is_banned:
+        send_verification(user, browser)
+
+
+def verify_email(token: str, browser: str | None = None) -> Confirmation:
+    """Confirm the address a link was sent to, and say whether this click confirmed it and may
+    sign in: only the click that confirms (so a link works once), only in the browser whose
+    value the link carries a mark of, and never for a banned account. A second click (or a mail
+    app opening the link first) finds it confirmed: that is the answer the member wanted, not an
+    error."""
     payload = links.read_token("verify", token, VERIFY_MAX_AGE)
     user = links.member_in(payload)
     if user is None or user.email_key != payload.get("e"):
@@ -70,9 +102,15 @@ def verify_email(token: str) -> tuple[User, bool]:
             "If you changed it, use the link in the newest email."
         )
     if user.email_verified_at is not None:
-        return user, False
+        return Confirmation(user, confirmed_now=False, signs_in=False)
     user.email_verified_at = utcnow()
-    return user, True
+    mark = payload.get("b")
+    same_browser = (
+        browser is not None
+        and isinstance(mark, str)
+        and hmac.compare_digest(mark, browser_mark(browser))
+    )
+    return Confirmation(user, confirmed_now=True, signs_in=same_browser and not user.is_banned)
 
 
 def _fingerprint(user: User) -> str:

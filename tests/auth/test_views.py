@@ -299,7 +299,7 @@ def test_a_login_needed_page_comes_back_after_logging_in(client, member):
     assert needed.status_code == 302
     login_page = needed.headers["Location"]
     assert login_page == "/login?next=%2Fnew"
-    assert "Please log in first" in client.get(login_page).text
+    assert "Join Blossom or log in to start a thread" in client.get(login_page).text
     response = client.post(login_page, data={"login": "hannah", "password": factories.PASSWORD})
     assert response.headers["Location"] == "/new"
 
