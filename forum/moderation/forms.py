@@ -26,7 +26,7 @@ class ReasonForm(Form):
 
     preset = SelectField(
         "Common reason",
-        choices=[SelectChoice("", "Choose one, or write your own below")]
+        choices=[SelectChoice("", "None: my own words")]
         + [SelectChoice(r, r) for r in PRESET_REASONS],
         default="",
     )
