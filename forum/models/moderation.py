@@ -97,6 +97,7 @@ class Action(StrEnum):
     SET_ROLE = "set_role"
     APPEAL = "appeal"
     REFUSED = "refused"  # a moderator was refused acting on an anonymous post: detail says what
+    CHECK_IN = "check_in"  # a moderator checked in on someone who may be at risk
 
 
 class ModerationAction(db.Model):

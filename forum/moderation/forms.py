@@ -1,9 +1,9 @@
-from wtforms import RadioField, SelectField, TextAreaField
+from wtforms import BooleanField, RadioField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 
 from forum.forms import Form, body_field, chars, required, title_field
 from forum.models import Role
-from forum.services.audit import REASON_MAX
+from forum.services.audit import PRESET_REASONS, REASON_MAX, compose_reason
 from forum.services.sanctions import SUSPENSION_DAYS
 
 
@@ -17,10 +17,35 @@ def reason_field(label: str = "Reason") -> TextAreaField:
     )
 
 
-class ReasonForm(Form):
-    """Every moderation action carries a written reason."""
+REASON_MISSING = "Please write a reason: it goes in the log, and often to the member."
 
-    reason = reason_field()
+
+class ReasonForm(Form):
+    """Every moderation action carries a reason: a common one chosen with one tap, the
+    moderator's own words, or both (the log keeps them together)."""
+
+    preset = SelectField(
+        "Common reason",
+        choices=[SelectChoice("", "None: my own words")]
+        + [SelectChoice(r, r) for r in PRESET_REASONS],
+        default="",
+    )
+    reason = TextAreaField("Your words", validators=[chars("The reason", maximum=REASON_MAX)])
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if valid and not self.logged_reason:
+            self.reason.errors = [*self.reason.errors, REASON_MISSING]
+            return False
+        return valid
+
+    @property
+    def logged_reason(self) -> str:
+        return compose_reason(self.preset.data or "", self.reason.data or "")
+
+
+class WarnForm(ReasonForm):
+    """A warning: a word to the member, kept apart from suspending and banning."""
 
 
 class SuspendForm(ReasonForm):
@@ -31,6 +56,9 @@ class SuspendForm(ReasonForm):
         ],  # the member form sends it with every action; only suspend reads it
         choices=[SelectChoice(d, f"{d} day{'s' if d > 1 else ''}") for d in SUSPENSION_DAYS],
         coerce=int,
+    )
+    confirm_ban = BooleanField(
+        "Yes, ban this member: they can no longer sign in, and every session ends now."
     )
 
 

@@ -14,6 +14,7 @@ from forum.moderation.forms import (
     ReasonForm,
     RoleForm,
     SuspendForm,
+    WarnForm,
 )
 from forum.responses import page_number
 from forum.services import (
@@ -22,7 +23,9 @@ from forum.services import (
     audit,
     browsing,
     moderation_actions,
+    moderation_members,
     moderation_queue,
+    policy,
     sanctions,
 )
 from forum.services.errors import ServiceError
@@ -32,6 +35,7 @@ bp = Blueprint("moderation", __name__, url_prefix="/mod")
 
 POST_ACTIONS = {
     "dismiss": moderation_actions.dismiss_reports,
+    "check_in": moderation_actions.check_in,
     "hide": moderation_actions.hide_post,
     "remove": moderation_actions.remove_post,
     "restore": moderation_actions.restore_post,
@@ -50,6 +54,7 @@ MEMBER_ACTIONS = {
 }
 DONE = {
     "dismiss": "Reports dismissed; the post stays up.",
+    "check_in": "Noted: you've checked in, and whoever reported it is told you're keeping an eye.",
     "hide": "The post is hidden.",
     "remove": "The post is removed.",
     "restore": "The post is restored.",
@@ -124,14 +129,14 @@ def post_action(post_id: int, action: str):
         return render_form("moderation/post.html", form, **_post_page(post, "post", form))
     try:
         if action == "reveal":
-            author = moderation_actions.reveal_author(current_user, post, form.reason.data)
+            author = moderation_actions.reveal_author(current_user, post, form.logged_reason)
             db.session.commit()
             return render_template("moderation/revealed.html", post=post, author=author)
-        if action == "dismiss":  # dismissing always acts on the reports the moderator saw
-            moderation_actions.dismiss_reports(current_user, post, form.reason.data)
+        if action in ("dismiss", "check_in"):  # these act on the reports the moderator saw
+            POST_ACTIONS[action](current_user, post, form.logged_reason)
         else:
             from_queue = request.form.get("from_queue") == "1"
-            POST_ACTIONS[action](current_user, post, form.reason.data, from_queue=from_queue)
+            POST_ACTIONS[action](current_user, post, form.logged_reason, from_queue=from_queue)
     except ServiceError as error:
         return refused(form, error, "moderation/post.html", **_post_page(post, "post", form))
     return _done(action, url_for("moderation.post", post_id=post.id))
@@ -175,27 +180,46 @@ def thread_action(thread_id: int, action: str):
     try:
         if action == "move":
             category = browsing.category_by_slug(form.category.data)
-            moderation_actions.move_thread(current_user, thread, category, form.reason.data)
+            moderation_actions.move_thread(current_user, thread, category, form.logged_reason)
         else:
             moderation_actions.set_thread_flag(
-                current_user, thread, THREAD_ACTIONS[action], form.reason.data
+                current_user, thread, THREAD_ACTIONS[action], form.logged_reason
             )
     except ServiceError as error:
         return refused(form, error, page, **_post_page(opening, failed, form))
     return _done(action, url_for("moderation.post", post_id=opening.id))
 
 
+@bp.get("/members")
+def members():
+    query = request.args.get("q", "").strip()
+    found = moderation_members.search_members(current_user, query) if query else []
+    return render_template("moderation/members.html", query=query, found=found)
+
+
 def _member_page(member, failed: str = "", form=None) -> dict:
-    """What the member's page shows: one form for warnings, suspensions and bans, one for the
-    role (the one that was sent, if it came back), and her history."""
+    """What the member's page shows: a warning's form, apart from the one for suspensions and
+    bans, one for the role (the one that was sent, if it came back), her history and her recent
+    posts by name."""
     forms = {
+        "warn": WarnForm(formdata=None),
         "member": SuspendForm(formdata=None),
         "role": RoleForm(formdata=None, data={"role": member.role}),
     }
     if failed:
         forms[failed] = form
     history = audit.histories({member.id}, each=50)[member.id]
-    return {"member": member, "forms": forms, "history": history}
+    posts = moderation_members.recent_named_posts(current_user, member)
+    return {"member": member, "forms": forms, "history": history, "posts": posts}
+
+
+def _member_form(action: str):
+    """The form a member action was sent from, and its name on the member's page."""
+    if action == "role":
+        return RoleForm(), "role"
+    if action == "warn":
+        return WarnForm(), "warn"
+    return SuspendForm(), "member"
 
 
 @bp.get("/members/<username>")
@@ -209,18 +233,21 @@ def member_action(username: str, action: str):
     member = accounts.find_by_username(username) or abort(404)
     if action not in MEMBER_ACTIONS and action not in ("suspend", "role"):
         abort(404)
-    form = RoleForm() if action == "role" else SuspendForm()  # the page's two forms
-    failed = "role" if action == "role" else "member"
+    form, failed = _member_form(action)
     page = "moderation/member.html"
     if not form.validate_on_submit():
         return render_form(page, form, **_member_page(member, failed, form))
+    reason = form.logged_reason
     try:
+        if action == "ban" and not form.confirm_ban.data:  # a ban is confirmed, by whom may
+            policy.require_over(current_user, member)
+            raise ServiceError("Tick the box to confirm the ban.", "confirm_ban")
         if action == "suspend":
-            sanctions.suspend(current_user, member, form.days.data, form.reason.data)
+            sanctions.suspend(current_user, member, form.days.data, reason)
         elif action == "role":
-            sanctions.set_role(current_user, member, Role(form.role.data), form.reason.data)
+            sanctions.set_role(current_user, member, Role(form.role.data), reason)
         else:
-            MEMBER_ACTIONS[action](current_user, member, form.reason.data)
+            MEMBER_ACTIONS[action](current_user, member, reason)
     except ServiceError as error:
         return refused(form, error, page, **_member_page(member, failed, form))
     return _done(action, url_for("moderation.member", username=member.username))

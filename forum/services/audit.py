@@ -22,6 +22,25 @@ REASON_MAX = 1_000
 NAMES_NOBODY_ANONYMOUS = ~ModerationAction.about_anonymous
 
 
+# Common reasons a moderator picks with one tap; her own words may follow.
+PRESET_REASONS = (
+    "Unkind or judgemental towards another parent",
+    "Harassment or bullying",
+    "Spam or advertising",
+    "Shares someone's private information",
+    "Health advice that could cause harm",
+    "Repeated after a warning",
+)
+
+
+def compose_reason(preset: str, note: str) -> str:
+    """The reason the log keeps: the common reason chosen, then the moderator's own words."""
+    preset, note = preset.strip(), note.strip()
+    if preset not in PRESET_REASONS:
+        preset = ""
+    return f"{preset}. {note}" if preset and note else preset or note
+
+
 def require_reason(reason: str) -> str:
     reason = reason.strip()
     if not reason:

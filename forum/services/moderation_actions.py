@@ -17,6 +17,7 @@ from forum.models import (
     Post,
     PostStatus,
     Report,
+    ReportReason,
     ReportStatus,
     Thread,
     User,
@@ -77,6 +78,39 @@ def dismiss_reports(moderator: User, post: Post, reason: str) -> ModerationActio
     if post.status == PostStatus.PENDING:
         change_status(post, (PostStatus.PENDING,), PostStatus.VISIBLE, reason)
     return record(moderator, Action.DISMISS, reason, **_post_targets(post))
+
+
+CHECKED_IN = "checked_in"  # what the reporters hear: a moderator is keeping an eye on it
+
+
+def check_in(moderator: User, post: Post, reason: str) -> ModerationAction:
+    """The caring answer to "someone may be at risk": a moderator has reached out and is keeping
+    an eye on the thread. The at-risk reports close (others stay open), the post stays as it is,
+    and each member who reported it is told so."""
+    require_moderator(moderator)
+    reason = require_reason(reason)
+    require_may_decide(moderator, post, "check in", reason, over_admins=False)
+    posting.lock_row(Post, post.id, refresh=True)
+    reporters = db.session.scalars(
+        update(Report)
+        .where(
+            Report.post_id == post.id,
+            Report.status == ReportStatus.OPEN,
+            Report.reason == ReportReason.AT_RISK,
+        )
+        .values(
+            status=ReportStatus.DISMISSED,
+            resolution="A moderator checked in",
+            resolved_by_id=moderator.id,
+            resolved_at=utcnow(),
+        )
+        .returning(Report.reporter_id)
+        .execution_options(synchronize_session=False)
+    ).all()
+    if not reporters:
+        raise AlreadyHandled("Nobody is flagged as at risk here now, so nothing was changed.")
+    notify.reports_resolved(post, reporters, CHECKED_IN)
+    return record(moderator, Action.CHECK_IN, reason, **_post_targets(post))
 
 
 def _reports_handled(resolved: int, from_queue: bool) -> None:

@@ -46,6 +46,8 @@ REACTION_WORDS = {
 REPORT_OUTCOMES = {
     ReportStatus.ACTIONED: "A moderator acted on a post you reported. Thank you for looking out for others.",
     ReportStatus.DISMISSED: "A moderator reviewed a post you reported and left it up.",
+    "checked_in": "Thank you for looking out for them. A moderator has seen it and is keeping an "
+    "eye on the thread.",
 }
 
 

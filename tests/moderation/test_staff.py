@@ -84,7 +84,7 @@ def test_a_suspended_moderator_signs_in_to_no_moderators_page(app, scene, role):
 
 
 STAFF_SANCTIONS = [
-    ("warn", {}), ("suspend", {"days": "7"}), ("ban", {}),
+    ("warn", {}), ("suspend", {"days": "7"}), ("ban", {"confirm_ban": "y"}),
 ]  # fmt: skip
 
 

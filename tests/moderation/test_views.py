@@ -470,7 +470,7 @@ CASES = {
         data={"category": "childcare"}, detail="to Childcare",
     ),
     "warn": Case(
-        "/mod/members/{username}/warn", Action.WARN, "member", "member-reason-error",
+        "/mod/members/{username}/warn", Action.WARN, "member", "warn-reason-error",
         lambda s, _: s.author.unread_warnings == 1 and count(MemberWarning) == 1,
     ),
     "suspend": Case(
@@ -484,7 +484,7 @@ CASES = {
     ),
     "ban": Case(
         "/mod/members/{username}/ban", Action.BAN, "member", "member-reason-error",
-        lambda s, _: s.author.is_banned,
+        lambda s, _: s.author.is_banned, data={"confirm_ban": "y"},
     ),
     "unban": Case(
         "/mod/members/{username}/unban", Action.UNBAN, "member", "member-reason-error",
@@ -1029,7 +1029,8 @@ def test_a_ban_ends_the_open_session_and_stops_logging_in(app, mod, other_member
     assert priya.post("/login", data=signing_in).status_code == 302
     assert priya.get("/new").status_code == 200
     why = "Repeated harassment after two warnings"
-    assert mod.post("/mod/members/priya/ban", data={"reason": why}).status_code == 302
+    banning = {"reason": why, "confirm_ban": "y"}
+    assert mod.post("/mod/members/priya/ban", data=banning).status_code == 302
     assert other_member.banned_at is not None and other_member.restriction_reason == why
     response = priya.get("/new")  # the very next request
     assert response.status_code == 302 and response.headers["Location"].startswith("/login")
