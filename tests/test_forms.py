@@ -48,3 +48,15 @@ def test_a_form_of_passwords_only_asks_for_them_again(client, login):
     )
     assert "Please type the passwords again." in page
     assert "Everything you typed" not in page
+
+
+def test_the_writing_hint_is_in_plain_words(client, member, login):
+    thread = factories.thread(member)
+    reply = factories.reply(member, thread, "Mine to edit.")
+    login(member)
+    for url in ("/new", f"/t/{thread.id}", f"/t/{thread.id}/reply", f"/p/{reply.id}/edit"):
+        page = unescape(client.get(url).text)
+        assert "put *stars* around words for emphasis, and start a line with > to quote" in page, (
+            url
+        )
+        assert "Markdown" not in page and "**bold**" not in page, url
