@@ -23,6 +23,10 @@ def clean_text(value):
     return "".join(c for c in value if c in "\n\t" or unicodedata.category(c) != "Cc")
 
 
+# Fields whose text a member types and the page sends back to her.
+TYPED = {"StringField", "EmailField", "TextAreaField", "SearchField", "URLField", "IntegerField"}
+
+
 class Form(FlaskForm):
     class Meta:
         def bind_field(self, form, unbound_field, options):
@@ -35,6 +39,23 @@ class Form(FlaskForm):
                 submitted = has_request_context() and request.method in SUBMIT_METHODS
                 return request.form if submitted else None
             return formdata
+
+    @property
+    def still_here(self) -> str:
+        """What a form sent back with a problem says of what she typed, only what is true:
+        password fields are never sent back to the page, so those she types again."""
+        cleared = [f for f in self if getattr(f.widget, "hide_value", False)]
+        if not cleared:
+            return "Everything you typed is still here."
+        one = len(cleared) == 1
+        typed = [f for f in self if f not in cleared and f.type in TYPED]
+        if not typed:
+            return "Please type your password again." if one else "Please type the passwords again."
+        return (
+            "Everything you typed is still here except your password, so please type it again."
+            if one
+            else "Everything you typed is still here except the passwords, so please type them again."
+        )
 
 
 def strip(value):

@@ -146,3 +146,9 @@ class LoginSession(db.Model):
     )  # from the User-Agent, e.g. "Firefox on Android"
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    @property
+    def is_phone(self) -> bool:
+        """Whether the sign-in's device reads as a phone ("Safari on iPhone", "Chrome on Android"),
+        so the page can say "this phone" where it is one."""
+        return self.device.rsplit(" on ", 1)[-1] in {"iPhone", "Android"}

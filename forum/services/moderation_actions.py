@@ -36,7 +36,7 @@ def _post_targets(post: Post) -> dict:
 
 def _resolve_reports(moderator: User, post: Post, status: ReportStatus, resolution: str) -> int:
     """Close the post's open reports; each member who reported it hears the outcome."""
-    reporters = db.session.scalars(
+    reports = db.session.execute(
         update(Report)
         .where(Report.post_id == post.id, Report.status == ReportStatus.OPEN)
         .values(
@@ -45,11 +45,11 @@ def _resolve_reports(moderator: User, post: Post, status: ReportStatus, resoluti
             resolved_by_id=moderator.id,
             resolved_at=utcnow(),
         )
-        .returning(Report.reporter_id)
+        .returning(Report.reporter_id, Report.reason)
         .execution_options(synchronize_session=False)
     ).all()
-    notify.reports_resolved(post, reporters, status)
-    return len(reporters)
+    notify.reports_resolved(post, reports, status)
+    return len(reports)
 
 
 def change_status(post: Post, allowed: tuple[PostStatus, ...], to: PostStatus, reason: str) -> None:

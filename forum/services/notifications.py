@@ -43,11 +43,15 @@ REACTION_WORDS = {
     ReactionKind.GOT_THIS: ("said “you've got this”", "said “you've got this”"),
     ReactionKind.THANK_YOU: ("said thank you", "said thank you"),
 }
+# A report's outcome as its reporter reads it. Someone who worried a parent may be at risk cared
+# about the parent, not the post: she hears that a moderator has seen it, whatever became of it.
+AT_RISK_SEEN = "at_risk_seen"
 REPORT_OUTCOMES = {
     ReportStatus.ACTIONED: "A moderator acted on a post you reported. Thank you for looking out for others.",
     ReportStatus.DISMISSED: "A moderator reviewed a post you reported and left it up.",
     "checked_in": "Thank you for looking out for them. A moderator has seen it and is keeping an "
     "eye on the thread.",
+    AT_RISK_SEEN: "Thank you for looking out for them. A moderator has seen it and is keeping an eye on the thread.",
 }
 
 
@@ -134,7 +138,7 @@ def _decision(n: Notification, title: str, url: str) -> Shown:
     if title and n.post is not None and n.kind == NotificationKind.MODERATION:
         text = f"{text} in {title}"
     if action is not None:
-        text = f"{text}. Their reason: {action.reason}"
+        text = f"{text}. Their note: {action.reason}"
     if n.kind == NotificationKind.WARNING or n.post is None:
         url = url_for("reports.notices")
     return Shown(n, text, "The moderators have a message for you about your post or account.",

@@ -20,10 +20,11 @@ from forum.models import (
     Notification,
     NotificationKind,
     Post,
+    ReportReason,
     User,
 )
 from forum.services import following, links, mail
-from forum.services.notifications import DECISIONS, describe
+from forum.services.notifications import AT_RISK_SEEN, DECISIONS, describe
 
 
 def _tell(users: Iterable[User], kind: NotificationKind, **fields) -> None:
@@ -145,6 +146,13 @@ def moderation_recorded(entry: ModerationAction) -> None:
           thread_id=entry.thread_id, action_id=entry.id, detail=entry.action)  # fmt: skip
 
 
-def reports_resolved(post: Post, reporter_ids: Iterable[int | None], status: str) -> None:
-    reporters = _members(i for i in reporter_ids if i is not None)
-    _tell(reporters, NotificationKind.REPORT, post_id=post.id, detail=status)
+def reports_resolved(post: Post, reports: Iterable[tuple[int | None, str]], status: str) -> None:
+    """Each member who reported the post hears the outcome; one who reported that someone may be
+    at risk hears that a moderator has seen it (Blossom's own at-risk flags have no reporter)."""
+    outcomes: dict[str, set[int]] = {}
+    for reporter_id, reason in reports:
+        if reporter_id is not None:
+            detail = AT_RISK_SEEN if reason == ReportReason.AT_RISK else status
+            outcomes.setdefault(detail, set()).add(reporter_id)
+    for detail, reporter_ids in outcomes.items():
+        _tell(_members(reporter_ids), NotificationKind.REPORT, post_id=post.id, detail=detail)

@@ -161,6 +161,15 @@ def test_signed_in_devices_are_listed_and_can_be_signed_out(app, member, other_m
     assert signed_in(laptop)
 
 
+@pytest.mark.parametrize(
+    ("agent", "words"), [(PHONE, "Sign out of this phone"), (LAPTOP, "Sign out of this device")]
+)
+def test_her_own_sign_in_is_named_as_the_phone_or_device_she_holds(app, member, agent, words):
+    page = sign_in(browser(app, agent), member).get("/settings/devices").text
+    assert words in page
+    assert "Sign out here" not in page
+
+
 def test_a_member_cannot_end_someone_elses_sign_in(app, member, other_member):
     laptop = sign_in(browser(app), member)
     priya = sign_in(browser(app), other_member)

@@ -140,3 +140,32 @@ def test_main_page_is_accessible_in_light_and_dark(
         page.screenshot(path=screenshots / f"{main.name}-{size}{suffix}.png", full_page=True)
         problems[scheme] = axe_problems(page)
     assert problems == {"light": [], "dark": []}
+
+
+# Lines the header's items stand on: their middles, gathered where they lie within 10 px.
+HEADER_LINES = """() => {
+    const items = [...document.querySelectorAll('.bar > *, .site-nav > *, .account-links > *')]
+        .filter(e => e.getClientRects().length && getComputedStyle(e).position !== 'absolute');
+    const middles = items.map(e => { const r = e.getBoundingClientRect(); return r.top + r.height / 2; })
+        .sort((a, b) => a - b);
+    return middles.filter((m, i) => i === 0 || m - middles[i - 1] > 10).length;
+}"""
+
+
+def test_the_header_names_the_waiting_list_and_keeps_to_its_lines(
+    open_page, signed_in, showcase, size, screenshots
+) -> None:
+    """The header's lines hold, for a visitor, a member and a moderator alike: on a laptop the
+    name and search, then the links and the account; on a phone the name and the account, the
+    links, then search. Naming the list in full never breaks its links onto another line. (A
+    moderator's extra link still wraps on a phone.)"""
+    people = [None, showcase.member] + ([showcase.moderator] if size == "desktop" else [])
+    for who in people:
+        page = open_page(storage_state=signed_in(who) if who else None)
+        page.goto("/")
+        nav = page.get_by_role("navigation", name="Main")
+        expect(nav.get_by_role("link", name="Waiting for a reply")).to_be_visible()
+        lines = page.evaluate(HEADER_LINES)
+        name = who.username if who else "visitor"
+        page.screenshot(path=screenshots / f"header-{name}-{size}.png")
+        assert lines == (2 if size == "desktop" else 3), f"{name}: {lines} lines"

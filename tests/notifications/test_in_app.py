@@ -175,8 +175,8 @@ def test_moderation_outcomes_reach_the_author_and_the_reporters(app, member, oth
         "A moderator acted on a post you reported. Thank you for looking out for others."
     )
     assert texts(other_member) == [
-        "The moderators sent you a message. Their reason: Please be gentle here.",
-        "A moderator hid your post in “Honest feelings”. Their reason: Unkind to a parent who is struggling",
+        "The moderators sent you a message. Their note: Please be gentle here.",
+        "A moderator hid your post in “Honest feelings”. Their note: Unkind to a parent who is struggling",
     ]
     assert "morgan" not in " ".join(texts(member) + texts(other_member))
 
@@ -189,6 +189,36 @@ def test_a_dismissed_report_tells_the_reporter_it_was_left_up(app, member, other
     moderation_actions.dismiss_reports(mod, reply, "Not spam")
     db.session.commit()
     assert texts(member)[0] == "A moderator reviewed a post you reported and left it up."
+
+
+@pytest.mark.parametrize("decide", ["dismiss", "hide"])
+def test_a_report_that_someone_may_be_at_risk_is_answered_with_care(
+    app, member, other_member, decide
+):
+    """Whoever worried about a parent hears that a moderator has seen it, never "left it up";
+    another member's report on the same post still hears its own outcome."""
+    mod = factories.member("morgan", role="moderator")
+    third = factories.member("tess")
+    reply = factories.reply(other_member, factories.thread(member), "I can't do this any more.")
+    reporting.report_post(member, reply, "at_risk")
+    reporting.report_post(third, reply, "spam")
+    db.session.commit()
+    if decide == "dismiss":
+        moderation_actions.dismiss_reports(mod, reply, "Checked in with her")
+    else:
+        moderation_actions.hide_post(mod, reply, "Details of a method", from_queue=True)
+    db.session.commit()
+    assert texts(member)[:1] == [
+        "Thank you for looking out for them. A moderator has seen it and is keeping an eye on"
+        " the thread."
+    ]
+    assert texts(third) == [
+        "A moderator reviewed a post you reported and left it up."
+        if decide == "dismiss"
+        else "A moderator acted on a post you reported. Thank you for looking out for others."
+    ]
+    mine = signed_in(app, member).get("/me/reports").text
+    assert "keeping an eye on the thread" in mine and "left up" not in mine
 
 
 def test_the_bell_counts_unread_and_the_page_marks_them_read(app, member, other_member):

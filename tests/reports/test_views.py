@@ -618,6 +618,15 @@ def removal(post, moderator):
     return action
 
 
+def test_the_moderators_words_read_as_their_note(client, member, removal, login):
+    login(member)
+    notices = page(client, "/me/notices")
+    assert "Their note: It names a child at the nursery." in notices
+    assert "The moderators' note: It names a child at the nursery." in page(
+        client, f"/me/appeals/{removal.id}"
+    )
+
+
 def test_a_member_appeals_a_removal_once(client, thread, post, member, removal, login):
     assert post.status == PostStatus.REMOVED
     login(member)
