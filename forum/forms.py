@@ -12,7 +12,7 @@ from wtforms.validators import Email, EqualTo, ValidationError
 from forum.database import roll_back
 from forum.services import accounts, browsing
 from forum.services.errors import ServiceError
-from forum.services.posting import BODY_MAX, TITLE_MAX, TITLE_MIN
+from forum.services.posting_rules import BODY_MAX, TITLE_MAX, TITLE_MIN
 
 
 def clean_text(value):

@@ -8,7 +8,7 @@ from forum.models import Post, Thread
 from forum.pagination import post_url
 from forum.replies.forms import ContentNoteForm, EditForm, ReplyForm, reply_defaults
 from forum.responses import posted
-from forum.services import accounts, browsing, covering, posting
+from forum.services import accounts, browsing, covering, posting, posting_rules
 from forum.services.errors import NotAllowed, ServiceError
 from forum.urls import record_id
 
@@ -59,7 +59,7 @@ def reply(thread_id: int):
             content_note=form.content_note.data, kindness_confirmed=form.kindness_confirmed.data,
             named_confirmed=form.named_confirmed.data, quoted=_quoted(form.quote.data, thread),
         )  # fmt: skip
-    except posting.Pause as nudge:  # a second look, not an error: no field is marked wrong
+    except posting_rules.Pause as nudge:  # a second look, not an error: no field is marked wrong
         page = render_form(
             "replies/reply.html", form, nudge.status_code, thread=thread, nudge=nudge
         )

@@ -7,7 +7,7 @@ from sqlalchemy import update
 from forum import page_cache
 from forum.database import db
 from forum.models import Post, Thread, User
-from forum.services import accounts, posting
+from forum.services import accounts, posting, posting_rules
 from forum.services.errors import NotAllowed
 
 
@@ -42,7 +42,7 @@ def make_anonymous(author: User, post: Post) -> None:
 def set_content_note(author: User, post: Post, note: str) -> None:
     """Fold the post behind a note ("pregnancy loss"), or unfold it with an empty one."""
     _require_author(author, post)
-    posting.check_content_note(note)
+    posting_rules.check_content_note(note)
     post.content_note = note.strip() or None
     if post.is_opening:
         post.thread.content_note = post.content_note

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from forum.database import db
 from forum.models import Post, Thread
-from forum.services import posting
+from forum.services import posting, posting_rules
 from tests import factories
 
 WORDS = "Same here. The first week back is the hardest, and it does get easier."
@@ -48,7 +48,7 @@ def test_the_same_words_are_fine_later_from_someone_else_or_after_deleting(
     thread = factories.thread(other_member)
     first = factories.reply(member, thread, WORDS)
     factories.reply(other_member, thread, WORDS)  # someone else may agree word for word
-    first.created_at -= posting.DUPLICATE_WINDOW + timedelta(seconds=1)
+    first.created_at -= posting_rules.DUPLICATE_WINDOW + timedelta(seconds=1)
     db.session.commit()
     second = factories.reply(member, thread, WORDS)  # and the member, a while later
     posting.delete_post(member, second)

@@ -5,7 +5,7 @@ import re
 
 from forum.database import db
 from forum.models import Post
-from forum.services import posting
+from forum.services import posting, posting_rules
 from tests import factories
 from tests.helpers import signed_in
 
@@ -73,7 +73,7 @@ def test_the_service_asks_too(member):
     thread = factories.thread(member, anonymous=True)
     try:
         posting.reply(member, thread, "Thank you!")
-    except posting.NamedReplyCheck as pause:
+    except posting_rules.NamedReplyCheck as pause:
         assert pause.field == "anonymous"
     else:
         raise AssertionError("a named reply by the anonymous starter went up without asking")
