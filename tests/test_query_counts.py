@@ -290,6 +290,7 @@ READ_PAGES = [
         "/mod/log?moderator={moderator}&action=warn&member={reader}",
     ),
     Case("moderation.member", (MODERATOR,), "/mod/members/{reader}"),
+    Case("moderation.members", (MODERATOR,), "/mod/members?q={reader}"),
     Case("moderation.post", (MODERATOR,), "/mod/posts/{reported}"),
     Case("moderation.edit", (MODERATOR,), "/mod/posts/{reported}/edit"),
     Case("moderation.appeal", (MODERATOR,), "/mod/appeals/{appeal}"),

@@ -80,7 +80,6 @@ def dismiss_reports(moderator: User, post: Post, reason: str) -> ModerationActio
     return record(moderator, Action.DISMISS, reason, **_post_targets(post))
 
 
-CHECKED_IN = "checked_in"  # what the reporters hear: a moderator is keeping an eye on it
 
 
 def check_in(moderator: User, post: Post, reason: str) -> ModerationAction:
@@ -91,7 +90,7 @@ def check_in(moderator: User, post: Post, reason: str) -> ModerationAction:
     reason = require_reason(reason)
     require_may_decide(moderator, post, "check in", reason, over_admins=False)
     posting.lock_row(Post, post.id, refresh=True)
-    reporters = db.session.scalars(
+    reports = db.session.execute(
         update(Report)
         .where(
             Report.post_id == post.id,
@@ -104,12 +103,13 @@ def check_in(moderator: User, post: Post, reason: str) -> ModerationAction:
             resolved_by_id=moderator.id,
             resolved_at=utcnow(),
         )
-        .returning(Report.reporter_id)
+        .returning(Report.reporter_id, Report.reason)
         .execution_options(synchronize_session=False)
     ).all()
-    if not reporters:
+    if not reports:
         raise AlreadyHandled("Nobody is flagged as at risk here now, so nothing was changed.")
-    notify.reports_resolved(post, reporters, CHECKED_IN)
+    # At-risk reports: each reporter hears that a moderator has seen it and is keeping watch.
+    notify.reports_resolved(post, reports, ReportStatus.DISMISSED)
     return record(moderator, Action.CHECK_IN, reason, **_post_targets(post))
 
 

@@ -49,8 +49,6 @@ AT_RISK_SEEN = "at_risk_seen"
 REPORT_OUTCOMES = {
     ReportStatus.ACTIONED: "A moderator acted on a post you reported. Thank you for looking out for others.",
     ReportStatus.DISMISSED: "A moderator reviewed a post you reported and left it up.",
-    "checked_in": "Thank you for looking out for them. A moderator has seen it and is keeping an "
-    "eye on the thread.",
     AT_RISK_SEEN: "Thank you for looking out for them. A moderator has seen it and is keeping an eye on the thread.",
 }
 

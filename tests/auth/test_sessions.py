@@ -137,7 +137,7 @@ def test_a_ban_or_a_suspension_ends_every_sign_in(app, member, moderator, action
     phone = sign_in(browser(app, PHONE), member, remember=True)
     laptop = sign_in(browser(app), member)
     mod = sign_in(browser(app), moderator)
-    data = {"reason": "Please take a break.", "days": "3"}
+    data = {"reason": "Please take a break.", "days": "3", "confirm_ban": "y"}  # a ban asks first
     assert mod.post(f"/mod/members/{member.username}/{action}", data=data).status_code == 302
     assert not signed_in(phone)
     assert not signed_in(laptop)
