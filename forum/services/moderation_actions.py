@@ -80,8 +80,6 @@ def dismiss_reports(moderator: User, post: Post, reason: str) -> ModerationActio
     return record(moderator, Action.DISMISS, reason, **_post_targets(post))
 
 
-
-
 def check_in(moderator: User, post: Post, reason: str) -> ModerationAction:
     """The caring answer to "someone may be at risk": a moderator has reached out and is keeping
     an eye on the thread. The at-risk reports close (others stay open), the post stays as it is,

@@ -1,9 +1,35 @@
 """A moderator on a phone: finding a member, her page, and a ban that asks first."""
 
+import threading
+
+import pytest
+from werkzeug.serving import make_server
+
 from forum.database import db
 from forum.models import Action, ModerationAction
 from tests import factories
 from tests.browser.conftest import SCREENSHOTS
+from tests.helpers import free_port
+
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture
+def live_url(app):
+    """The test app (on each database) served on a free port."""
+    server = make_server("127.0.0.1", free_port(), app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join()
+
+
+@pytest.fixture
+def phone(browser):
+    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True)
+    yield context.new_page()
+    context.close()
 
 
 def sign_in(page, base: str, user) -> None:
