@@ -237,7 +237,7 @@ def test_a_member_reports_a_post_and_a_moderator_hides_it_from_the_queue(open_pa
     expect(staff.get_by_text("Please write a reason").first).to_be_visible()
     open_queue(staff)
     item = staff.get_by_role("region", name=re.compile(re.escape(title)))
-    item.get_by_label("Reason").fill("Judgemental about a member's choices.")
+    item.get_by_label("Your words").fill("Judgemental about a member's choices.")
     item.get_by_role("button", name="Hide the post").click()
     expect(staff.get_by_role("region", name=re.compile(re.escape(title)))).to_have_count(0)
 
