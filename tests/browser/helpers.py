@@ -4,6 +4,7 @@ rows it makes, the members and pages the tests use, and what a person would noti
 import email
 import os
 import re
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from email import policy
@@ -68,14 +69,21 @@ class Forum:
     url: str
     _names: Iterator[int]
 
-    def link_emailed_to(self, address: str) -> str:
-        """The link in the newest email to this address (no mail server: emails are files)."""
-        for path in sorted(Path(self.app.config["MAIL_FOLDER"]).glob("*.eml"), reverse=True):
-            message = email.message_from_bytes(path.read_bytes(), policy=policy.default)
-            if message["To"] == address:
-                text = message.get_body(("plain",)).get_content()
-                return re.search(r"https?://\S+", text).group(0)
-        raise AssertionError(f"no email to {address}")
+    def link_emailed_to(self, address: str, wait: float = 10) -> str:
+        """The link in the newest email to this address (no mail server: emails are files).
+
+        Emails are written after the response has gone, so the page can show before the file
+        is there: it is looked for again for up to `wait` seconds."""
+        deadline = time.monotonic() + wait
+        while True:
+            for path in sorted(Path(self.app.config["MAIL_FOLDER"]).glob("*.eml"), reverse=True):
+                message = email.message_from_bytes(path.read_bytes(), policy=policy.default)
+                if message["To"] == address:
+                    text = message.get_body(("plain",)).get_content()
+                    return re.search(r"https?://\S+", text).group(0)
+            if time.monotonic() > deadline:
+                raise AssertionError(f"no email to {address}")
+            time.sleep(0.1)
 
     def name(self, prefix: str) -> str:
         """A username (or title part) no other test in this run uses."""
