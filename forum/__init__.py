@@ -25,6 +25,7 @@ from forum.headers import register_security_headers
 from forum.limits import init_limits
 from forum.models import User
 from forum.page_cache import init_page_cache
+from forum.queue import init_queue
 from forum.services import sessions
 from forum.services.mail import init_mail
 from forum.static_files import init_static_files
@@ -68,6 +69,7 @@ def create_app(config: type[Config] = Config) -> Flask:
     register_templating(app)
     register_commands(app)
     init_mail(app)
+    init_queue(app)
     if proxies := app.config["TRUSTED_PROXIES"]:
         # The client's address and scheme as the last `proxies` proxies saw them, and no further.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)

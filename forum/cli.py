@@ -10,7 +10,7 @@ from flask_migrate import upgrade
 from sqlalchemy import select
 from werkzeug.serving import run_simple
 
-from forum import page_cache
+from forum import page_cache, queue
 from forum.database import db
 from forum.models import Role, Thread
 from forum.services import accounts, consistency, digest, mail, privacy, sanctions, search
@@ -63,6 +63,12 @@ def register_commands(app: Flask) -> None:
         """Send the emails waiting in the outbox (those a mail server refused or missed)."""
         result = mail.send_pending()
         click.echo(f"Sent {result.sent} emails; {result.failed} will be tried again.")
+
+    @app.cli.command("worker")
+    @click.option("--workers", default=2, show_default=True, help="Threads running tasks.")
+    def worker_command(workers: int) -> None:
+        """Run queued work (emails, notifications, pushes, digests) until stopped."""
+        queue.run_worker(workers)
 
     @app.cli.command("send-digests")
     def send_digests_command() -> None:
@@ -144,5 +150,6 @@ def register_commands(app: Flask) -> None:
         if db.session.scalar(select(Thread.id).limit(1)) is None:
             _say_moderator(seed_demo())
         db.session.commit()
+        queue.start_in_process()  # the worker, beside the server
         click.echo(f"Blossom is at http://{host}:{port}/ (Ctrl+C to stop).")
         run_simple(host, port, app, threaded=True)

@@ -90,6 +90,10 @@ class Config:
     CACHE_KEY_PREFIX = os.environ.get("CACHE_KEY_PREFIX", "blossom-pages:")
     CACHE_DEFAULT_TIMEOUT = 60
     CACHE_THRESHOLD = 10_000  # files kept at most, without Redis
+    # The job queue (forum/queue.py): "sqlite" (instance/queue.db, this host's processes share it),
+    # "redis" (every host shares REDIS_URL) or "memory" (one process: the tests).
+    REDIS_URL = os.environ.get("REDIS_URL")
+    QUEUE = os.environ.get("QUEUE") or ("redis" if os.environ.get("REDIS_URL") else "sqlite")
     # How many proxies in front of the app set X-Forwarded-For/-Proto; 0 trusts no such header.
     TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", 0))
 
@@ -127,3 +131,4 @@ class TestConfig(Config):
     RATELIMIT_ENABLED = False  # tests/test_limits.py turns limits on where it tests them
     RATELIMIT_STORAGE_URI = "memory://"
     CACHE_TYPE = "SimpleCache"  # each test app has a cache of its own, in memory
+    QUEUE = "memory"  # tests run what waits with forum.queue.run_waiting()
