@@ -76,7 +76,7 @@ def _fresh() -> ColumnElement[bool]:
     return Draft.updated_at > utcnow() - timedelta(days=DRAFT_DAYS)
 
 
-def _mine(member: User, place: DraftPlace, place_id: int) -> ColumnElement[bool]:
+def _mine(member: User, place: DraftPlace, place_id) -> ColumnElement[bool]:
     return (Draft.user_id == member.id) & (Draft.place == place) & (Draft.place_id == place_id)
 
 
@@ -135,6 +135,12 @@ def save_thread(
     if moved_from is not None and moved_from.id != category.id:
         _discard(member, DraftPlace.THREAD, moved_from.id)
     return kept
+
+
+def reply_draft_of(member: User, thread_id: ColumnElement[int]) -> ColumnElement[bool]:
+    """Her reply draft in the thread a statement reads, as the condition of an outer join, so
+    the thread's page reads it in the thread's own query."""
+    return _mine(member, DraftPlace.REPLY, thread_id) & _fresh()
 
 
 def reply_draft(member: User, thread: Thread) -> Draft | None:

@@ -43,11 +43,10 @@ def category(slug: str):
 @bp.get("/t/<id:thread_id>")
 @for_visitors(lambda thread_id: [thread_scope(thread_id)])
 def show(thread_id: int):
-    thread, following = browsing.thread_for_viewer(thread_id, current_user) or abort(404)
+    thread, following, draft = browsing.thread_for_viewer(thread_id, current_user) or abort(404)
     per_page = current_app.config["POSTS_PER_PAGE"]
     page = requested_page(page_count(thread.post_count, per_page))
     shown = browsing.posts_on_page(thread, page.number, per_page, current_user)
-    draft = drafts.reply_draft(current_user, thread)
     html = render_template(
         "threads/show.html",
         thread=thread,
