@@ -1,7 +1,7 @@
 from wtforms import StringField, TextAreaField
 
 from forum.forms import chars, content_note_field, single_line
-from forum.replies.forms import ReplyForm
+from forum.replies.forms import EditForm, ReplyForm
 from forum.services.posting_rules import BODY_MAX, TITLE_MAX
 from forum.threads.forms import ThreadForm
 
@@ -26,3 +26,12 @@ class ThreadDraftForm(ThreadForm):
         "Title", filters=[single_line], validators=[chars("The title", maximum=TITLE_MAX)]
     )
     body = draft_body("What's on your mind?")
+
+
+class EditDraftForm(EditForm):
+    """Changes to a post as they stand (the title only on a thread's opening post)."""
+
+    title = StringField(
+        "Title", filters=[single_line], validators=[chars("The title", maximum=TITLE_MAX)]
+    )
+    body = draft_body("Your post")

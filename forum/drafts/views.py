@@ -2,15 +2,15 @@
 "Save draft" button (without JavaScript: the page again, with a message), and her list of them.
 Nothing here renders the page she is typing in: a save answers with a line of JSON."""
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from forum.database import db
-from forum.drafts.forms import ReplyDraftForm, ThreadDraftForm
+from forum.drafts.forms import EditDraftForm, ReplyDraftForm, ThreadDraftForm
 from forum.forms import Form, category_choices, render_form, show_error
 from forum.limits import limited
-from forum.models import Thread
-from forum.pagination import page_count
+from forum.models import Post, Thread
+from forum.pagination import page_count, post_url
 from forum.services import browsing, drafts
 from forum.services.errors import ServiceError
 
@@ -55,11 +55,18 @@ def _thread_page(thread: Thread) -> str:
 
 
 def _words(form) -> drafts.Words:
+    """What the form holds, whichever of the fields it has (an edit has no note or choice)."""
+
+    def text(name: str) -> str:
+        field = getattr(form, name, None)
+        return (field.data or "") if field is not None else ""
+
+    anonymous = getattr(form, "anonymous", None)
     return drafts.Words(
-        body=form.body.data or "",
-        title=getattr(form, "title", None) and form.title.data or "",
-        content_note=form.content_note.data or "",
-        anonymous=bool(form.anonymous.data),
+        body=text("body"),
+        title=text("title"),
+        content_note=text("content_note"),
+        anonymous=bool(anonymous.data) if anonymous is not None else False,
     )
 
 
@@ -164,6 +171,50 @@ def discard_thread():
         return {"saved": False, "status": DISCARDED, "draft_from": ""}
     flash("Your draft is discarded.")
     return redirect(url_for("threads.new"))
+
+
+def _own_post(post_id: int) -> Post:
+    """A post she may change; anyone else's reads as not there."""
+    post = browsing.post_with_thread(post_id)
+    if post is None or not post.can_edit(current_user):
+        abort(404)
+    return post
+
+
+@bp.post("/p/<id:post_id>/draft")
+@login_required
+@limited("drafts")
+def save_edit(post_id: int):
+    post = _own_post(post_id)
+    form = EditDraftForm()
+    if not post.is_opening:
+        del form.title
+    if not form.validate_on_submit():
+        return _refused(form, None, "replies/edit.html", post=post)
+    try:
+        kept = drafts.save_edit(current_user, post, _words(form))
+    except ServiceError as error:
+        return _refused(form, error, "replies/edit.html", post=post)
+    there = url_for("replies.edit", post_id=post.id)
+    db.session.commit()
+    if _quietly():
+        return {"saved": kept, "status": SAVED if kept else CLEARED}
+    flash("Your draft is saved. It's here when you come back, on this device or another.")
+    return redirect(there)
+
+
+@bp.post("/p/<id:post_id>/draft/discard")
+@login_required
+@limited("drafts")
+def discard_edit(post_id: int):
+    post = browsing.post_with_thread(post_id) or abort(404)
+    drafts.discard_edit(current_user, post)  # only ever hers: by member and post
+    there = post_url(post)
+    db.session.commit()
+    if _quietly():
+        return {"saved": False, "status": DISCARDED}
+    flash("Your draft is discarded.")
+    return redirect(there)
 
 
 @bp.get("/drafts")

@@ -14,6 +14,7 @@ class DraftPlace(StrEnum):
 
     THREAD = "thread"  # a new thread in a category: the category's id
     REPLY = "reply"  # a reply in a thread: the thread's id
+    EDIT = "edit"  # changes to one of her posts: the post's id
 
 
 class Draft(db.Model):

@@ -105,8 +105,13 @@ def permalink(post_id: int):
 def edit(post_id: int):
     post = _editable_post(post_id)
     form = editing(EditForm, post)
+    draft = drafts.edit_draft(current_user, post) if request.method == "GET" else None
+    if draft is not None:  # her changes as she left them
+        form.body.data = draft.body
+        if form.title is not None and draft.title:
+            form.title.data = draft.title
     if not form.validate_on_submit():
-        return render_form("replies/edit.html", form, post=post)
+        return render_form("replies/edit.html", form, post=post, draft=draft)
     title = form.title.data if post.is_opening else None
     try:
         posting.edit_post(current_user, post, form.body.data, title)

@@ -1,8 +1,9 @@
 """Drafts: what a member is writing, kept on the server as she types, so a lost signal, a closed
 tab or another device loses nothing, and a shared tablet keeps nothing once she logs out.
 
-One draft per member per place (a new thread in a category, a reply in a thread). Saving is one
-statement that writes over whatever was there (two tabs: the last save wins, never an error).
+One draft per member per place (a new thread in a category, a reply in a thread, changes to one
+of her posts). Saving is one statement that writes over whatever was there (two tabs: the last
+save wins, never an error).
 Posting there, or choosing "Discard", removes it; so does deleting the account; drafts nobody
 has touched for DRAFT_DAYS are never read again and are purged daily (their account's deletion
 removes them too: forum/services/privacy.py). Only their member reads
@@ -15,11 +16,12 @@ from datetime import datetime, timedelta
 from sqlalchemy import ColumnElement, delete, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import joinedload
 
 from forum import queue
 from forum.database import db, utcnow
-from forum.models import Category, Draft, DraftPlace, Thread, User
-from forum.services.errors import ServiceError
+from forum.models import Category, Draft, DraftPlace, Post, Thread, User
+from forum.services.errors import NotAllowed, ServiceError
 from forum.services.posting_rules import BODY_MAX, TITLE_MAX
 
 DRAFT_DAYS = 30
@@ -46,14 +48,17 @@ class Kept:
 
     draft: Draft
     where: str  # the thread's title as she may read it, or the category's name
-    thread: Thread | None  # a reply's thread, if it is still there
+    thread: Thread | None  # a reply's (or an edited post's) thread, if it is still there
     category: Category | None  # a new thread's category, if it is still there
+    post: Post | None = None  # the post an edit changes, while she may still change it
 
     @property
     def can_post(self) -> bool:
         """Whether her words can still go up where she was writing them."""
         if self.draft.place == DraftPlace.REPLY:
             return self.thread is not None and not self.thread.locked
+        if self.draft.place == DraftPlace.EDIT:
+            return self.post is not None
         return self.category is not None
 
 
@@ -137,6 +142,22 @@ def save_thread(
     return kept
 
 
+def save_edit(member: User, post: Post, words: Words) -> bool:
+    """Changes to one of her posts, as typed so far: only while she may still change it."""
+    if not post.can_edit(member):
+        raise NotAllowed("You can only change your own posts, and not in a locked thread.")
+    title = words.title if post.is_opening else ""
+    return _save(member, DraftPlace.EDIT, post.id, Words(words.body, title))
+
+
+def edit_draft(member: User, post: Post) -> Draft | None:
+    return _find(member, DraftPlace.EDIT, post.id)
+
+
+def discard_edit(member: User, post: Post) -> None:
+    _discard(member, DraftPlace.EDIT, post.id)
+
+
 def reply_draft_of(member: User, thread_id: ColumnElement[int]) -> ColumnElement[bool]:
     """Her reply draft in the thread a statement reads, as the condition of an outer join, so
     the thread's page reads it in the thread's own query."""
@@ -177,7 +198,7 @@ def discard(member: User, draft_id: int) -> bool:
 
 
 def drafts_of(member: User, *, all_kept: bool = False) -> list[Kept]:
-    """Her drafts, the latest first, each with where it belongs, in three queries. `all_kept`
+    """Her drafts, the latest first, each with where it belongs, in four queries at most. `all_kept`
     includes those past DRAFT_DAYS not yet purged (her data download lists everything held)."""
     query = select(Draft).where(Draft.user_id == member.id)
     if not all_kept:
@@ -189,6 +210,17 @@ def drafts_of(member: User, *, all_kept: bool = False) -> list[Kept]:
         if thread_ids
         else {}
     )
+    post_ids = {d.place_id for d in drafts if d.place == DraftPlace.EDIT}
+    posts = (
+        {
+            p.id: p
+            for p in db.session.scalars(
+                select(Post).where(Post.id.in_(post_ids)).options(joinedload(Post.thread))
+            )
+        }
+        if post_ids
+        else {}
+    )
     categories = {c.id: c for c in db.session.scalars(select(Category))} if drafts else {}
     kept = []
     for draft in drafts:
@@ -196,6 +228,12 @@ def drafts_of(member: User, *, all_kept: bool = False) -> list[Kept]:
             thread = threads.get(draft.place_id)
             where = thread.title_for(member) if thread else "A thread that is no longer here"
             kept.append(Kept(draft, where, thread, None))
+        elif draft.place == DraftPlace.EDIT:
+            post = posts.get(draft.place_id)
+            thread = post.thread if post else None
+            where = thread.title_for(member) if thread else "A post that is no longer here"
+            editable = post if post is not None and post.can_edit(member) else None
+            kept.append(Kept(draft, where, thread, None, editable))
         else:
             category = categories.get(draft.place_id)
             where = category.name if category else "A category that is no longer here"

@@ -153,6 +153,7 @@ def edit_post(editor: User, post: Post, body: str, title: str | None = None) -> 
     if not post.can_edit(editor):
         raise NotAllowed("You can only edit your own posts, and not in a locked thread.")
     revision = revise(editor, post, body, title)
+    drafts.discard_edit(editor, post)  # saved: the draft of these changes is done with
     words = f"{title or ''}\n{body}"
     if revision is not None:
         safety.check_post(post, words)

@@ -216,7 +216,9 @@ def export_data(user: User, password: str) -> dict[str, Any]:
         # What she was writing and hasn't posted: only she ever sees these.
         "drafts": [
             {
-                "kind": "new thread" if kept.draft.place == "thread" else "reply",
+                "kind": {"thread": "new thread", "edit": "changes to a post"}.get(
+                    kept.draft.place, "reply"
+                ),
                 "where": kept.where,
                 "title": kept.draft.title,
                 "body": kept.draft.body,

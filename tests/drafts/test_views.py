@@ -279,3 +279,42 @@ def test_saving_is_rate_limited_kindly(app, member, thread):
     finally:
         with limited.app_context():
             db.engine.dispose()
+
+
+def test_changes_to_a_post_are_kept_until_saved_and_only_its_author_keeps_any(
+    app, client, login, member, other_member, thread
+):
+    mine = factories.reply(member, thread, "My first words, before the edit.")
+    login(member)
+    saved = client.post(
+        f"/p/{mine.id}/draft", data={"body": "My better words, half done"}, headers=QUIETLY
+    )
+    assert saved.json == {"saved": True, "status": "Draft saved"}
+    page = unescape(client.get(f"/p/{mine.id}/edit").text)
+    assert "My better words, half done" in page and "Your draft is back" in page
+    assert "Changes to your post in" in unescape(client.get("/drafts").text)
+    # Someone else can neither keep a draft of her post nor learn it is there.
+    other = signed_in(app, other_member)
+    assert other.post(f"/p/{mine.id}/draft", data={"body": "Not mine"}).status_code == 404
+    assert "My better words" not in other.get(f"/t/{thread.id}").text
+    other.post(f"/p/{mine.id}/draft/discard")
+    assert stored() == 1
+    response = client.post(f"/p/{mine.id}/edit", data={"body": "My better words, finished."})
+    assert response.status_code == 302
+    assert stored() == 0
+
+
+def test_changes_to_an_opening_post_keep_the_title_and_discard_clears_them(client, login, member):
+    started = factories.thread(member, title="Bottles at daycare", body="She won't take one.")
+    opening = factories.opening_post(started)
+    login(member)
+    client.post(
+        f"/p/{opening.id}/draft",
+        data={"title": "Bottles and daycare", "body": "She won't take one yet."},
+        headers=QUIETLY,
+    )
+    page = unescape(client.get(f"/p/{opening.id}/edit").text)
+    assert 'value="Bottles and daycare"' in page
+    response = client.post(f"/p/{opening.id}/draft/discard")
+    assert response.status_code == 302 and stored() == 0
+    assert 'value="Bottles at daycare"' in unescape(client.get(f"/p/{opening.id}/edit").text)

@@ -10,7 +10,7 @@ from forum import queue
 from forum.database import db, utcnow
 from forum.models import Draft, Thread
 from forum.services import drafts, posting, privacy
-from forum.services.errors import ServiceError
+from forum.services.errors import NotAllowed, ServiceError
 from forum.services.posting_rules import BODY_MAX
 from tests import factories
 
@@ -144,5 +144,22 @@ def test_drafts_are_in_the_data_download_and_go_with_the_account(member, thread)
     assert listed["Thread words"]["title"] == "My title"
     assert listed["Thread words"]["kind"] == "new thread"
     privacy.delete_account(member, factories.PASSWORD, keep_posts=True)
+    db.session.commit()
+    assert stored() == 0
+
+
+def test_only_the_author_keeps_a_draft_of_changes_and_saving_them_removes_it(
+    member, other_member, thread
+):
+    post = factories.reply(member, thread, "Words to change later.")
+    with pytest.raises(NotAllowed):
+        drafts.save_edit(other_member, post, Words("Not hers"))
+    drafts.save_edit(member, post, Words("Changed words", title="ignored on a reply"))
+    db.session.commit()
+    assert drafts.edit_draft(member, post).title == ""
+    assert drafts.edit_draft(other_member, post) is None
+    [kept] = drafts.drafts_of(member)
+    assert kept.post == post and kept.can_post and kept.where == "Pumping at work"
+    posting.edit_post(member, post, "Changed words")
     db.session.commit()
     assert stored() == 0
