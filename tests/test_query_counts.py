@@ -98,6 +98,8 @@ def build(rounds: int) -> Forum:
     )
     drafts.save_thread(reader, long_thread.category, drafts.Words("Naps?", title="Naps again"))
     drafts.save_reply(moderator, long_thread, drafts.Words("A moderator's unsent words"))
+    opening = factories.opening_post(long_thread)
+    drafts.save_edit(reader, opening, drafts.Words("Naps, changed", title="Naps, still short"))
     db.session.commit()
     forum = Forum(reader, moderator, writers, long_thread, reported, removal)
     grow(forum, rounds)

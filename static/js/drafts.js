@@ -51,7 +51,7 @@
           var json = (response.headers.get("Content-Type") || "").indexOf("json") !== -1;
           if (response.redirected || !json) {
             // Signed out meanwhile, or a limit reached: a page, not an answer.
-            throw new Error(response.status === 429 ? "busy" : "page");
+            throw new Error(response.status === 401 ? "signed-out" : "page");
           }
           return response.json().then(function (answer) {
             if (response.ok) {
@@ -64,8 +64,10 @@
         })
         .catch(function (error) {
           if (leaving) return;
-          say(error && error.message === "page"
-            ? "Your draft couldn't be saved just now. Your words are still here."
+          var reason = error && error.message;
+          say(reason === "signed-out"
+            ? "You're signed out, so this draft isn't saved. Your words are still here: log in " +
+              "in another tab and we'll save them."
             : "Not saved yet: we'll try again in a moment. Your words are still here.");
           later(RETRY);
         })
