@@ -144,6 +144,8 @@ LIMITS: dict[str, tuple[Rule, ...]] = {
         Rule("3 per hour; 10 per day", by_recipient, deduct_when=_sent),
     ),
     "reactions": (Rule("60 per minute; 600 per hour", by_member),),
+    # Saved as she types, a second or so after she stops: room for a fast typist all day.
+    "drafts": (Rule("60 per minute; 1500 per hour", by_member),),
     "reports": (Rule("10 per hour; 30 per day", by_member),),
     "search": (Rule("30 per minute", by_member, methods=None),),
 }

@@ -39,6 +39,7 @@ from forum.models import (
 from forum.services import (
     appeals,
     blocking,
+    drafts,
     following,
     helpful,
     links,
@@ -92,6 +93,13 @@ def build(rounds: int) -> Forum:
     blocking.block(reader, writers[3])
     removal = moderation_actions.remove_post(moderator, reader_post, "Shares a name")
     appeals.appeal(reader, removal, "It was my own child's nickname.")
+    drafts.save_reply(
+        reader, long_thread, drafts.Words("Half a thought about naps", anonymous=True)
+    )
+    drafts.save_thread(reader, long_thread.category, drafts.Words("Naps?", title="Naps again"))
+    drafts.save_reply(moderator, long_thread, drafts.Words("A moderator's unsent words"))
+    opening = factories.opening_post(long_thread)
+    drafts.save_edit(reader, opening, drafts.Words("Naps, changed", title="Naps, still short"))
     db.session.commit()
     forum = Forum(reader, moderator, writers, long_thread, reported, removal)
     grow(forum, rounds)
@@ -138,6 +146,7 @@ def grow(forum: Forum, rounds: int) -> None:
         sanctions.warn(mod, newcomer, f"Please be gentle ({n})")
         sanctions.warn(mod, reader, f"A reminder about kindness ({n})")
         sessions.start(reader, f"Mozilla/5.0 (X11; Linux x86_64) Firefox/{100 + n}.0")
+        drafts.save_reply(reader, thread, drafts.Words(f"Unsent, round {n}", anonymous=k == 2))
         db.session.commit()
 
 
@@ -279,6 +288,7 @@ READ_PAGES = [
     Case("profiles.devices", SIGNED_IN, "/settings/devices"),
     Case("profiles.privacy_settings", SIGNED_IN, "/settings/privacy"),
     Case("reports.mine", SIGNED_IN, "/me/reports"),
+    Case("drafts.index", SIGNED_IN, "/drafts"),
     Case("reports.notices", SIGNED_IN, "/me/notices"),
     Case("reports.appeal", (MEMBER,), "/me/appeals/{decision}"),
     Case("moderation.queue", (MODERATOR,), "/mod/"),

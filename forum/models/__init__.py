@@ -1,6 +1,7 @@
 """The typed models, one module per domain."""
 
 from forum.models.category import Category
+from forum.models.draft import Draft, DraftPlace
 from forum.models.moderation import (
     REASON_LABELS,
     Action,
@@ -40,6 +41,8 @@ __all__ = [
     "AppealStatus",
     "Category",
     "Delivery",
+    "Draft",
+    "DraftPlace",
     "EmailTopic",
     "FollowState",
     "Notification",

@@ -12,8 +12,15 @@ class ReplyForm(Form):
     quote = HiddenField()  # the post being quoted, so its author can be told
 
 
-def reply_defaults(thread, member) -> dict:
-    """In a thread she started anonymously, her reply box starts anonymous."""
+def reply_defaults(thread, member, draft=None) -> dict:
+    """Her draft here, as she left it, choices and all; else an empty box, anonymous in a
+    thread she started anonymously."""
+    if draft is not None:
+        return {
+            "body": draft.body,
+            "content_note": draft.content_note,
+            "anonymous": draft.anonymous,
+        }
     return {"anonymous": thread.started_anonymously_by(member)}
 
 

@@ -4,11 +4,11 @@ from flask_login import current_user, login_required
 from forum.database import db
 from forum.forms import editing, refused, render_form
 from forum.limits import limited
-from forum.models import Post, Thread
+from forum.models import Draft, Post, Thread
 from forum.pagination import post_url
 from forum.replies.forms import ContentNoteForm, EditForm, ReplyForm, reply_defaults
 from forum.responses import posted
-from forum.services import accounts, browsing, covering, posting, posting_rules
+from forum.services import accounts, browsing, covering, drafts, posting, posting_rules
 from forum.services.errors import NotAllowed, ServiceError
 from forum.urls import record_id
 
@@ -32,11 +32,20 @@ def _quoted(value: str | None, thread: Thread) -> Post | None:
     return post if post is not None and post.thread_id == thread.id else None
 
 
-def _start_quoting(form: ReplyForm, quoted: Post | None, selection: str | None) -> None:
-    """?quote=<id>: the reply starts with the quoted words, behind their content note."""
+def _start_quoting(
+    form: ReplyForm, quoted: Post | None, selection: str | None, draft: Draft | None
+) -> None:
+    """?quote=<id>: the reply starts with the quoted words, behind their content note (after
+    her draft, if she has one here: nothing she wrote is replaced)."""
     if quoted is not None:
-        form.body.data = posting.quotation(quoted, selection)
+        quotation = posting.quotation(quoted, selection)
         form.quote.data = str(quoted.id)
+        if draft is not None and draft.body.strip():  # the form holds her draft already
+            if quotation:
+                form.body.data = f"{draft.body.rstrip()}\n\n{quotation}"
+                form.content_note.data = draft.content_note or quoted.content_note
+            return
+        form.body.data = quotation
         if form.body.data:
             form.content_note.data = quoted.content_note
 
@@ -47,12 +56,15 @@ def _start_quoting(form: ReplyForm, quoted: Post | None, selection: str | None) 
 def reply(thread_id: int):
     """The reply page: where a quote starts, and where a reply with a problem comes back to."""
     thread = db.get_or_404(Thread, thread_id)
-    form = ReplyForm(data=reply_defaults(thread, current_user) if request.method == "GET" else None)
+    draft = drafts.reply_draft(current_user, thread) if request.method == "GET" else None
+    form = ReplyForm(
+        data=reply_defaults(thread, current_user, draft) if request.method == "GET" else None
+    )
     if request.method == "GET":
         quoted = _quoted(request.args.get("quote"), thread)
-        _start_quoting(form, quoted, request.args.get("selection"))
+        _start_quoting(form, quoted, request.args.get("selection"), draft)
     if not form.validate_on_submit():
-        return render_form("replies/reply.html", form, thread=thread)
+        return render_form("replies/reply.html", form, thread=thread, draft=draft)
     try:
         post = posting.reply(
             current_user, thread, form.body.data, anonymous=form.anonymous.data,
@@ -93,8 +105,13 @@ def permalink(post_id: int):
 def edit(post_id: int):
     post = _editable_post(post_id)
     form = editing(EditForm, post)
+    draft = drafts.edit_draft(current_user, post) if request.method == "GET" else None
+    if draft is not None:  # her changes as she left them
+        form.body.data = draft.body
+        if form.title is not None and draft.title:
+            form.title.data = draft.title
     if not form.validate_on_submit():
-        return render_form("replies/edit.html", form, post=post)
+        return render_form("replies/edit.html", form, post=post, draft=draft)
     title = form.title.data if post.is_opening else None
     try:
         posting.edit_post(current_user, post, form.body.data, title)

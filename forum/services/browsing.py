@@ -6,7 +6,8 @@ from sqlalchemy import ColumnElement, null, select, union_all
 from sqlalchemy.orm import joinedload
 
 from forum.database import db
-from forum.models import Category, FollowState, Post, Subscription, Thread, User
+from forum.models import Category, Draft, FollowState, Post, Subscription, Thread, User
+from forum.services import drafts
 from forum.services.blocking import folded_for
 from forum.services.listing import ThreadRow, thread_rows
 from forum.services.safety import flagged_for
@@ -53,8 +54,11 @@ def threads_in_category(
     )
 
 
-def thread_for_viewer(thread_id: int, viewer: User) -> tuple[Thread, FollowState] | None:
-    """A thread with its category, and whether the viewer follows it, in one query."""
+def thread_for_viewer(
+    thread_id: int, viewer: User
+) -> tuple[Thread, FollowState, Draft | None] | None:
+    """A thread with its category, whether the viewer follows it, and her draft of a reply
+    there, in one query."""
     muted = (
         select(Subscription.muted)
         .where(Subscription.thread_id == Thread.id, Subscription.user_id == viewer.id)
@@ -62,15 +66,17 @@ def thread_for_viewer(thread_id: int, viewer: User) -> tuple[Thread, FollowState
         if viewer.is_authenticated
         else null()
     )
-    row = db.session.execute(
-        select(Thread, muted).where(Thread.id == thread_id).options(joinedload(Thread.category))
-    ).first()
+    query = select(Thread, muted).where(Thread.id == thread_id)
+    if viewer.is_authenticated:
+        query = query.add_columns(Draft).outerjoin(Draft, drafts.reply_draft_of(viewer, Thread.id))
+    row = db.session.execute(query.options(joinedload(Thread.category))).first()
     if row is None:
         return None
-    thread, muted = row
+    thread, muted, *mine = row
+    draft = mine[0] if mine else None
     if muted is None:
-        return thread, FollowState.NONE
-    return thread, FollowState.MUTED if muted else FollowState.FOLLOWING
+        return thread, FollowState.NONE, draft
+    return thread, FollowState.MUTED if muted else FollowState.FOLLOWING, draft
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from sqlalchemy import ColumnElement, case, func, select, update
 from forum import page_cache
 from forum.database import db, utcnow
 from forum.models import Category, Post, PostRevision, Thread, User
-from forum.services import accounts, following, notify, posting_rules, safety
+from forum.services import accounts, drafts, following, notify, posting_rules, safety
 from forum.services.errors import NotAllowed
 from forum.services.quoting import quotation as quotation  # where a quoting reply starts
 from forum.services.text import plain_text, render_markdown
@@ -66,6 +66,7 @@ def start_thread(
     db.session.flush()
     thread.reads_as_crisis = safety.check_post(post, f"{title}\n{body}")
     following.follow_automatically(author, thread)
+    drafts.discard_thread(author, category)  # posted: the draft it was is done with
     page_cache.changed(listings=True)
     return thread
 
@@ -124,6 +125,7 @@ def reply(
     safety.check_post(post, body)
     notify.reply_posted(post, quoted)
     following.follow_automatically(author, thread)
+    drafts.discard_reply(author, thread)  # posted: the draft it was is done with
     page_cache.changed(thread_id=thread.id, listings=True)
     return post
 
@@ -151,6 +153,7 @@ def edit_post(editor: User, post: Post, body: str, title: str | None = None) -> 
     if not post.can_edit(editor):
         raise NotAllowed("You can only edit your own posts, and not in a locked thread.")
     revision = revise(editor, post, body, title)
+    drafts.discard_edit(editor, post)  # saved: the draft of these changes is done with
     words = f"{title or ''}\n{body}"
     if revision is not None:
         safety.check_post(post, words)

@@ -17,6 +17,7 @@ from forum.database import db, utcnow
 from forum.models import (
     Block,
     Delivery,
+    Draft,
     MemberWarning,
     Notification,
     OutgoingEmail,
@@ -32,7 +33,7 @@ from forum.models import (
     ThreadVisit,
     User,
 )
-from forum.services import notifications, posting, search
+from forum.services import drafts, notifications, posting, search
 from forum.services.errors import ServiceError
 
 FORMER_MEMBER = "A former member"
@@ -104,6 +105,7 @@ def export_data(user: User, password: str) -> dict[str, Any]:
     requests = db.session.scalars(
         select(PrivacyRequest).where(PrivacyRequest.user_id == user.id).order_by(PrivacyRequest.id)
     )
+    kept_drafts = drafts.drafts_of(user, all_kept=True)
     return {
         "exported_at": _when(utcnow()),
         "profile": {
@@ -211,6 +213,22 @@ def export_data(user: User, password: str) -> dict[str, Any]:
             }
             for warning in warnings
         ],
+        # What she was writing and hasn't posted: only she ever sees these.
+        "drafts": [
+            {
+                "kind": {"thread": "new thread", "edit": "changes to a post"}.get(
+                    kept.draft.place, "reply"
+                ),
+                "where": kept.where,
+                "title": kept.draft.title,
+                "body": kept.draft.body,
+                "content_note": kept.draft.content_note,
+                "anonymous": kept.draft.anonymous,
+                "started_at": _when(kept.draft.created_at),
+                "saved_at": _when(kept.draft.updated_at),
+            }
+            for kept in kept_drafts
+        ],
         "privacy_requests": [
             {"kind": request.kind, "created_at": _when(request.created_at)} for request in requests
         ],
@@ -240,6 +258,7 @@ def delete_account(user: User, password: str, keep_posts: bool) -> None:
         (ThreadVisit, ThreadVisit.user_id),
         (Block, Block.blocker_id),
         (OutgoingEmail, OutgoingEmail.user_id),
+        (Draft, Draft.user_id),
     ):
         db.session.execute(delete(model).where(column == user.id))
     # A name that fails the username rules: nobody can sign up as it, or find a profile by it.

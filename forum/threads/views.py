@@ -5,11 +5,12 @@ from sqlalchemy.exc import DBAPIError
 from forum.database import db
 from forum.forms import category_choices, refused, render_form
 from forum.limits import limited
+from forum.models import Draft
 from forum.page_cache import LISTINGS, for_visitors, thread_scope
 from forum.pagination import page_count
 from forum.replies.forms import ReplyForm, reply_defaults
 from forum.responses import offer_support, requested_page
-from forum.services import browsing, listing, posting, reactions, search, unanswered
+from forum.services import browsing, drafts, listing, posting, reactions, search, unanswered
 from forum.services.errors import ServiceError
 from forum.threads.forms import ThreadForm
 
@@ -42,7 +43,7 @@ def category(slug: str):
 @bp.get("/t/<id:thread_id>")
 @for_visitors(lambda thread_id: [thread_scope(thread_id)])
 def show(thread_id: int):
-    thread, following = browsing.thread_for_viewer(thread_id, current_user) or abort(404)
+    thread, following, draft = browsing.thread_for_viewer(thread_id, current_user) or abort(404)
     per_page = current_app.config["POSTS_PER_PAGE"]
     page = requested_page(page_count(thread.post_count, per_page))
     shown = browsing.posts_on_page(thread, page.number, per_page, current_user)
@@ -52,9 +53,10 @@ def show(thread_id: int):
         posts=shown.posts,
         page=page,
         # Not for visitors: the form would start a session, and their page could not be shared.
-        form=ReplyForm(formdata=None, data=reply_defaults(thread, current_user))
+        form=ReplyForm(formdata=None, data=reply_defaults(thread, current_user, draft))
         if current_user.is_authenticated
         else None,
+        draft=draft,
         reactions=reactions.reactions_for(shown.posts, current_user),
         folded=shown.folded,
         flagged=shown.flagged,
@@ -78,13 +80,22 @@ def _seen(thread, last_position: int) -> None:
         current_app.logger.warning("Could not record a visit to thread %s", thread_id)
 
 
-def _thread_form(categories) -> ThreadForm:
-    """The start-a-thread form; ?category= (from a category's page) chooses where it goes."""
+def _thread_form(categories) -> tuple[ThreadForm, Draft | None]:
+    """The start-a-thread form; ?category= (from a category's page) chooses where it goes. It
+    opens with her draft there (with none named, her latest), as she left it."""
     form = ThreadForm()
     form.category.choices = category_choices(categories)
-    if request.method == "GET" and request.args.get("category"):
+    if request.method != "GET":
+        return form, None
+    chosen = next((c for c in categories if c.slug == request.args.get("category")), None)
+    draft = drafts.thread_draft(current_user, chosen)
+    if draft is not None:
+        form.category.data = next((c.slug for c in categories if c.id == draft.place_id), None)
+        form.title.data, form.body.data = draft.title, draft.body
+        form.content_note.data, form.anonymous.data = draft.content_note, draft.anonymous
+    elif request.args.get("category"):
         form.category.data = request.args["category"]
-    return form
+    return form, draft
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -92,13 +103,22 @@ def _thread_form(categories) -> ThreadForm:
 @limited("posting")
 def new():
     categories = browsing.categories()
-    form = _thread_form(categories)
+    form, draft = _thread_form(categories)
     if request.method == "POST" and request.form.get("similar"):
         # "Check for similar threads", without JavaScript: the form comes back as it was typed.
         similar = listing.plain_rows(search.similar_threads(form.title.data))
-        return render_form("threads/new.html", form, 200, similar=similar)
+        return render_form(
+            "threads/new.html",
+            form,
+            200,
+            similar=similar,
+            draft_from=request.form.get("draft_from"),
+        )
     if not form.validate_on_submit():
-        return render_form("threads/new.html", form, similar=None)
+        draft_from = form.category.data if draft else request.form.get("draft_from", "")
+        return render_form(
+            "threads/new.html", form, similar=None, draft=draft, draft_from=draft_from
+        )
     chosen = next(c for c in categories if c.slug == form.category.data)
     try:
         thread = posting.start_thread(
@@ -107,6 +127,9 @@ def new():
         )  # fmt: skip
     except ServiceError as error:
         return refused(form, error, "threads/new.html")
+    moved_from = next((c for c in categories if c.slug == request.form.get("draft_from")), None)
+    if moved_from is not None:  # its draft was kept in the category she first chose
+        drafts.discard_thread(current_user, moved_from)
     db.session.commit()
     flash("Your thread is up. Other parents will see it now.")
     offer_support(thread.reads_as_crisis)

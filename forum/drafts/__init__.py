@@ -1,0 +1,3 @@
+from forum.drafts.views import bp
+
+__all__ = ["bp"]
