@@ -1,8 +1,8 @@
-from wtforms import BooleanField, IntegerField, SelectField, SelectMultipleField
+from wtforms import BooleanField, SelectField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, NumberRange
+from wtforms.validators import ValidationError
 
-from forum.forms import Form
+from forum.forms import Form, strip
 from forum.models.care import DEFAULT_DAILY_CAP, MAX_DAILY_CAP
 
 NO_HOUR = ""
@@ -11,17 +11,24 @@ HOURS = [SelectChoice(NO_HOUR, "No quiet hours")] + [
 ]
 
 
+def _cap(form, field) -> None:
+    if not field.data:
+        raise ValidationError(
+            f"Say how many times a day we may tell you, from 1 to {MAX_DAILY_CAP}."
+        )
+    if not field.data.isdecimal() or not 1 <= int(field.data) <= MAX_DAILY_CAP:
+        raise ValidationError(f"Choose between 1 and {MAX_DAILY_CAP} a day.")
+
+
 class HelperForm(Form):
     categories = SelectMultipleField("Categories you'd like to hear about", choices=[])
     quiet_from = SelectField("Quiet from", choices=HOURS, default=NO_HOUR)
     quiet_until = SelectField("Quiet until", choices=HOURS, default=NO_HOUR)
-    daily_cap = IntegerField(
+    daily_cap = StringField(
         "At most this many a day",
-        default=DEFAULT_DAILY_CAP,
-        validators=[
-            InputRequired("Say how many times a day we may tell you, from 1 to 20."),
-            NumberRange(1, MAX_DAILY_CAP, f"Choose between 1 and {MAX_DAILY_CAP} a day."),
-        ],
+        default=str(DEFAULT_DAILY_CAP),
+        filters=[strip],
+        validators=[_cap],
     )
     paused = BooleanField("Pause for now (your choices are kept)")
     email = BooleanField("Email me too, straight away (only once your address is confirmed)")

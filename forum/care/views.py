@@ -22,7 +22,7 @@ def _form(helper) -> HelperForm:
             "categories": [str(i) for i in sorted(helper.categories)],
             "quiet_from": NO_HOUR if helper.quiet_from is None else str(helper.quiet_from),
             "quiet_until": NO_HOUR if helper.quiet_until is None else str(helper.quiet_until),
-            "daily_cap": helper.daily_cap,
+            "daily_cap": str(helper.daily_cap),
             "paused": helper.paused,
             "email": current_user.email_helping == Delivery.IMMEDIATELY,
         }
@@ -46,7 +46,7 @@ def settings():
             category_ids=[int(i) for i in form.categories.data or []],
             quiet_from=form.hour("quiet_from"),
             quiet_until=form.hour("quiet_until"),
-            daily_cap=form.daily_cap.data,
+            daily_cap=int(form.daily_cap.data),
             paused=form.paused.data,
             email=form.email.data,
         )
