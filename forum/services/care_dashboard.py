@@ -8,9 +8,7 @@ figure resting on fewer than 5 threads, reports or nudges reads "fewer than 5", 
 points at a person; no row carries an author.
 """
 
-import math
-import statistics
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import and_, case, func, or_, select
@@ -28,90 +26,14 @@ from forum.models import (
     Thread,
 )
 from forum.services.care import first_reply_subquery, waiting_conditions
+from forum.services.care_figures import SMALL, Cell, Table, median
 
 PERIODS = (7, 30, 90)
-SMALL = 5  # below this, a figure reads "fewer than 5"
-FEWER = "fewer than 5"
 CAME_BACK = timedelta(days=7)
 WAITED = (1, 4, 24)  # hours
 AT_RISK_AGES = ((0, 1, "Under an hour"), (1, 4, "1 to 4 hours"), (4, 24, "4 to 24 hours"),
                 (24, None, "Over a day"))  # fmt: skip
 OUTCOMES = (ReportStatus.OPEN, ReportStatus.ACTIONED, ReportStatus.DISMISSED)
-
-
-def median(values: list[float]) -> float | None:
-    return statistics.median(values) if values else None
-
-
-def percentile(values: list[float], p: int) -> float | None:
-    """The nearest-rank percentile: the smallest value with at least p% of them at or below it."""
-    if not values:
-        return None
-    ordered = sorted(values)
-    return ordered[max(math.ceil(p / 100 * len(ordered)), 1) - 1]
-
-
-def minutes(value: float | None) -> str:
-    """A duration in minutes as people say it: "12 min", "3 h 5 min", "2 days 4 h"."""
-    if value is None:
-        return "–"
-    whole = round(value)
-    if whole < 60:
-        return f"{whole} min"
-    hours, rest = divmod(whole, 60)
-    if hours < 48:
-        return f"{hours} h {rest} min" if rest else f"{hours} h"
-    days, hours = divmod(hours, 24)
-    return f"{days} days {hours} h" if hours else f"{days} days"
-
-
-@dataclass(frozen=True)
-class Cell:
-    """A number in a table and a chart: its value, and what the page shows for it."""
-
-    value: float | None  # None: suppressed or nothing to show; the chart draws no bar
-    text: str
-
-    @staticmethod
-    def count(n: int) -> "Cell":
-        return Cell(None, FEWER) if n < SMALL else Cell(n, f"{n:,}")
-
-    @staticmethod
-    def duration(values: list[float], p: int | None = None) -> "Cell":
-        if len(values) < SMALL:
-            return Cell(None, FEWER)
-        found = median(values) if p is None else percentile(values, p)
-        return Cell(found, minutes(found))
-
-    @staticmethod
-    def share(part: int, whole: int) -> "Cell":
-        if whole < SMALL:
-            return Cell(None, FEWER)
-        value = round(100 * part / whole)
-        return Cell(value, f"{value}% of {whole:,}" if part >= SMALL else f"{value}%")
-
-
-@dataclass
-class Table:
-    """One figure: a chart of its first two number columns beside a table of them all."""
-
-    slug: str
-    title: str
-    description: str
-    columns: list[str]  # the first names the rows
-    rows: list[tuple[str, list[Cell]]] = field(default_factory=list)
-    unit: str = ""  # what the chart's bars measure, for its description
-    links: list[tuple[str, int]] = field(default_factory=list)  # (title, thread id)
-    series: int = 2  # how many of the number columns the chart draws: this period, the one before
-
-    @property
-    def scale(self) -> float:
-        """The longest bar's value, so every bar is drawn against it."""
-        drawn = [c.value for _, cells in self.rows for c in cells[: self.series] if c.value]
-        return max(drawn, default=1)
-
-    def csv_rows(self) -> list[list[str]]:
-        return [self.columns] + [[label] + [c.text for c in cells] for label, cells in self.rows]
 
 
 @dataclass
