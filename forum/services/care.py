@@ -268,6 +268,30 @@ def claims_for(thread_ids: list[int], viewer: User, now: datetime | None = None)
     return {thread_id: helper_id == viewer.id for thread_id, helper_id in rows}
 
 
+@dataclass(frozen=True)
+class WaitingMarks:
+    """What a helper or moderator sees on the waiting page beside each thread."""
+
+    first: set[int]  # threads that are their author's first
+    claimed: dict[int, bool]  # someone is writing a reply: {thread id: it is the viewer}
+    may_claim: set[int]  # where the viewer may say "I'll answer this"
+
+
+def waiting_marks(threads: list[Thread], viewer: User) -> WaitingMarks | None:
+    """Marks for helpers and moderators; None for everyone else, who sees the plain list."""
+    if not viewer.is_authenticated:
+        return None
+    helping = helper_of(viewer) is not None
+    if not (helping or viewer.is_moderator):
+        return None
+    claimed = claims_for([t.id for t in threads], viewer)
+    return WaitingMarks(
+        first={t.id for t in threads if t.first_thread},
+        claimed=claimed,
+        may_claim={t.id for t in threads if helping and t.author_id != viewer.id} - set(claimed),
+    )
+
+
 def first_reply_subquery():
     """When a thread first had a reply (a visible post after the opening one), per thread."""
     return (

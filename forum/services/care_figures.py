@@ -85,3 +85,14 @@ class Table:
 
     def csv_rows(self) -> list[list[str]]:
         return [self.columns] + [[label] + [c.text for c in cells] for label, cells in self.rows]
+
+
+def wait_in_words(whole_minutes: int) -> str:
+    """ "12 minutes", "about 2 hours", "about a day": how long an answer usually takes."""
+    if whole_minutes < 60:
+        return "1 minute" if whole_minutes == 1 else f"{whole_minutes} minutes"
+    hours = round(whole_minutes / 60)
+    if hours < 24:
+        return "about an hour" if hours == 1 else f"about {hours} hours"
+    days = round(hours / 24)
+    return "about a day" if days == 1 else f"about {days} days"

@@ -9,7 +9,8 @@ from forum.page_cache import LISTINGS, for_visitors, thread_scope
 from forum.pagination import page_count
 from forum.replies.forms import ReplyForm, reply_defaults
 from forum.responses import offer_support, requested_page
-from forum.services import browsing, listing, posting, reactions, search, unanswered
+from forum.services import browsing, care_dashboard, listing, posting, reactions, search, unanswered
+from forum.services.care_figures import wait_in_words
 from forum.services.errors import ServiceError
 from forum.threads.forms import ThreadForm
 
@@ -109,5 +110,8 @@ def new():
         return refused(form, error, "threads/new.html")
     db.session.commit()
     flash("Your thread is up. Other parents will see it now.")
+    usual = care_dashboard.usual_answer_minutes(chosen.id)
+    if usual is not None:  # the real median of the last 30 days, or nothing when too few
+        flash(f"Parents here usually answer within {wait_in_words(usual)}.")
     offer_support(thread.reads_as_crisis)
     return redirect(url_for("threads.show", thread_id=thread.id))
