@@ -35,9 +35,9 @@ def counts() -> tuple[int, int, int, int]:
 def test_seed_demo_adds_content_once(app):
     first = run(app, "seed-demo")
     assert first.exit_code == 0, first.output
-    assert "Added 11 demo threads." in first.output
+    assert "Added 12 demo threads." in first.output
     after_first = counts()
-    assert after_first[0] >= 5 and after_first[1] == 11 and after_first[2] > 30
+    assert after_first[0] >= 5 and after_first[1] == 12 and after_first[2] > 30
     second = run(app, "seed-demo")
     assert "Added 0 demo threads." in second.output
     assert counts() == after_first

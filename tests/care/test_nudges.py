@@ -180,3 +180,19 @@ def test_the_periodic_task_nudges_and_commits(app, author):
     care.nudge_helpers.call_local()
     db.session.rollback()
     assert nudged(thread) == {"amara"}
+
+
+def test_on_the_demo_data_a_first_thread_left_unanswered_nudges_a_helper(app):
+    from forum.models import User
+    from forum.services.demo import seed_demo
+
+    seed_demo()
+    db.session.commit()
+    rosa = db.session.scalar(select(User).where(User.username == "rosa_moderator"))
+    assert care.nudge_waiting(utcnow() + timedelta(minutes=1)) == 2
+    db.session.commit()
+    helped = {n.user_id for n in db.session.scalars(select(Notification))
+              if n.kind == NotificationKind.NUDGE}  # fmt: skip
+    assert len(helped) == 2 and helped <= {rosa.id} | {
+        u.id for u in db.session.scalars(select(User).where(User.username.in_(["sam_k", "zoe_w"])))
+    }
