@@ -7,6 +7,7 @@ last week before the others, never its author, nobody she blocked or who blocked
 quiet hours or past her daily cap, each helper once per thread. While it still waits, a few more
 are nudged every CARE_WAIT_MINUTES, up to CARE_MAX_NUDGES_PER_THREAD. A reply from anyone, a
 lock or hiding the opening post ends it; so, for a while, does a helper's "I'll answer this".
+Crisis first: a thread whose opening post read as a crisis waits no longer than a first thread.
 """
 
 from collections import Counter
@@ -28,6 +29,8 @@ from forum.models import (
     Helper,
     Nudge,
     Post,
+    Report,
+    ReportReason,
     Thread,
     User,
 )
@@ -117,15 +120,26 @@ def waiting_conditions() -> tuple:
 
 def _due_threads(now: datetime, t: Timing) -> list[tuple[Thread, int, datetime | None]]:
     """Threads due a round of nudges, with how many were nudged for each and when last."""
+    oldest = now - timedelta(days=current_app.config["WAITING_DAYS"])
+    # Only the nudges of threads young enough to nudge: they were all sent since then.
     nudged = (
         select(Nudge.thread_id, func.count().label("sent"), func.max(Nudge.sent_at).label("last"))
+        .where(Nudge.sent_at >= oldest)
         .group_by(Nudge.thread_id)
         .subquery()
     )
     claimed = select(Claim.thread_id).where(Claim.thread_id == Thread.id, Claim.until > now)
-    oldest = now - timedelta(days=current_app.config["WAITING_DAYS"])
+    # Crisis first: an opening post that read as a crisis is nudged as soon as a first thread.
+    at_risk = (
+        select(Report.id)
+        .join(Post, Post.id == Report.post_id)
+        .where(
+            Post.thread_id == Thread.id, Post.position == 1, Report.reason == ReportReason.AT_RISK
+        )
+        .exists()
+    )
     rows = db.session.execute(
-        select(Thread, func.coalesce(nudged.c.sent, 0), nudged.c.last)
+        select(Thread, func.coalesce(nudged.c.sent, 0), nudged.c.last, at_risk)
         .outerjoin(nudged, nudged.c.thread_id == Thread.id)
         .where(
             *waiting_conditions(),
@@ -137,8 +151,8 @@ def _due_threads(now: datetime, t: Timing) -> list[tuple[Thread, int, datetime |
         .order_by(Thread.created_at, Thread.id)
     ).all()
     due = []
-    for thread, sent, last in rows:
-        wait = t.first_wait if thread.first_thread else t.wait
+    for thread, sent, last, crisis in rows:
+        wait = t.first_wait if thread.first_thread or crisis else t.wait
         if thread.created_at <= now - wait and (last is None or last <= now - t.wait):
             due.append((thread, sent, last))
     return due

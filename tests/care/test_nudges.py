@@ -196,3 +196,11 @@ def test_on_the_demo_data_a_first_thread_left_unanswered_nudges_a_helper(app):
     assert len(helped) == 2 and helped <= {rosa.id} | {
         u.id for u in db.session.scalars(select(User).where(User.username.in_(["sam_k", "zoe_w"])))
     }
+
+
+def test_a_thread_that_reads_as_a_crisis_is_nudged_as_soon_as_a_first_thread(app, author):
+    helper("amara")
+    thread = factories.thread(author, title="I can't do this any more",
+                              body="Some days I feel like I can't go on.")  # fmt: skip
+    assert not thread.first_thread
+    assert care.nudge_waiting(utcnow() + timedelta(minutes=11)) == 1
