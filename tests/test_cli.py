@@ -107,7 +107,8 @@ def test_demo_command_migrates_seeds_and_serves(tmp_path):
                     )
                 time.sleep(0.3)
         assert "Back to work" in home and "Latest conversations" in home
-        assert home.count('class="thread-row"') == 10
+        # The ten latest, and the newcomer's first thread again under "Waiting for a reply".
+        assert home.count('class="thread-row"') == 11
         # The demo's parents write British English, and its support lines are the UK's.
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/support", timeout=5) as response:
             support = response.read().decode()
