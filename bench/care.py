@@ -101,7 +101,8 @@ def main() -> int:
         f"# The care dashboard on {kind}: {posts:,} posts, {threads:,} threads",
         "",
         f"Each period rendered {args.runs} times after one warm-up, in process (no server);"
-        f" budget {args.budget_ms:,.0f} ms for the median.",
+        f" budget {args.budget_ms:,.0f} ms for the median. Load average"
+        f" {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs when it finished.",
         "",
         "| period | median ms | slowest ms | statements per page |",
         "| --- | --- | --- | --- |",

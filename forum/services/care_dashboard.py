@@ -11,7 +11,7 @@ points at a person; no row carries an author.
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, case, func, or_, select, text
 
 from forum.database import db, utcnow
 from forum.models import (
@@ -109,6 +109,11 @@ def dashboard(days: int, now: datetime | None = None) -> Dashboard:
     """The figures for the last `days` days, each with the period before beside it."""
     now = now or utcnow()
     start, previous_start = now - timedelta(days=days), now - timedelta(days=2 * days)
+    if db.session.get_bind().dialect.name == "postgresql":
+        # The threads' statement runs a small subquery per thread, which PostgreSQL's planner
+        # costs high enough to compile it first: a second of JIT for 100 ms of work at 1,000,000
+        # posts. For this transaction only.
+        db.session.execute(text("SET LOCAL jit = off"))
     threads = _thread_rows(previous_start - CAME_BACK, now)
     reports = _report_rows(previous_start, now)
     nudges = _nudge_rows(previous_start, now)
