@@ -5,8 +5,7 @@ Three statements, whatever the period (and on PostgreSQL one that turns JIT off)
 of both periods (with each one's first reply and, for first threads, when their author next
 posted), the reports, and the nudges. Medians and percentiles are worked out here, over those
 rows, so both databases give the same figures. A figure resting on fewer than 5 threads, reports
-or nudges reads "fewer than 5", so nothing small
-points at a person; no row carries an author.
+or nudges reads "fewer than 5", so nothing small points at a person; no row carries an author.
 """
 
 from dataclasses import dataclass
