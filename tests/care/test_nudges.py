@@ -204,3 +204,17 @@ def test_a_thread_that_reads_as_a_crisis_is_nudged_as_soon_as_a_first_thread(app
                               body="Some days I feel like I can't go on.")  # fmt: skip
     assert not thread.first_thread
     assert care.nudge_waiting(utcnow() + timedelta(minutes=11)) == 1
+
+
+def test_the_nudge_reads_discreetly_on_the_notifications_page(app):
+    from tests.helpers import signed_in
+
+    amara = helper("amara")
+    secret = factories.member("secretive", display_name="Rosalind Quill")
+    thread = factories.thread(secret, title="Nobody at work knows", anonymous=True)
+    care.nudge_waiting(utcnow() + timedelta(minutes=11))
+    db.session.commit()
+    page = signed_in(app, amara).get("/notifications").text
+    assert "Someone is waiting for a reply in Back to work" in page
+    assert "Rosalind" not in page and "secretive" not in page
+    assert f"/notifications/{told(amara)[0].id}" in page or f"/t/{thread.id}" in page
