@@ -218,3 +218,17 @@ def test_the_nudge_reads_discreetly_on_the_notifications_page(app):
     assert "Someone is waiting for a reply in Back to work" in page
     assert "Rosalind" not in page and "secretive" not in page
     assert f"/notifications/{told(amara)[0].id}" in page or f"/t/{thread.id}" in page
+
+
+def test_quiet_hours_are_read_in_the_forums_time_zone(app, author, monkeypatch):
+    from datetime import UTC
+    from zoneinfo import ZoneInfo
+
+    monkeypatch.setitem(app.config, "HELPER_TIMEZONE", "Asia/Kolkata")  # UTC+5:30
+    now = utcnow()
+    local = now.replace(tzinfo=UTC).astimezone(ZoneInfo("Asia/Kolkata")) + WAIT
+    helper("amara", quiet_from=local.hour, quiet_until=(local.hour + 1) % 24)
+    helper("bea", quiet_from=(local.hour + 2) % 24, quiet_until=(local.hour + 3) % 24)
+    thread = factories.thread(author)
+    care.nudge_waiting(now + WAIT)
+    assert nudged(thread) == {"bea"}
