@@ -7,6 +7,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from forum import (
     auth,
+    care,
     drafts,
     moderation,
     notifications,
@@ -60,6 +61,7 @@ def create_app(config: type[Config] = Config) -> Flask:
         notifications,
         search,
         drafts,
+        care,
     )
     for blueprint in (module.bp for module in blueprints):
         app.register_blueprint(blueprint)

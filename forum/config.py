@@ -102,6 +102,14 @@ class Config:
     AUTO_HIDE_REPORTS = int(os.environ.get("AUTO_HIDE_REPORTS", 3))
     SAFETY_CONFIG = os.environ.get("SAFETY_CONFIG")  # None: forum/data/safety.toml
     WAITING_DAYS = 14
+    # Helpers (forum/services/care.py): a thread nobody has answered nudges a few of them after
+    # CARE_WAIT_MINUTES, a member's first thread sooner; quiet hours are in HELPER_TIMEZONE.
+    CARE_WAIT_MINUTES = int(os.environ.get("CARE_WAIT_MINUTES", 30))
+    CARE_FIRST_WAIT_MINUTES = int(os.environ.get("CARE_FIRST_WAIT_MINUTES", 10))
+    CARE_HELPERS_PER_ROUND = int(os.environ.get("CARE_HELPERS_PER_ROUND", 2))
+    CARE_MAX_NUDGES_PER_THREAD = int(os.environ.get("CARE_MAX_NUDGES_PER_THREAD", 6))
+    CARE_CLAIM_MINUTES = 15
+    HELPER_TIMEZONE = os.environ.get("HELPER_TIMEZONE", "UTC")
     NOTIFICATIONS_PER_PAGE = 25
 
     # Links in emails are built on this address, never on the Host header a request arrived with.

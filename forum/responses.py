@@ -1,6 +1,9 @@
 """What the views share in answering: the page of a list asked for, support first after words
 that read as a crisis, and starting a sign-in."""
 
+import csv
+import io
+
 from flask import abort, flash, redirect, request, session
 from flask_login import login_user
 from werkzeug.wrappers import Response
@@ -53,3 +56,17 @@ def sign_in(user: User, remember: bool) -> None:
     sessions.start(user, request.user_agent.string)
     db.session.commit()
     login_user(user, remember=remember)
+
+
+def csv_download(rows: list[list[str]], filename: str) -> Response:
+    """A table as a CSV file. A cell that a spreadsheet would read as a formula is quoted as
+    text, so a category's name can't run anything on a moderator's computer."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    for row in rows:
+        writer.writerow(["'" + c if c[:1] in ("=", "+", "-", "@", "\t", "\r") else c for c in row])
+    return Response(
+        out.getvalue(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )

@@ -35,9 +35,9 @@ def counts() -> tuple[int, int, int, int]:
 def test_seed_demo_adds_content_once(app):
     first = run(app, "seed-demo")
     assert first.exit_code == 0, first.output
-    assert "Added 11 demo threads." in first.output
+    assert "Added 12 demo threads." in first.output
     after_first = counts()
-    assert after_first[0] >= 5 and after_first[1] == 11 and after_first[2] > 30
+    assert after_first[0] >= 5 and after_first[1] == 12 and after_first[2] > 30
     second = run(app, "seed-demo")
     assert "Added 0 demo threads." in second.output
     assert counts() == after_first
@@ -107,7 +107,8 @@ def test_demo_command_migrates_seeds_and_serves(tmp_path):
                     )
                 time.sleep(0.3)
         assert "Back to work" in home and "Latest conversations" in home
-        assert home.count('class="thread-row"') == 10
+        # The ten latest, and the newcomer's first thread again under "Waiting for a reply".
+        assert home.count('class="thread-row"') == 11
         # The demo's parents write British English, and its support lines are the UK's.
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/support", timeout=5) as response:
             support = response.read().decode()

@@ -287,6 +287,7 @@ READ_PAGES = [
     Case("profiles.blocked", SIGNED_IN, "/settings/blocked"),
     Case("profiles.devices", SIGNED_IN, "/settings/devices"),
     Case("profiles.privacy_settings", SIGNED_IN, "/settings/privacy"),
+    Case("care.settings", SIGNED_IN, "/settings/helping"),
     Case("reports.mine", SIGNED_IN, "/me/reports"),
     Case("drafts.index", SIGNED_IN, "/drafts"),
     Case("reports.notices", SIGNED_IN, "/me/notices"),
@@ -304,6 +305,8 @@ READ_PAGES = [
     Case("moderation.post", (MODERATOR,), "/mod/posts/{reported}"),
     Case("moderation.edit", (MODERATOR,), "/mod/posts/{reported}/edit"),
     Case("moderation.appeal", (MODERATOR,), "/mod/appeals/{appeal}"),
+    Case("moderation.care", (MODERATOR,), "/mod/care", "/mod/care?days=7", "/mod/care?days=90"),
+    Case("moderation.care_csv", (MODERATOR,), "/mod/care/reply-times.csv?days=90"),
 ]
 
 # GET routes that are not read pages, and why.

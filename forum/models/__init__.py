@@ -1,5 +1,6 @@
 """The typed models, one module per domain."""
 
+from forum.models.care import Claim, Helper, Nudge
 from forum.models.category import Category
 from forum.models.draft import Draft, DraftPlace
 from forum.models.moderation import (
@@ -40,6 +41,9 @@ __all__ = [
     "Appeal",
     "AppealStatus",
     "Category",
+    "Claim",
+    "Helper",
+    "Nudge",
     "Delivery",
     "Draft",
     "DraftPlace",

@@ -20,6 +20,7 @@ class NotificationKind(StrEnum):
     MODERATION = "moderation"  # a moderator acted on their post or account
     REPORT = "report"  # a report they filed was handled
     WARNING = "warning"  # a moderator warned them
+    NUDGE = "nudge"  # a helper: someone is waiting for a reply
 
 
 class EmailTopic(StrEnum):
@@ -29,6 +30,7 @@ class EmailTopic(StrEnum):
     REACTIONS = "reactions"
     HELPED = "helped"
     MODERATION = "moderation"
+    HELPING = "helping"
 
 
 TOPIC_OF = {
@@ -39,6 +41,7 @@ TOPIC_OF = {
     NotificationKind.MODERATION: EmailTopic.MODERATION,
     NotificationKind.REPORT: EmailTopic.MODERATION,
     NotificationKind.WARNING: EmailTopic.MODERATION,
+    NotificationKind.NUDGE: EmailTopic.HELPING,
 }
 
 

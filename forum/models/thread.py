@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, true
+from sqlalchemy import ForeignKey, Index, String, false, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum.database import db, utcnow
@@ -30,6 +30,9 @@ class Thread(db.Model):
     # changes it (posting.visibility_changed), so listings read the title rule without a join.
     opening_shown: Mapped[bool] = mapped_column(default=True, server_default=true())
     pinned: Mapped[bool] = mapped_column(default=False)
+    # The first thread its author started: marked for helpers and moderators (never visitors),
+    # and nudged sooner when nobody answers.
+    first_thread: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     category: Mapped[Category] = relationship()
     author: Mapped[User] = relationship()

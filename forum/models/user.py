@@ -55,6 +55,10 @@ class User(UserMixin, db.Model):
     email_helped: Mapped[str] = mapped_column(String(12), default=Delivery.DAILY)
     email_moderation: Mapped[str] = mapped_column(String(12), default=Delivery.IMMEDIATELY)
     email_show_content: Mapped[bool] = mapped_column(default=False)
+    # Read only for helpers: "someone is waiting" can't wait for a digest.
+    email_helping: Mapped[str] = mapped_column(
+        String(12), default=Delivery.IMMEDIATELY, server_default=Delivery.IMMEDIATELY.value
+    )
     # The member deleted their account: everything that named them is scrubbed from this row,
     # which stays so that posts kept as "a former member" still have an author.
     deleted_at: Mapped[datetime | None]

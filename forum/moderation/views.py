@@ -16,12 +16,13 @@ from forum.moderation.forms import (
     SuspendForm,
     WarnForm,
 )
-from forum.responses import page_number
+from forum.responses import csv_download, page_number
 from forum.services import (
     accounts,
     appeals,
     audit,
     browsing,
+    care_dashboard,
     moderation_actions,
     moderation_members,
     moderation_queue,
@@ -290,3 +291,25 @@ def log():
         actions=list(Action),
         filters=names | {"action": action},
     )
+
+
+def _care_days() -> int:
+    """The period asked for: 7, 30 or 90 days (30 for anything else)."""
+    days = request.args.get("days", "30")
+    return int(days) if days in {str(d) for d in care_dashboard.PERIODS} else 30
+
+
+@bp.get("/care")
+def care():
+    return render_template(
+        "moderation/care.html",
+        board=care_dashboard.dashboard(_care_days()),
+        periods=care_dashboard.PERIODS,
+    )
+
+
+@bp.get("/care/<slug>.csv")
+def care_csv(slug: str):
+    days = _care_days()
+    table = care_dashboard.dashboard(days).table(slug) or abort(404)
+    return csv_download(table.csv_rows(), f"blossom-{slug}-{days}-days.csv")

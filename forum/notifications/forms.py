@@ -24,4 +24,5 @@ class EmailChoicesForm(Form):
     show_content = BooleanField("Show thread titles and what was written in my emails")
 
     def choices(self) -> dict[str, str]:
-        return {topic.value: getattr(self, topic.value).data for topic in EmailTopic}
+        # A helper chooses her nudges' emails on the helping page.
+        return {t.value: getattr(self, t.value).data for t in EmailTopic if hasattr(self, t.value)}

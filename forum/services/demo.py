@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from forum.database import db, utcnow
 from forum.models import Category, Post, ReactionKind, Report, Role, Thread, User
-from forum.services import accounts, helpful, posting, reactions, reporting, sanctions
+from forum.services import accounts, care, helpful, posting, reactions, reporting, sanctions
 from forum.services.categories import create_default_categories
 
 
@@ -73,6 +73,11 @@ def seed_demo() -> Seeded:
         added += 1
 
     moderator = _demo_moderator(data["moderator"])
+    members[moderator.username] = moderator
+    for name in data.get("helpers", []):
+        if care.helper_of(members[name]) is None:
+            care.save_helper(members[name], category_ids=[], quiet_from=None, quiet_until=None,
+                             daily_cap=3, paused=False, email=False)  # fmt: skip
     for entry in data["reports"]:
         _demo_report(members, entry)
     return Seeded(added, moderator.username, data["moderator"]["password"])

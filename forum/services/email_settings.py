@@ -11,12 +11,14 @@ TOPIC_LABELS = {
     EmailTopic.REACTIONS: "Hugs, hearts and other reactions to your posts",
     EmailTopic.HELPED: "When your reply helped someone",
     EmailTopic.MODERATION: "Messages and decisions from the moderators, and your reports",
+    EmailTopic.HELPING: "When someone is waiting for a reply (as a helper)",
 }
 TOPIC_SHORT = {
     EmailTopic.REPLIES: "emails about replies and quotes",
     EmailTopic.REACTIONS: "emails about reactions to your posts",
     EmailTopic.HELPED: "emails about replies of yours that helped someone",
     EmailTopic.MODERATION: "emails from the moderators",
+    EmailTopic.HELPING: "emails telling a helper someone is waiting",
     DIGEST: "the daily digest",
 }
 

@@ -20,6 +20,7 @@ from forum.models import (
     Reaction,
     ReactionKind,
     ReportStatus,
+    Thread,
     User,
 )
 from forum.pagination import post_url
@@ -122,6 +123,11 @@ def _describe(n: Notification, counts: dict) -> Shown:
         return Shown(n, f"Your reply in {title} helped the parent who started it",
                      "Your reply helped the parent who started a thread.",
                      "Your reply helped someone on Blossom", url)  # fmt: skip
+    if kind == NotificationKind.NUDGE:
+        # Discreet everywhere: the category alone, never the title's words or who wrote them.
+        where = f"Someone is waiting for a reply in {thread.category.name}"
+        return Shown(n, where, where, "Someone is waiting for a reply on Blossom",
+                     url_for("threads.show", thread_id=thread.id))  # fmt: skip
     if kind == NotificationKind.REPORT:
         text = REPORT_OUTCOMES.get(n.detail, "A moderator looked at a post you reported.")
         return Shown(n, text, text, "About a post you reported on Blossom", url_for("reports.mine"))
@@ -148,7 +154,7 @@ def preloaded(statement: Select) -> Select:
     return statement.options(
         joinedload(Notification.post).joinedload(Post.author),
         joinedload(Notification.post).joinedload(Post.thread),
-        joinedload(Notification.thread),
+        joinedload(Notification.thread).joinedload(Thread.category),
         joinedload(Notification.action),
     )
 

@@ -21,6 +21,7 @@ from forum.models import (
     NotificationKind,
     Post,
     ReportReason,
+    Thread,
     User,
 )
 from forum.services import following, links, mail
@@ -144,6 +145,12 @@ def moderation_recorded(entry: ModerationAction) -> None:
     kind = NotificationKind.WARNING if entry.action == Action.WARN else NotificationKind.MODERATION
     _tell(_members({entry.target_user_id}), kind, post_id=entry.post_id,
           thread_id=entry.thread_id, action_id=entry.id, detail=entry.action)  # fmt: skip
+
+
+def helpers_nudged(helpers: Iterable[User], thread: Thread) -> None:
+    """Helpers hear that someone is waiting, and where: never who, even when she is named."""
+    _tell(_members(h.id for h in helpers if h.id != thread.author_id), NotificationKind.NUDGE,
+          thread_id=thread.id)  # fmt: skip
 
 
 def reports_resolved(post: Post, reports: Iterable[tuple[int | None, str]], status: str) -> None:

@@ -43,6 +43,7 @@ def start_thread(
         last_post_at=now,
         post_count=1,
         reply_count=0,
+        first_thread=_first_thread(author),
     )
     db.session.add(thread)
     db.session.flush()
@@ -69,6 +70,13 @@ def start_thread(
     drafts.discard_thread(author, category)  # posted: the draft it was is done with
     page_cache.changed(listings=True)
     return thread
+
+
+def _first_thread(author: User) -> bool:
+    """Whether she has never started a thread before, named or anonymous."""
+    return (
+        db.session.scalar(select(Thread.id).where(Thread.author_id == author.id).limit(1)) is None
+    )
 
 
 def reply(

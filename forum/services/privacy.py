@@ -33,7 +33,7 @@ from forum.models import (
     ThreadVisit,
     User,
 )
-from forum.services import drafts, notifications, posting, search
+from forum.services import care, drafts, notifications, posting, search
 from forum.services.errors import ServiceError
 
 FORMER_MEMBER = "A former member"
@@ -127,6 +127,7 @@ def export_data(user: User, password: str) -> dict[str, Any]:
                 "helped": user.email_helped,
                 "moderation": user.email_moderation,
                 "show_content": user.email_show_content,
+                "helping": user.email_helping,
             },
         },
         "posts": [
@@ -232,6 +233,8 @@ def export_data(user: User, password: str) -> dict[str, Any]:
         "privacy_requests": [
             {"kind": request.kind, "created_at": _when(request.created_at)} for request in requests
         ],
+        # Her choices as a helper and the nudges she was sent (None: she never helped).
+        "helping": care.helping_data(user),
     }
 
 
@@ -252,6 +255,7 @@ def delete_account(user: User, password: str, keep_posts: bool) -> None:
     page_cache.changed(everything=True)  # their name, and perhaps their posts, leave every page
     if not keep_posts:
         _remove_posts(user)
+    care.forget(user)
     for model, column in (
         (Notification, Notification.user_id),
         (Subscription, Subscription.user_id),
@@ -281,6 +285,7 @@ def delete_account(user: User, password: str, keep_posts: bool) -> None:
             email_reactions=Delivery.NEVER,
             email_helped=Delivery.NEVER,
             email_moderation=Delivery.NEVER,
+            email_helping=Delivery.NEVER,
             email_show_content=False,
             deleted_at=utcnow(),
         )

@@ -18,7 +18,16 @@ from forum.database import db
 from forum.limits import limited
 from forum.page_cache import LISTINGS, for_visitors
 from forum.pagination import post_url
-from forum.services import accounts, blocking, browsing, helpful, reactions, safety, unanswered
+from forum.services import (
+    accounts,
+    blocking,
+    browsing,
+    care,
+    helpful,
+    reactions,
+    safety,
+    unanswered,
+)
 from forum.services.errors import ServiceError
 
 bp = Blueprint("support", __name__)
@@ -38,9 +47,9 @@ def resources():
 @for_visitors(lambda: [LISTINGS], varies_on=())
 def waiting():
     days = current_app.config["WAITING_DAYS"]
-    return render_template(
-        "support/waiting.html", threads=unanswered.waiting_threads(days, current_user), days=days
-    )
+    threads = unanswered.waiting_threads(days, current_user)
+    marks = care.waiting_marks([row.thread for row in threads], current_user)
+    return render_template("support/waiting.html", threads=threads, days=days, marks=marks)
 
 
 @bp.post("/p/<id:post_id>/react")

@@ -10,7 +10,17 @@ from forum.page_cache import LISTINGS, for_visitors, thread_scope
 from forum.pagination import page_count
 from forum.replies.forms import ReplyForm, reply_defaults
 from forum.responses import offer_support, requested_page
-from forum.services import browsing, drafts, listing, posting, reactions, search, unanswered
+from forum.services import (
+    browsing,
+    care_dashboard,
+    drafts,
+    listing,
+    posting,
+    reactions,
+    search,
+    unanswered,
+)
+from forum.services.care_figures import wait_in_words
 from forum.services.errors import ServiceError
 from forum.threads.forms import ThreadForm
 
@@ -132,5 +142,8 @@ def new():
         drafts.discard_thread(current_user, moved_from)
     db.session.commit()
     flash("Your thread is up. Other parents will see it now.")
+    usual = care_dashboard.usual_answer_minutes(chosen.id)
+    if usual is not None:  # the real median of the last 30 days, or nothing when too few
+        flash(f"Parents here usually answer within {wait_in_words(usual)}.")
     offer_support(thread.reads_as_crisis)
     return redirect(url_for("threads.show", thread_id=thread.id))

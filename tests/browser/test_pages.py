@@ -64,6 +64,8 @@ PAGES = [
     MainPage("login", lambda s: "/login"),
     MainPage("moderation-queue", lambda s: "/mod/", "moderator"),
     MainPage("audit-log", lambda s: "/mod/log", "moderator"),
+    MainPage("care-dashboard", lambda s: "/mod/care?days=90", "moderator"),
+    MainPage("helping", lambda s: "/settings/helping", "member"),
     MainPage("support", lambda s: "/support"),
     MainPage("waiting", lambda s: "/waiting"),
     MainPage("your-reports", lambda s: "/me/reports", "member"),

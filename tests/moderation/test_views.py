@@ -197,6 +197,7 @@ def everything(member, other_member):
         "thread_id": thread.id,
         "appeal_id": entry.id,
         "username": other_member.username,
+        "slug": "reply-times",
     }
     return values, post, thread, entry
 

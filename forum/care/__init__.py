@@ -1,0 +1,3 @@
+from forum.care.views import bp
+
+__all__ = ["bp"]
