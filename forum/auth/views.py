@@ -126,7 +126,11 @@ def logout():
         db.session.commit()
     logout_user()
     flash("You're logged out. Take care of yourself.")
-    return redirect(url_for("threads.home"))
+    response = redirect(url_for("threads.home"))
+    # This device keeps nothing of the site: its caches, storage and service worker (and with
+    # it the device's push subscription, which ending the sign-in deleted on our side) go.
+    response.headers["Clear-Site-Data"] = '"cache", "storage"'
+    return response
 
 
 @bp.get("/guidelines")
