@@ -183,7 +183,8 @@ def subscribe(
         found.show_more = False
     found.user_id, found.login_session_id, found.device = user.id, login.id, login.device
     found.p256dh, found.auth, found.retry_at, found.failures = p256dh, auth, None, 0
-    found.last_push_at = utcnow()  # what came before she turned it on isn't pushed now
+    # Turned on now: what came before isn't pushed, and the first thing after it is, at once.
+    found.created_at, found.last_push_at = utcnow(), None
     db.session.flush()
     return found
 

@@ -78,8 +78,9 @@ def _send(sub: PushSubscription, message: push.Payload, now: datetime) -> None:
     db.session.rollback()  # what was read stays read; the rows below are changed in one statement
     if status in GONE:
         db.session.execute(delete(PushSubscription).where(PushSubscription.id == sub_id))
-    elif 200 <= status < 300 or (400 <= status < 500 and status != 429):
-        # Taken, or refused for good (a payload it won't take): either way not sent again.
+    elif status != 429 and status < 500:
+        # Taken, or refused for good (a redirect, which is never followed, or a payload it
+        # won't take): either way not sent again.
         if status >= 300:
             log.warning("Push service refused a push to subscription %s: %s", sub_id, status)
         db.session.execute(
