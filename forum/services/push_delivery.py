@@ -15,7 +15,7 @@ import json
 import logging
 from datetime import datetime, timedelta
 
-from flask import current_app
+from flask import current_app, g, has_app_context
 from sqlalchemy import delete, func, or_, select, true, update
 
 from forum import queue
@@ -33,12 +33,28 @@ GONE = (404, 410)
 
 def push_later(user: User) -> None:
     """Ask the worker to push what is now due for the member, once this transaction commits.
-    Writes and reads nothing here: the task finds out whether she has any devices."""
-    queue.after_commit(send_pushes, user.id)
+    Reads and writes nothing here (the task finds out whether she has any devices), and the
+    members told in one transaction (a thread's followers) go in one task."""
+    waiting = g.get("queue_waiting", []) if has_app_context() else []
+    batch = next((args[0] for work, args in waiting if work is send_pushes_to), None)
+    if batch is None:
+        queue.after_commit(send_pushes_to, [user.id])
+    elif user.id not in batch:
+        batch.append(user.id)
+
+
+@queue.task()
+def send_pushes_to(user_ids: list[int]) -> None:
+    for user_id in user_ids:
+        _push_member(user_id)
 
 
 @queue.task()
 def send_pushes(user_id: int) -> None:
+    _push_member(user_id)
+
+
+def _push_member(user_id: int) -> None:
     user = db.session.get(User, user_id)
     if user is None or user.is_deleted or user.is_banned:
         return

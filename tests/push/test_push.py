@@ -354,3 +354,13 @@ def test_choices_refuse_bad_input_at_the_field(app, member):
     })  # fmt: skip
     assert response.status_code == 400
     assert push.choices_of(member).quiet_days == QuietDays.OFF
+
+
+def test_the_members_told_at_once_share_one_task(app, pushing, member, other_member):
+    thread = factories.thread(member)
+    for number in range(3):
+        factories.reply(factories.member(f"follower{number}"), thread)
+    queue.huey.flush()
+    factories.reply(other_member, thread)  # four followers hear of it
+    assert queue.huey.pending_count() == 1
+    assert queue.run_waiting() == 1
