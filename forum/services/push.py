@@ -12,6 +12,7 @@ written when one is made.
 import base64
 import binascii
 import hashlib
+import re
 import zoneinfo
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -143,6 +144,8 @@ def in_quiet_hours(choices: PushChoices, now: datetime) -> bool:
 
 
 def _decode(value: str, length: int) -> bytes | None:
+    if not re.fullmatch(r"[A-Za-z0-9_-]{1,100}={0,2}", value):
+        return None
     try:
         raw = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
     except (binascii.Error, ValueError):

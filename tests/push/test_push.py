@@ -284,6 +284,10 @@ def test_signing_out_on_that_device_deletes_its_subscription(app, pushing, membe
             "endpoint": "https://fcm.googleapis.com/fcm/send/a",
             "keys": {"p256dh": "AAAA", "auth": "AAAA"},
         },
+        {
+            "endpoint": "https://fcm.googleapis.com/fcm/send/a",
+            "keys": {"p256dh": "!" * 500 + "A" * 87, "auth": "?" * 300 + "A" * 22},
+        },
         "a string",
         None,
     ],
