@@ -27,8 +27,8 @@ class PushChoicesForm(Form):
     helped = BooleanField(TOPICS["helped"])
     moderation = BooleanField(TOPICS["moderation"])
     quiet_days = SelectField("Quiet hours", choices=QUIET_DAYS)
-    quiet_from = SelectField("From", choices=HOURS, coerce=int)
-    quiet_until = SelectField("Until", choices=HOURS, coerce=int)
+    quiet_from = SelectField("Quiet from", choices=HOURS, coerce=int)
+    quiet_until = SelectField("Quiet until", choices=HOURS, coerce=int)
     time_zone = SelectField("Your time zone", choices=[])
 
     def __init__(self, *args, **kwargs) -> None:
