@@ -19,7 +19,7 @@ from forum.database import db
 from forum.extensions import login_manager
 from forum.forms import refused, render_form
 from forum.limits import limited
-from forum.responses import sign_in
+from forum.responses import sign_in, signed_out
 from forum.services import accounts, recovery, sessions
 from forum.services.errors import ServiceError
 from forum.urls import local_path
@@ -126,11 +126,7 @@ def logout():
         db.session.commit()
     logout_user()
     flash("You're logged out. Take care of yourself.")
-    response = redirect(url_for("threads.home"))
-    # This device keeps nothing of the site: its caches, storage and service worker (and with
-    # it the device's push subscription, which ending the sign-in deleted on our side) go.
-    response.headers["Clear-Site-Data"] = '"cache", "storage"'
-    return response
+    return signed_out(redirect(url_for("threads.home")))
 
 
 @bp.get("/guidelines")

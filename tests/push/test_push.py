@@ -331,6 +331,7 @@ def test_her_devices_are_in_the_download_and_go_with_the_account(app, pushing, m
         data={"password": factories.PASSWORD, "posts": "keep", "understood": "y"},
     )
     assert response.status_code == 302, response.text
+    assert response.headers["Clear-Site-Data"] == '"cache", "storage"'
     assert db.session.scalars(select(PushSubscription)).all() == []
 
 

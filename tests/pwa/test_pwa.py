@@ -5,7 +5,11 @@ same for everyone and carries the support lines."""
 import json
 import re
 
+from sqlalchemy import select
+
 from forum import queue
+from forum.database import db
+from forum.models import LoginSession
 from forum.services import safety
 from tests.helpers import make_app, signed_in
 
@@ -43,4 +47,11 @@ def test_the_offline_page_names_nobody_and_carries_the_support_lines(app, member
 
 def test_logging_out_clears_the_site_from_the_device(app, member):
     response = signed_in(app, member).post("/logout")
+    assert response.headers["Clear-Site-Data"] == '"cache", "storage"'
+
+
+def test_signing_this_device_out_from_the_devices_list_clears_it_too(app, member):
+    browser = signed_in(app, member)
+    [device] = db.session.scalars(select(LoginSession)).all()
+    response = browser.post(f"/settings/devices/{device.id}/end")
     assert response.headers["Clear-Site-Data"] == '"cache", "storage"'
