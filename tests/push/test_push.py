@@ -369,3 +369,20 @@ def test_the_members_told_at_once_share_one_task(app, pushing, member, other_mem
     factories.reply(other_member, thread)  # four followers hear of it
     assert queue.huey.pending_count() == 1
     assert queue.run_waiting() == 1
+
+
+def test_a_lost_task_loses_nothing(app, pushing, member, other_member):
+    device, _ = turn_on(app, member, pushing)
+    factories.reply(other_member, factories.thread(member))
+    queue.huey.flush()  # the queue lost the task
+    assert push_delivery.sweep_pushes.call_local() == 1
+    queue.run_waiting()
+    assert len(pushing.to(device)) == 1
+    assert push_delivery.sweep_pushes.call_local() == 0  # and it isn't sent twice
+
+
+def test_without_push_she_reads_how_email_will_tell_her(app, member):
+    assert notify.how_you_will_hear(member) == "You'll find replies here, under Notifications."
+    member.email_verified_at = utcnow()
+    db.session.commit()
+    assert "daily email" in notify.how_you_will_hear(member)
