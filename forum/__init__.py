@@ -12,6 +12,8 @@ from forum import (
     moderation,
     notifications,
     profiles,
+    push,
+    pwa,
     replies,
     reports,
     search,
@@ -27,6 +29,7 @@ from forum.headers import register_security_headers
 from forum.limits import init_limits
 from forum.models import User
 from forum.page_cache import init_page_cache
+from forum.push_transport import instance_vapid_key, read_private_key
 from forum.queue import init_queue
 from forum.services import sessions
 from forum.services.mail import init_mail
@@ -49,6 +52,10 @@ def create_app(config: type[Config] = Config) -> Flask:
     app.url_map.converters.update(id=IdConverter, default=TextConverter, string=TextConverter)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = instance_secret_key(app.instance_path)
+    if app.config.get("VAPID_PRIVATE_KEY"):
+        app.config["VAPID_PRIVATE_KEY"] = read_private_key(app.config["VAPID_PRIVATE_KEY"])
+    else:
+        app.config["VAPID_PRIVATE_KEY"] = instance_vapid_key(app.instance_path)
     init_extensions(app)
     blueprints = (
         auth,
@@ -62,6 +69,8 @@ def create_app(config: type[Config] = Config) -> Flask:
         search,
         drafts,
         care,
+        pwa,
+        push,
     )
     for blueprint in (module.bp for module in blueprints):
         app.register_blueprint(blueprint)

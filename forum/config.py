@@ -53,6 +53,23 @@ def _flag(name: str, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+# The push services of the browsers people use: Chrome, Edge and Samsung Internet (FCM),
+# Firefox (Mozilla), Safari (Apple), and Windows' own. PUSH_ALLOWED_HOSTS adds more.
+DEFAULT_PUSH_HOSTS = (
+    "fcm.googleapis.com",
+    "android.googleapis.com",
+    "updates.push.services.mozilla.com",
+    "*.push.services.mozilla.com",
+    "web.push.apple.com",
+    "*.push.apple.com",
+    "*.notify.windows.com",
+)
+
+
+def _list(name: str) -> tuple[str, ...]:
+    return tuple(item.strip() for item in os.environ.get(name, "").split(",") if item.strip())
+
+
 class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY")  # None: read from the instance folder
     SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("DATABASE_URL", "sqlite:///blossom.db"))
@@ -128,6 +145,19 @@ class Config:
     REQUIRE_VERIFIED_EMAIL = _flag("REQUIRE_VERIFIED_EMAIL")
     THREADS_PER_PAGE = 25
     POSTS_PER_PAGE = 20
+
+    # The installed app (/manifest.webmanifest): a name and icon that say nothing of what the
+    # site is about on a home screen, unless the admin chooses otherwise. Icons are in static/.
+    APP_NAME = os.environ.get("APP_NAME", "Blossom")
+    APP_SHORT_NAME = os.environ.get("APP_SHORT_NAME", APP_NAME)
+    APP_ICON_192 = os.environ.get("APP_ICON_192", "img/app-192.png")
+    APP_ICON_512 = os.environ.get("APP_ICON_512", "img/app-512.png")
+    # Web push: the VAPID key (PEM or base64url; None: made once in instance/vapid_private_key.pem),
+    # who push services may contact about our pushes, and where the server may post them.
+    VAPID_PRIVATE_KEY = os.environ.get("VAPID_PRIVATE_KEY")
+    VAPID_SUBJECT = os.environ.get("VAPID_SUBJECT", "mailto:hello@blossom.invalid")
+    PUSH_ALLOWED_HOSTS = DEFAULT_PUSH_HOSTS + _list("PUSH_ALLOWED_HOSTS")
+    PUSH_TTL = 12 * 60 * 60  # how long a push service keeps a push for a phone that is off
 
 
 class TestConfig(Config):

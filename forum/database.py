@@ -87,5 +87,10 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
 
     @event.listens_for(engine, "begin")
     def on_begin(connection) -> None:
-        writing = has_request_context() and request.method not in SAFE_METHODS
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if writing_request() else "BEGIN")
+
+
+def writing_request() -> bool:
+    """A request that may change something: on SQLite its session holds the write lock from
+    its first statement, so anything it writes goes through that session, not a second one."""
+    return has_request_context() and request.method not in SAFE_METHODS

@@ -70,3 +70,11 @@ def csv_download(rows: list[list[str]], filename: str) -> Response:
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
+
+
+def signed_out(response: Response) -> Response:
+    """This device keeps nothing of the site once she signs out here: its caches, its storage
+    and the service worker go (with it the device's push subscription, which ending the sign-in
+    deleted on our side)."""
+    response.headers["Clear-Site-Data"] = '"cache", "storage"'
+    return response

@@ -19,7 +19,7 @@ from forum.database import db
 from forum.extensions import login_manager
 from forum.forms import refused, render_form
 from forum.limits import limited
-from forum.responses import sign_in
+from forum.responses import sign_in, signed_out
 from forum.services import accounts, recovery, sessions
 from forum.services.errors import ServiceError
 from forum.urls import local_path
@@ -126,7 +126,7 @@ def logout():
         db.session.commit()
     logout_user()
     flash("You're logged out. Take care of yourself.")
-    return redirect(url_for("threads.home"))
+    return signed_out(redirect(url_for("threads.home")))
 
 
 @bp.get("/guidelines")

@@ -25,6 +25,7 @@ from forum.models.notification import (
 )
 from forum.models.post import MODERATION_MOVES, Post, PostRevision, PostStatus
 from forum.models.privacy import PrivacyRequest, PrivacyRequestKind
+from forum.models.push import PushChoices, PushSubscription, QuietDays
 from forum.models.search import include_name as include_schema_name
 from forum.models.support import REACTIONS, Block, Reaction, ReactionKind
 from forum.models.thread import NEUTRAL_TITLE, Thread, ThreadVisit
@@ -60,6 +61,9 @@ __all__ = [
     "PostRevision",
     "PostStatus",
     "PrivacyRequest",
+    "PushChoices",
+    "PushSubscription",
+    "QuietDays",
     "PrivacyRequestKind",
     "Report",
     "include_schema_name",

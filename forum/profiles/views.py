@@ -24,7 +24,7 @@ from forum.profiles.forms import (
     PasswordForm,
     ProfileForm,
 )
-from forum.responses import sign_in
+from forum.responses import sign_in, signed_out
 from forum.services import accounts, blocking, browsing, privacy, profiles, recovery, sessions
 from forum.services.errors import ServiceError
 
@@ -127,7 +127,7 @@ def end_device(session_id: int):
     if this_one is not None and this_one.id == session_id:
         logout_user()
         flash("You're signed out on this device.")
-        return redirect(url_for("auth.login"))
+        return signed_out(redirect(url_for("auth.login")))
     flash("That device is signed out." if ended else "That device was already signed out.")
     return redirect(url_for("profiles.devices"))
 
@@ -196,7 +196,7 @@ def delete_account():
         return refused(form, error, "profiles/privacy.html", download=other, deletion=form)
     db.session.commit()
     logout_user()
-    return redirect(url_for("profiles.account_deleted"))
+    return signed_out(redirect(url_for("profiles.account_deleted")))
 
 
 @bp.get("/goodbye")

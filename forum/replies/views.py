@@ -8,7 +8,7 @@ from forum.models import Draft, Post, Thread
 from forum.pagination import post_url
 from forum.replies.forms import ContentNoteForm, EditForm, ReplyForm, reply_defaults
 from forum.responses import posted
-from forum.services import accounts, browsing, covering, drafts, posting, posting_rules
+from forum.services import accounts, browsing, covering, drafts, notify, posting, posting_rules
 from forum.services.errors import NotAllowed, ServiceError
 from forum.urls import record_id
 
@@ -79,7 +79,7 @@ def reply(thread_id: int):
         return page
     except ServiceError as error:
         return refused(form, error, "replies/reply.html", thread=thread)
-    return posted(post, "Your reply is posted.")
+    return posted(post, f"Your reply is posted. {notify.how_you_will_hear(current_user)}")
 
 
 @bp.get("/p/<id:post_id>/quote")

@@ -24,7 +24,7 @@ from forum.models import (
     Thread,
     User,
 )
-from forum.services import following, links, mail
+from forum.services import following, links, mail, push, push_delivery
 from forum.services.notifications import AT_RISK_SEEN, DECISIONS, describe
 
 
@@ -73,7 +73,9 @@ def _gather(user: User, kind: NotificationKind, key: str, **fields) -> None:
 
 
 def _deliver(user: User, notification: Notification) -> None:
-    """Email now, keep for the daily digest, or neither, as the member chose for this kind."""
+    """Push to her devices (the worker checks what she chose there); email now, keep for the
+    daily digest, or neither, as the member chose for this kind."""
+    push_delivery.push_later(user)
     topic = TOPIC_OF[NotificationKind(notification.kind)]
     delivery = getattr(user, f"email_{topic}")
     if delivery == Delivery.NEVER or user.email_verified_at is None or user.is_banned:
@@ -92,6 +94,17 @@ def _deliver(user: User, notification: Notification) -> None:
         items=[shown],
         show_content=user.email_show_content,
     )
+
+
+def how_you_will_hear(user: User) -> str:
+    """After posting: when and how she will hear of replies, as she has chosen."""
+    if push.reaches(user):
+        return "We'll let you know here and on this phone when someone replies."
+    if user.email_verified_at is not None and user.email_replies == Delivery.IMMEDIATELY:
+        return "We'll let you know here and by email when someone replies."
+    if user.email_verified_at is not None and user.email_replies == Delivery.DAILY:
+        return "We'll let you know here, and in your daily email, when someone replies."
+    return "You'll find replies here, under Notifications."
 
 
 def _members(ids: Iterable[int]) -> list[User]:

@@ -33,7 +33,7 @@ from forum.models import (
     ThreadVisit,
     User,
 )
-from forum.services import care, drafts, notifications, posting, search
+from forum.services import care, drafts, notifications, posting, push, search
 from forum.services.errors import ServiceError
 
 FORMER_MEMBER = "A former member"
@@ -230,6 +230,8 @@ def export_data(user: User, password: str) -> dict[str, Any]:
             }
             for kept in kept_drafts
         ],
+        # The devices she turned notifications on for, and her choices for them.
+        "push_notifications": push.export(user),
         "privacy_requests": [
             {"kind": request.kind, "created_at": _when(request.created_at)} for request in requests
         ],
@@ -256,6 +258,7 @@ def delete_account(user: User, password: str, keep_posts: bool) -> None:
     if not keep_posts:
         _remove_posts(user)
     care.forget(user)
+    push.forget(user)
     for model, column in (
         (Notification, Notification.user_id),
         (Subscription, Subscription.user_id),

@@ -16,7 +16,7 @@ from datetime import timedelta
 from sqlalchemy import ColumnElement, delete, select, update
 from sqlalchemy.orm import joinedload
 
-from forum.database import db, utcnow
+from forum.database import db, utcnow, writing_request
 from forum.models import LoginSession, User
 
 TOUCH_EVERY = timedelta(minutes=5)
@@ -104,7 +104,12 @@ def _in_use() -> ColumnElement[bool]:
 
 
 def _touch(record_id: int) -> None:
-    """Write "last seen" in its own transaction, so a page that only reads stays a reader."""
+    """Write "last seen" in its own transaction, so a page that only reads stays a reader; a
+    request that writes already holds the lock (SQLite), so it is written in that one."""
+    if writing_request():
+        statement = update(LoginSession).where(LoginSession.id == record_id)
+        db.session.execute(statement.values(last_seen_at=utcnow()))
+        return
     with db.engine.begin() as connection:
         connection.execute(
             update(LoginSession).where(LoginSession.id == record_id).values(last_seen_at=utcnow())

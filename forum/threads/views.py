@@ -15,6 +15,7 @@ from forum.services import (
     care_dashboard,
     drafts,
     listing,
+    notify,
     posting,
     reactions,
     search,
@@ -141,7 +142,9 @@ def new():
     if moved_from is not None:  # its draft was kept in the category she first chose
         drafts.discard_thread(current_user, moved_from)
     db.session.commit()
-    flash("Your thread is up. Other parents will see it now.")
+    flash(
+        f"Your thread is up. Other parents will see it now. {notify.how_you_will_hear(current_user)}"
+    )
     usual = care_dashboard.usual_answer_minutes(chosen.id)
     if usual is not None:  # the real median of the last 30 days, or nothing when too few
         flash(f"Parents here usually answer within {wait_in_words(usual)}.")

@@ -318,3 +318,18 @@ def test_ending_all_sign_ins_leaves_other_members_alone(app, member, other_membe
 )
 def test_device_names(agent, name):
     assert sessions.device_name(agent) == name
+
+
+def test_a_member_back_after_a_while_can_post_at_once(app, member):
+    """Her first request after a while is a POST (a reply typed slowly): "last seen" is written
+    in that request's own transaction, which on SQLite already holds the write lock."""
+    thread = factories.thread(member, title="Typed over a long lunch")
+    browser = app.test_client()
+    browser.post("/login", data={"login": member.username, "password": factories.PASSWORD})
+    earlier = utcnow() - timedelta(minutes=30)
+    for record in db.session.scalars(select(LoginSession)):
+        record.last_seen_at = earlier
+    db.session.commit()
+    response = browser.post(f"/t/{thread.id}/reply", data={"body": "Still here, still typing."})
+    assert response.status_code == 302
+    assert db.session.scalars(select(LoginSession)).one().last_seen_at > earlier

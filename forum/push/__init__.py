@@ -1,0 +1,3 @@
+from forum.push.views import bp
+
+__all__ = ["bp"]

@@ -1,0 +1,3 @@
+from forum.pwa.views import bp
+
+__all__ = ["bp"]
