@@ -6,6 +6,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from forum import (
+    api,
     auth,
     moderation,
     notifications,
@@ -58,6 +59,7 @@ def create_app(config: type[Config] = Config) -> Flask:
         moderation,
         notifications,
         search,
+        api,
     )
     for blueprint in (module.bp for module in blueprints):
         app.register_blueprint(blueprint)

@@ -36,10 +36,16 @@ def by_address() -> str:
 
 
 def by_member() -> str:
-    """The signed-in member; their address when nobody is signed in."""
-    if current_user.is_authenticated:
-        return f"member:{current_user.id}"
-    return by_address()
+    """The signed-in member (or the API token's: one count for pages and API); their address
+    when nobody is signed in."""
+    member = _member()
+    return f"member:{member.id}" if member is not None else by_address()
+
+
+def by_token() -> str:
+    """The API token asking; the address when none is sent."""
+    token = g.get("api_token")
+    return f"token:{token.id}" if token is not None else by_address()
 
 
 def by_login() -> str:
@@ -81,12 +87,17 @@ def _refused(response: Response) -> bool:
 
 
 def _published(response: Response) -> bool:
-    """A post that went up (it redirects to the post). A second look before posting, "Check for
-    similar threads" and a refused form answer with a page, and cost nothing."""
-    return response.status_code in (302, 303)
+    """A post that went up (it redirects to the post; the API answers 201). A second look
+    before posting, "Check for similar threads" and a refused form answer with a page, and
+    cost nothing."""
+    return response.status_code in (201, 302, 303)
 
 
 def _member():
+    """The member asking: the API's token's (whose requests never read the cookie), or the
+    signed-in member's."""
+    if "api_member" in g:
+        return g.api_member if g.api_member.is_authenticated else None
     return current_user if current_user.is_authenticated else None
 
 
@@ -146,6 +157,11 @@ LIMITS: dict[str, tuple[Rule, ...]] = {
     "reactions": (Rule("60 per minute; 600 per hour", by_member),),
     "reports": (Rule("10 per hour; 30 per day", by_member),),
     "search": (Rule("30 per minute", by_member, methods=None),),
+    # Every API request, besides the limits of what it does: per token, and per address.
+    "api": (
+        Rule("120 per minute; 3000 per hour", by_token, methods=None),
+        Rule("300 per minute; 6000 per hour", by_address, methods=None),
+    ),
 }
 
 

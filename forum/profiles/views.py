@@ -25,7 +25,16 @@ from forum.profiles.forms import (
     ProfileForm,
 )
 from forum.responses import sign_in
-from forum.services import accounts, blocking, browsing, privacy, profiles, recovery, sessions
+from forum.services import (
+    accounts,
+    blocking,
+    browsing,
+    privacy,
+    profiles,
+    recovery,
+    sessions,
+    tokens,
+)
 from forum.services.errors import ServiceError
 
 bp = Blueprint("profiles", __name__)
@@ -136,6 +145,7 @@ def end_device(session_id: int):
 @login_required
 def end_other_devices():
     ended = sessions.end_all(current_user.id, keep=sessions.current(current_user))
+    ended += tokens.revoke_all(current_user.id, tokens.SIGNED_OUT_EVERYWHERE)
     db.session.commit()
     flash(
         "You're signed out on every other device."
