@@ -12,7 +12,7 @@ from spectree import SpecTree
 
 from forum.api.errors import ApiError, json_error
 from forum.api.schemas import Error
-from forum.database import roll_back
+from forum.database import SAFE_METHODS, roll_back
 from forum.extensions import csrf
 from forum.models import User
 from forum.services import posting_rules, tokens
@@ -50,7 +50,8 @@ def authenticate() -> None:
     if header is None:
         return
     scheme, _, secret = header.strip().partition(" ")
-    found = tokens.authenticate(secret.strip()) if scheme.lower() == "bearer" else None
+    reading = request.method in SAFE_METHODS
+    found = tokens.authenticate(secret.strip(), reading) if scheme.lower() == "bearer" else None
     if found is None:
         raise ApiError(401, "invalid_token", BAD_TOKEN)
     g.api_member, g.api_token = found
