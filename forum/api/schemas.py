@@ -1,14 +1,15 @@
 """The shapes of what the API takes and answers, as pydantic models: the OpenAPI document is
 generated from them, and every answer is built through them, so it matches the document."""
 
-from datetime import datetime
-from typing import Literal
+from datetime import UTC, datetime
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from forum.urls import MAX_ID
 
-Id = Field(ge=1, le=MAX_ID)
+# Times are kept in UTC without a zone; answers say so ("...+00:00").
+Time = Annotated[datetime, AfterValidator(lambda t: t if t.tzinfo else t.replace(tzinfo=UTC))]
 
 
 class Strict(BaseModel):
@@ -57,8 +58,8 @@ class PostOut(BaseModel):
     body_html: str | None
     content_note: str | None
     status: str
-    created_at: datetime
-    edited_at: datetime | None
+    created_at: Time
+    edited_at: Time | None
     folded: bool = Field(description="Written by a member you blocked: show it folded away.")
     helped: bool
     mine: bool
@@ -85,8 +86,8 @@ class ThreadSummary(BaseModel):
     reply_count: int
     pinned: bool
     locked: bool
-    created_at: datetime
-    last_post_at: datetime
+    created_at: Time
+    last_post_at: Time
     new_replies: int
 
 
@@ -154,7 +155,7 @@ class MemberOut(BaseModel):
     bio: str
     url: str
     avatar: Avatar
-    joined: datetime
+    joined: Time
     post_count: int
     thread_count: int
     parents_helped: int
@@ -172,7 +173,7 @@ class NotificationOut(BaseModel):
     text: str
     url: str
     unread: bool
-    created_at: datetime
+    created_at: Time
 
 
 class NotificationList(BaseModel):
@@ -255,7 +256,6 @@ class SearchQuery(Strict):
 
 
 class NewThread(Strict):
-    category: str = Field(max_length=40)
     title: str = Field(max_length=1000)
     body: str = Field(max_length=40_000)
     anonymous: bool = False

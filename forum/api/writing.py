@@ -10,7 +10,7 @@ from forum.database import db
 from forum.limits import limited
 from forum.models import Post, ReactionKind, Thread
 from forum.services import blocking, browsing, posting, reactions, reporting
-from forum.services.posting_rules import BODY_MAX
+from forum.services.posting_rules import BODY_MAX, TITLE_MAX, TITLE_MIN
 from forum.services.shapes import shape_posts
 
 WRITE = ("writing",)
@@ -26,6 +26,12 @@ def _check_body(text: str) -> None:
     if len(text) > BODY_MAX:
         message = f"Your post can be up to {BODY_MAX:,} characters; this one has {len(text):,}."
         raise ApiError(400, "invalid", message, {"body": message})
+
+
+def _check_title(title: str) -> None:
+    if not TITLE_MIN <= len(title.strip()) <= TITLE_MAX:
+        message = f"A title has {TITLE_MIN} to {TITLE_MAX} characters."
+        raise ApiError(400, "invalid", message, {"title": message})
 
 
 def _posted(post: Post, crisis: bool, status: int = 201):
@@ -59,6 +65,7 @@ def start_thread(slug: str):
     """Start a thread in the category."""
     sent = body(schemas.NewThread)
     category = browsing.category_by_slug(slug) or abort(404)
+    _check_title(sent.title)
     _check_body(sent.body)
     thread = posting.start_thread(
         member(), category, sent.title.strip(), sent.body,
