@@ -294,6 +294,14 @@ READ_PAGES = [
     Case("moderation.post", (MODERATOR,), "/mod/posts/{reported}"),
     Case("moderation.edit", (MODERATOR,), "/mod/posts/{reported}/edit"),
     Case("moderation.appeal", (MODERATOR,), "/mod/appeals/{appeal}"),
+    Case("profiles.access_tokens", SIGNED_IN, "/settings/tokens"),
+    # The API as a visitor reads it (it never reads the cookie the other clients carry).
+    Case("api.categories", (VISITOR,), "/api/v1/categories"),
+    Case("api.category_threads", (VISITOR,), "/api/v1/categories/back-to-work/threads"),
+    Case("api.thread", (VISITOR,), "/api/v1/threads/{thread}", "/api/v1/threads/{thread}?from=3"),
+    Case("api.search_posts", (VISITOR,), "/api/v1/search?q=naps"),
+    Case("api.profile", (VISITOR,), "/api/v1/members/writer1"),
+    Case("api.openapi", (VISITOR,), "/api/v1/openapi.json"),
 ]
 
 # GET routes that are not read pages, and why.
@@ -305,6 +313,9 @@ NOT_READ_PAGES = {
     "auth.signup_sent": "a redirect to the sign-up form, unless this browser has just signed up"
     " (then the header and nothing of its own)",
     "auth.confirm_email_change": "an email link that moves the account to a new address and redirects",
+    "api.me": "needs a token: one member and one count",
+    "api.my_notifications": "needs a token: the notifications page's own statements",
+    "api.my_following": "needs a token: the following page's own statements",
 }
 
 
