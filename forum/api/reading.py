@@ -15,6 +15,7 @@ from forum.api.base import ApiError, answer, bp, member, query, readable, spec
 from forum.limits import limited
 from forum.services import blocking, browsing, profiles, search
 from forum.services.shapes import shape_posts, thread_byline
+from forum.urls import MAX_ID
 
 READ = ("reading",)
 
@@ -39,7 +40,7 @@ def _cursor(raw: str | None) -> tuple[bool, datetime, int] | None:
         raise ApiError(
             400, "invalid", "That cursor isn't one we gave.", {"cursor": "Not ours."}
         ) from None
-    if found[2] < 1 or found[1].tzinfo is not None:
+    if not 1 <= found[2] <= MAX_ID or found[1].tzinfo is not None:
         raise ApiError(400, "invalid", "That cursor isn't one we gave.", {"cursor": "Not ours."})
     return found
 

@@ -289,4 +289,6 @@ class NewReport(Strict):
 
 
 class MarkRead(Strict):
-    ids: list[int] | None = Field(None, max_length=100, description="Left out: mark all read.")
+    ids: list[Annotated[int, Field(ge=1, le=MAX_ID)]] | None = Field(
+        None, max_length=100, description="Left out: mark all read."
+    )

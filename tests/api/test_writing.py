@@ -1,6 +1,9 @@
 """Writing through the API goes through the pages' services: the same second looks, crisis
 support first, refusals as JSON with a message at the field, nothing half-written."""
 
+import base64
+import json
+
 from sqlalchemy import func, select
 
 from forum.database import db
@@ -84,3 +87,17 @@ def test_refusals_are_json_with_a_message_at_the_field_and_nothing_written(
         == 403
     )
     assert db.session.scalar(select(func.count(Post.id))) == before
+
+
+def test_ids_and_cursors_past_what_a_database_holds_are_refused_kindly(client, member):
+    secret = token_for(member)
+    marked = call(client, "POST", "/api/v1/me/notifications/read", secret, {"ids": [2**63]})
+    assert marked.status_code == 400 and "ids.0" in marked.get_json()["error"]["fields"]
+    cursor = base64.urlsafe_b64encode(json.dumps([True, "2026-01-01T00:00:00", 2**63]).encode())
+    listed = client.get(f"/api/v1/categories/back-to-work/threads?cursor={cursor.decode()}")
+    assert listed.status_code == 400 and listed.get_json()["error"]["fields"] == {
+        "cursor": "Not ours."
+    }
+    for junk in ("%00", "e30", "!!!!", "W10"):
+        answer = client.get(f"/api/v1/categories/back-to-work/threads?cursor={junk}")
+        assert answer.status_code == 400, junk
