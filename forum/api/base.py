@@ -14,6 +14,7 @@ from forum.api.errors import ApiError, json_error
 from forum.api.schemas import Error
 from forum.database import SAFE_METHODS, roll_back
 from forum.extensions import csrf
+from forum.forms import clean_text
 from forum.models import User
 from forum.services import posting_rules, tokens
 from forum.services.errors import AlreadyHandled, NotAllowed, ServiceError
@@ -132,15 +133,26 @@ def readable(view: Callable) -> Callable:
 
 
 def parsed(model: type[M], data: object) -> M:
-    """The request's query or body as the model, or a 400 with a message at each field."""
+    """The request's query or body as the model, or a 400 with a message at each field. Text is
+    cleaned as the forms clean it: no control characters (NUL breaks PostgreSQL), one line end."""
     try:
-        return model.model_validate(data)
+        return model.model_validate(_cleaned(data))
     except ValidationError as error:
         fields = {}
         for problem in error.errors():
             name = ".".join(str(part) for part in problem["loc"]) or "body"
             fields.setdefault(name, problem["msg"])
         raise ApiError(400, "invalid", "Some of what was sent isn't right.", fields) from None
+
+
+def _cleaned(data: object) -> object:
+    if isinstance(data, str):
+        return clean_text(data)
+    if isinstance(data, dict):
+        return {_cleaned(key): _cleaned(value) for key, value in data.items()}
+    if isinstance(data, list):
+        return [_cleaned(item) for item in data]
+    return data
 
 
 def query(model: type[M]) -> M:

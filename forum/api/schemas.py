@@ -251,7 +251,7 @@ class Positions(Strict):
 
 class SearchQuery(Strict):
     q: str = Field(max_length=200)
-    category: str | None = Field(None, max_length=40)
+    category: str | None = Field(None, max_length=40, description="A category's slug.")
     page: int = Field(1, ge=1, le=MAX_ID)
 
 

@@ -7,6 +7,7 @@ from spectree import Response as Doc
 from forum.api import schemas, serialise
 from forum.api.base import ApiError, answer, body, bp, member, needs, spec
 from forum.database import db
+from forum.forms import single_line, visible
 from forum.limits import limited
 from forum.models import Post, ReactionKind, Thread
 from forum.services import blocking, browsing, posting, reactions, reporting
@@ -19,7 +20,7 @@ REFUSED = {"HTTP_400": schemas.Error, "HTTP_401": schemas.Error, "HTTP_403": sch
 
 def _check_body(text: str) -> None:
     """What the forms check before the services see it: words, and not too many."""
-    if not text.strip():
+    if not visible(text):
         raise ApiError(
             400, "invalid", "Write a few words first.", {"body": "Write a few words first."}
         )
@@ -29,7 +30,7 @@ def _check_body(text: str) -> None:
 
 
 def _check_title(title: str) -> None:
-    if not TITLE_MIN <= len(title.strip()) <= TITLE_MAX:
+    if not TITLE_MIN <= len(single_line(title)) <= TITLE_MAX:
         message = f"A title has {TITLE_MIN} to {TITLE_MAX} characters."
         raise ApiError(400, "invalid", message, {"title": message})
 
@@ -68,7 +69,7 @@ def start_thread(slug: str):
     _check_title(sent.title)
     _check_body(sent.body)
     thread = posting.start_thread(
-        member(), category, sent.title.strip(), sent.body,
+        member(), category, single_line(sent.title), sent.body,
         anonymous=sent.anonymous, content_note=(sent.content_note or "").strip() or None,
     )  # fmt: skip
     return _posted(browsing.opening_post(thread), thread.reads_as_crisis)
@@ -111,7 +112,9 @@ def edit(post_id: int):
     sent = body(schemas.Edit)
     post = _post(post_id)
     _check_body(sent.body)
-    title = sent.title.strip() if post.is_opening and sent.title is not None else None
+    title = single_line(sent.title) if post.is_opening and sent.title is not None else None
+    if title is not None:
+        _check_title(title)
     posting.edit_post(member(), post, sent.body, title)
     return _posted(post, post.reads_as_crisis, 200)
 

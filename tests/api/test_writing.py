@@ -98,6 +98,21 @@ def test_ids_and_cursors_past_what_a_database_holds_are_refused_kindly(client, m
     assert listed.status_code == 400 and listed.get_json()["error"]["fields"] == {
         "cursor": "Not ours."
     }
-    for junk in ("%00", "e30", "!!!!", "W10"):
+    for junk in ("e30", "!!!!", "W10", "bnVsbA"):
         answer = client.get(f"/api/v1/categories/back-to-work/threads?cursor={junk}")
         assert answer.status_code == 400, junk
+
+
+def test_control_characters_are_dropped_as_the_forms_drop_them(client, member, other_member):
+    thread = factories.thread(other_member)
+    secret = token_for(member)
+    posted = call(client, "POST", f"/api/v1/threads/{thread.id}/posts", secret,
+                  {"body": "Hugs\x00 to you\r\nand yours"})  # fmt: skip
+    assert posted.status_code == 201, posted.text
+    assert "\x00" not in db.session.get(Post, posted.get_json()["post"]["id"]).body_markdown
+    invisible = call(
+        client, "POST", f"/api/v1/threads/{thread.id}/posts", secret, {"body": "\u200b\x00"}
+    )
+    assert invisible.status_code == 400
+    found = client.get("/api/v1/search?q=hugs%00&category=back%00to")
+    assert found.status_code == 400 and "category" in found.get_json()["error"]["fields"]
