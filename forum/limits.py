@@ -43,7 +43,7 @@ def by_member() -> str:
 
 
 def by_token() -> str:
-    """The API token asking; the address when none is sent."""
+    """The API token asking (a visitor has none: her address is counted instead)."""
     token = g.get("api_token")
     return f"token:{token.id}" if token is not None else by_address()
 
@@ -110,6 +110,10 @@ def _gentler() -> bool:
     return g.gentler_posting
 
 
+def _no_token() -> bool:
+    return g.get("api_token") is None
+
+
 def _ordinary() -> bool:
     return not _gentler()
 
@@ -159,7 +163,7 @@ LIMITS: dict[str, tuple[Rule, ...]] = {
     "search": (Rule("30 per minute", by_member, methods=None),),
     # Every API request, besides the limits of what it does: per token, and per address.
     "api": (
-        Rule("120 per minute; 3000 per hour", by_token, methods=None),
+        Rule("120 per minute; 3000 per hour", by_token, methods=None, exempt_when=_no_token),
         Rule("300 per minute; 6000 per hour", by_address, methods=None),
     ),
 }
