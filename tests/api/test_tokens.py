@@ -116,7 +116,7 @@ def test_the_api_ignores_the_session_cookie_and_sends_no_cors(client, login, mem
     assert answer.get_json()["error"]["code"] == "token_required"
     assert answer.headers["Cache-Control"] == "no-store"
     assert "Access-Control-Allow-Origin" not in answer.headers
-    assert "Set-Cookie" not in answer.headers and "Cookie" not in answer.headers.get("Vary", "")
+    assert "Set-Cookie" not in answer.headers
     # No CSRF token is asked for, and none helps: without a bearer token nothing is written.
     thread = factories.thread(member)
     reply = client.post(f"/api/v1/threads/{thread.id}/posts", json={"body": "Hello there all"})
