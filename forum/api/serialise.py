@@ -68,7 +68,7 @@ def thread_summary(row: ThreadRow, viewer: User) -> schemas.ThreadSummary:
         url=url_for("threads.show", thread_id=t.id),
         category=t.category.slug,
         author=author(thread_byline(t)),
-        content_note=t.content_note,
+        content_note=t.content_note if row.preview else None,  # as the listing shows it
         preview=row.preview,
         reply_count=t.reply_count,
         pinned=t.pinned,

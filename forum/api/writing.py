@@ -15,7 +15,12 @@ from forum.services.posting_rules import BODY_MAX, TITLE_MAX, TITLE_MIN
 from forum.services.shapes import shape_posts
 
 WRITE = ("writing",)
-REFUSED = {"HTTP_400": schemas.Error, "HTTP_401": schemas.Error, "HTTP_403": schemas.Error}
+REFUSED = {
+    "HTTP_400": schemas.Error,
+    "HTTP_401": schemas.Error,
+    "HTTP_403": schemas.Error,
+    "HTTP_409": schemas.Error,
+}
 
 
 def _check_body(text: str) -> None:
