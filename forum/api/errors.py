@@ -54,6 +54,7 @@ def json_error(
     }
     response = jsonify(body)
     response.status_code = status
+    response.headers["Cache-Control"] = "no-store"  # also for paths outside the blueprint
     if retry_after:
         response.headers["Retry-After"] = str(retry_after)
     return response

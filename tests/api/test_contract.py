@@ -202,3 +202,23 @@ def test_each_scope_opens_only_its_own_operations(client, forum):
         db.session.commit()
     assert tokens.SCOPES.keys() == set(ALL_SCOPES)
     assert db.session.scalar(select(AccessToken)) is None
+
+
+def test_no_token_reaches_the_account_itself_and_every_answer_is_json(client, member):
+    """No path changes an email or password, downloads or deletes an account, or reveals an
+    author; and whatever is asked under /api/, the answer is JSON with a code."""
+    paths = " ".join(document(client)["paths"])
+    for never in ("password", "email", "privacy", "download", "delete", "reveal", "settings"):
+        assert never not in paths
+    secret = token_for(member)
+    for method, url in (
+        ("GET", "/api/v1/nowhere"),
+        ("POST", "/api/v1/categories"),
+        ("GET", "/api/v2/categories"),
+        ("DELETE", "/api/v1/me"),
+        ("GET", "/api/v1/threads/99999999999"),
+    ):
+        answer = call(client, method, url, secret)
+        assert answer.status_code in (404, 405), (method, url)
+        assert answer.get_json()["error"]["code"] in ("not_found", "method_not_allowed")
+        assert answer.headers["Cache-Control"] == "no-store"
