@@ -130,7 +130,8 @@ def _gentler_posting() -> str:
 class Rule:
     limit: str | Callable[[], str]
     key: Callable[[], str]
-    methods: tuple[str, ...] | None = ("POST",)  # None: every method
+    # What writes: the pages post, the API also puts, patches and deletes. None: every method.
+    methods: tuple[str, ...] | None = ("POST", "PUT", "PATCH", "DELETE")
     deduct_when: Callable[[Response], bool] | None = None
     exempt_when: Callable[[], bool] | None = None
 

@@ -67,7 +67,11 @@ def no_store(response: Response) -> Response:
 @bp.errorhandler(ApiError)
 def api_error(error: ApiError):
     roll_back(None)
-    return json_error(error.status, error.message, error.code, error.fields)
+    response = json_error(error.status, error.message, error.code, error.fields)
+    if error.status == 401:  # RFC 6750: how to authenticate, and what was wrong
+        wrong = ', error="invalid_token"' if error.code == "invalid_token" else ""
+        response.headers["WWW-Authenticate"] = f'Bearer realm="Blossom"{wrong}'
+    return response
 
 
 @bp.errorhandler(ServiceError)

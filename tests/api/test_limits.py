@@ -55,3 +55,15 @@ def test_posting_through_the_api_counts_with_the_pages(limited, member, other_me
     page = limited.test_client()
     page.post("/login", data={"login": member.username, "password": factories.PASSWORD})
     assert page.post(f"/t/{thread.id}/reply", data={"body": "From the page."}).status_code == 429
+
+
+def test_reactions_through_the_api_count_in_the_reactions_limit(limited, member, other_member):
+    thread = factories.thread(other_member)
+    post_id = factories.opening_post(thread).id
+    client = limited.test_client()
+    token = token_for(member)
+    url = f"/api/v1/posts/{post_id}/reactions/hug"
+    for n in range(60):  # 60 a minute, as on the pages
+        answer = call(client, "PUT" if n % 2 == 0 else "DELETE", url, token)
+        assert answer.status_code == 200, answer.text
+    assert call(client, "PUT", url, token).status_code == 429

@@ -124,6 +124,7 @@ def test_the_api_ignores_the_session_cookie_and_sends_no_cors(client, login, mem
     for garbage in ("Bearer", "Bearer nope", "Basic abc", "bearer blossom_pat_x"):
         answer = client.get("/api/v1/categories", headers={"Authorization": garbage})
         assert answer.status_code == 401 and answer.get_json()["error"]["code"] == "invalid_token"
+        assert answer.headers["WWW-Authenticate"] == 'Bearer realm="Blossom", error="invalid_token"'
 
 
 def test_tokens_are_in_the_download_and_go_with_the_account(member):
