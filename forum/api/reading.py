@@ -84,7 +84,8 @@ def thread(thread_id: int):
     """A thread and its posts by position: ?from=1&limit=20, then ?from=next_position."""
     asked = query(schemas.Positions)
     viewer = member()
-    thread, following = browsing.thread_for_viewer(thread_id, viewer) or abort(404)
+    found = browsing.thread_for_viewer(thread_id, viewer) or abort(404)
+    thread, following = found[0], found[1]  # and the viewer's draft, where drafts are kept
     last = min(asked.from_ + asked.limit - 1, thread.post_count)
     posts = []
     if asked.from_ <= thread.post_count:
