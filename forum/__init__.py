@@ -6,6 +6,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from forum import (
+    api,
     auth,
     care,
     drafts,
@@ -71,6 +72,7 @@ def create_app(config: type[Config] = Config) -> Flask:
         care,
         pwa,
         push,
+        api,
     )
     for blueprint in (module.bp for module in blueprints):
         app.register_blueprint(blueprint)

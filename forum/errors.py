@@ -18,6 +18,7 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from forum import limits
+from forum.api import errors as api_errors
 from forum.database import SAFE_METHODS, db, roll_back
 from forum.extensions import login_manager
 from forum.formatting import wait_in_words
@@ -55,6 +56,8 @@ CARRIED_FIELDS = ("category", "anonymous", "quote")
 
 def _page(status: int, message: str | None = None, **context):
     title, default = MESSAGES.get(status, MESSAGES[400 if status < 500 else 500])
+    if api_errors.is_api():  # the API answers in JSON, whatever went wrong
+        return api_errors.json_error(status, message or default)
     kept = _kept_text() if status in (400, 401, 403, 409, 413, 429) else {}
     context = {"status": status, "title": title, "message": message or default, "kept": kept,
                "labels": KEPT_FIELDS, "resend": None, "carried": {}, "back": None} | context  # fmt: skip
@@ -65,6 +68,11 @@ def too_many(error: HTTPException):
     """A rate limit was reached: how long until she can go on, in words; her text in a form
     that sends it again, once the wait is over, with what she chose; the way back."""
     wait = limits.wait_seconds()
+    if api_errors.is_api():
+        return api_errors.json_error(
+            429, f"{MESSAGES[429][1]} You can try again {wait_in_words(wait) if wait else 'in a little while'}.",
+            retry_after=wait or 60,
+        )  # fmt: skip
     message = f"{MESSAGES[429][1]} You can try again {wait_in_words(wait) if wait else 'in a little while'}."
     kept = _kept_text()
     resend = None
@@ -137,6 +145,12 @@ def database_unavailable(error: DBAPIError):
         pass  # the connection is gone; the pool replaces it (pool_pre_ping checks each one)
     finally:
         db.session.remove()
+    if api_errors.is_api():
+        response = api_errors.json_error(
+            503, "Blossom can't reach its database just now.", retry_after=10
+        )
+        response.headers["Cache-Control"] = "no-store"
+        return response
     body = current_app.jinja_env.get_template("errors/unavailable.html").render(
         kept=_kept_text(), url_for=url_for
     )

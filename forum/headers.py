@@ -2,6 +2,8 @@
 
 from flask import Flask, current_app, request, session
 
+from forum.api.errors import is_api
+
 # Scripts and styles come from our own files only: the templates hold no inline script or style,
 # and htmx is told not to add its indicator style (see the htmx-config meta tag in base.html).
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -36,6 +38,7 @@ def register_security_headers(app: Flask) -> None:
             headers.setdefault("Strict-Transport-Security", HSTS)
         # A member's pages hold what is theirs: no browser or proxy keeps a copy. Read from the
         # cookies, not current_user, which would ask the database (perhaps down) once more.
-        if request.endpoint != "static" and _signed_in():
+        # The API answers "no-store" itself, and never reads the cookie, not even here.
+        if request.endpoint != "static" and not is_api() and _signed_in():
             headers["Cache-Control"] = "no-store"
         return response

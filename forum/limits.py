@@ -36,10 +36,16 @@ def by_address() -> str:
 
 
 def by_member() -> str:
-    """The signed-in member; their address when nobody is signed in."""
-    if current_user.is_authenticated:
-        return f"member:{current_user.id}"
-    return by_address()
+    """The signed-in member (or the API token's: one count for pages and API); their address
+    when nobody is signed in."""
+    member = _member()
+    return f"member:{member.id}" if member is not None else by_address()
+
+
+def by_token() -> str:
+    """The API token asking (a visitor has none: her address is counted instead)."""
+    token = g.get("api_token")
+    return f"token:{token.id}" if token is not None else by_address()
 
 
 def by_login() -> str:
@@ -81,12 +87,17 @@ def _refused(response: Response) -> bool:
 
 
 def _published(response: Response) -> bool:
-    """A post that went up (it redirects to the post). A second look before posting, "Check for
-    similar threads" and a refused form answer with a page, and cost nothing."""
-    return response.status_code in (302, 303)
+    """A post that went up (it redirects to the post; the API answers 201). A second look
+    before posting, "Check for similar threads" and a refused form answer with a page, and
+    cost nothing."""
+    return response.status_code in (201, 302, 303)
 
 
 def _member():
+    """The member asking: the API's token's (whose requests never read the cookie), or the
+    signed-in member's."""
+    if "api_member" in g:
+        return g.api_member if g.api_member.is_authenticated else None
     return current_user if current_user.is_authenticated else None
 
 
@@ -97,6 +108,10 @@ def _gentler() -> bool:
         gentler = request.method == "POST" and member is not None
         g.gentler_posting = gentler and pace.is_gentler(member, thread_id)
     return g.gentler_posting
+
+
+def _no_token() -> bool:
+    return g.get("api_token") is None
 
 
 def _ordinary() -> bool:
@@ -115,7 +130,8 @@ def _gentler_posting() -> str:
 class Rule:
     limit: str | Callable[[], str]
     key: Callable[[], str]
-    methods: tuple[str, ...] | None = ("POST",)  # None: every method
+    # What writes: the pages post, the API also puts, patches and deletes. None: every method.
+    methods: tuple[str, ...] | None = ("POST", "PUT", "PATCH", "DELETE")
     deduct_when: Callable[[Response], bool] | None = None
     exempt_when: Callable[[], bool] | None = None
 
@@ -148,6 +164,11 @@ LIMITS: dict[str, tuple[Rule, ...]] = {
     "drafts": (Rule("60 per minute; 1500 per hour", by_member),),
     "reports": (Rule("10 per hour; 30 per day", by_member),),
     "search": (Rule("30 per minute", by_member, methods=None),),
+    # Every API request, besides the limits of what it does: per token, and per address.
+    "api": (
+        Rule("120 per minute; 3000 per hour", by_token, methods=None, exempt_when=_no_token),
+        Rule("300 per minute; 6000 per hour", by_address, methods=None),
+    ),
 }
 
 

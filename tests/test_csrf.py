@@ -22,9 +22,13 @@ def protected(tmp_path):
 SIGNED_LINK_ENDPOINTS = {"notifications.unsubscribe"}
 
 
-def post_routes(app) -> list[str]:
+def post_routes(app, api: bool = False) -> list[str]:
+    """The POST routes of the pages, or (api=True) of the API, which reads no cookie and so
+    takes no form token: a bearer token authorises it instead."""
     urls = []
     for rule in app.url_map.iter_rules():
+        if rule.endpoint.startswith("api.") != api:
+            continue
         if "POST" in rule.methods and rule.endpoint not in SIGNED_LINK_ENDPOINTS:
             values = {name: 1 for name in rule.arguments}
             urls.append(rule.build(values)[1])
@@ -68,3 +72,19 @@ def test_the_only_routes_without_a_form_token_demand_a_signed_link(protected):
     assert "isn&#39;t complete or isn&#39;t right" in response.text
     db.session.refresh(hannah)
     assert hannah.email_replies == "daily"
+
+
+def test_the_api_takes_no_form_token_and_a_cookie_opens_none_of_it(protected):
+    hannah = factories.member("hannah")
+    sessions.start(hannah, "pytest")
+    db.session.commit()
+    client = protected.test_client()
+    with client.session_transaction() as session:  # signed in: the cookie is there, and ignored
+        session["_user_id"] = hannah.get_id()
+        session["_fresh"] = True
+    urls = post_routes(protected, api=True)
+    assert "/api/v1/threads/1/posts" in urls
+    for url in urls:
+        response = client.post(url, json={"body": "What I wrote", "title": "My title"})
+        assert response.status_code == 401, url
+        assert response.get_json()["error"]["code"] == "token_required"

@@ -311,6 +311,14 @@ READ_PAGES = [
     Case("moderation.appeal", (MODERATOR,), "/mod/appeals/{appeal}"),
     Case("moderation.care", (MODERATOR,), "/mod/care", "/mod/care?days=7", "/mod/care?days=90"),
     Case("moderation.care_csv", (MODERATOR,), "/mod/care/reply-times.csv?days=90"),
+    Case("profiles.access_tokens", SIGNED_IN, "/settings/tokens"),
+    # The API as a visitor reads it (it never reads the cookie the other clients carry).
+    Case("api.categories", (VISITOR,), "/api/v1/categories"),
+    Case("api.category_threads", (VISITOR,), "/api/v1/categories/back-to-work/threads"),
+    Case("api.thread", (VISITOR,), "/api/v1/threads/{thread}", "/api/v1/threads/{thread}?from=3"),
+    Case("api.search_posts", (VISITOR,), "/api/v1/search?q=naps"),
+    Case("api.profile", (VISITOR,), "/api/v1/members/writer1"),
+    Case("api.openapi", (VISITOR,), "/api/v1/openapi.json"),
 ]
 
 # GET routes that are not read pages, and why.
@@ -322,6 +330,9 @@ NOT_READ_PAGES = {
     "auth.signup_sent": "a redirect to the sign-up form, unless this browser has just signed up"
     " (then the header and nothing of its own)",
     "auth.confirm_email_change": "an email link that moves the account to a new address and redirects",
+    "api.me": "needs a token: one member and one count",
+    "api.my_notifications": "needs a token: the notifications page's own statements",
+    "api.my_following": "needs a token: the following page's own statements",
 }
 
 

@@ -29,9 +29,12 @@ from forum.models.push import PushChoices, PushSubscription, QuietDays
 from forum.models.search import include_name as include_schema_name
 from forum.models.support import REACTIONS, Block, Reaction, ReactionKind
 from forum.models.thread import NEUTRAL_TITLE, Thread, ThreadVisit
+from forum.models.token import AccessToken, SecurityEvent
 from forum.models.user import Delivery, LoginSession, Role, User
 
 __all__ = [
+    "AccessToken",
+    "SecurityEvent",
     "MODERATION_MOVES",
     "REACTIONS",
     "REASON_LABELS",

@@ -12,7 +12,7 @@ from forum.forms import (
     single_line,
     strip,
 )
-from forum.services import accounts
+from forum.services import accounts, tokens
 
 DISPLAY_NAME_MAX = 50
 BIO_MAX = 500
@@ -73,3 +73,33 @@ class DeleteAccountForm(Form):
         "I understand this can't be undone.",
         validators=[InputRequired("Tick this box if you're sure.")],
     )
+
+
+class TokenForm(Form):
+    """A personal access token: a name, what it may do, how long it lasts. The scopes are one
+    box each (`scope_read`, `scope_write_posts`, ...), checked by the tokens service."""
+
+    name = StringField(
+        "Name",
+        filters=[single_line],
+        validators=[required("Give the token a name, so you know which app has it."),
+                    chars("The name", maximum=tokens.NAME_MAX)],
+    )  # fmt: skip
+    scope_read = BooleanField(tokens.SCOPES["read"], default=True)
+    scope_notifications = BooleanField(tokens.SCOPES["notifications"])
+    scope_write_posts = BooleanField(tokens.SCOPES["write:posts"])
+    scope_write_reactions = BooleanField(tokens.SCOPES["write:reactions"])
+    scope_write_reports = BooleanField(tokens.SCOPES["write:reports"])
+    days = RadioField(
+        "Lasts for",
+        choices=[SelectChoice(str(d), f"{d} days") for d in tokens.EXPIRY_DAYS],
+        default=str(tokens.DEFAULT_DAYS),
+    )
+
+    @property
+    def scope_fields(self):
+        return [getattr(self, f"scope_{s.replace(':', '_')}") for s in tokens.SCOPES]
+
+    @property
+    def chosen_scopes(self) -> list[str]:
+        return [s for s, f in zip(tokens.SCOPES, self.scope_fields, strict=True) if f.data]

@@ -23,9 +23,19 @@ from forum.profiles.forms import (
     EmailAddressForm,
     PasswordForm,
     ProfileForm,
+    TokenForm,
 )
 from forum.responses import sign_in, signed_out
-from forum.services import accounts, blocking, browsing, privacy, profiles, recovery, sessions
+from forum.services import (
+    accounts,
+    blocking,
+    browsing,
+    privacy,
+    profiles,
+    recovery,
+    sessions,
+    tokens,
+)
 from forum.services.errors import ServiceError
 
 bp = Blueprint("profiles", __name__)
@@ -136,6 +146,7 @@ def end_device(session_id: int):
 @login_required
 def end_other_devices():
     ended = sessions.end_all(current_user.id, keep=sessions.current(current_user))
+    ended += tokens.revoke_all(current_user.id, tokens.SIGNED_OUT_EVERYWHERE)
     db.session.commit()
     flash(
         "You're signed out on every other device."
@@ -143,6 +154,53 @@ def end_other_devices():
         else "You weren't signed in anywhere else."
     )
     return redirect(url_for("profiles.devices"))
+
+
+@bp.route("/settings/tokens", methods=["GET", "POST"])
+@login_required
+def access_tokens():
+    """Apps and tokens: make a token (its secret shown on this answer only), see and revoke them."""
+    form = TokenForm()
+    made = None
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            return _tokens_page(form, None, 400)
+        try:
+            token, secret = tokens.create(
+                current_user, form.name.data, form.chosen_scopes, int(form.days.data)
+            )
+        except ServiceError as error:
+            return refused(form, error, "profiles/tokens.html", **_tokens_context())
+        db.session.commit()
+        made = (token.name, secret)
+        form = TokenForm(formdata=None)
+    return _tokens_page(form, made, 200)
+
+
+def _tokens_context() -> dict:
+    return {
+        "tokens": tokens.active_of(current_user),
+        "events": tokens.events_of(current_user),
+        "prefix": tokens.PREFIX,
+    }
+
+
+def _tokens_page(form: TokenForm, made: tuple[str, str] | None, status: int):
+    page = render_template("profiles/tokens.html", form=form, made=made, **_tokens_context())
+    return page, status, {"Cache-Control": "no-store"}
+
+
+@bp.post("/settings/tokens/<id:token_id>/revoke")
+@login_required
+def revoke_token(token_id: int):
+    revoked = tokens.revoke(current_user, token_id)
+    db.session.commit()
+    flash(
+        "The token is revoked: apps using it can't any more."
+        if revoked
+        else "That token was already revoked."
+    )
+    return redirect(url_for("profiles.access_tokens"))
 
 
 @bp.get("/settings/privacy")

@@ -15,7 +15,7 @@ from forum import page_cache
 from forum.database import db, utcnow
 from forum.formatting import exact_time
 from forum.models import Role, User
-from forum.services import labels, sessions, text
+from forum.services import labels, sessions, text, tokens
 from forum.services.errors import NotAllowed, ServiceError
 
 USERNAME_PATTERN = re.compile(r"[A-Za-z0-9_-]{3,30}")
@@ -257,3 +257,4 @@ def set_password(user: User, password: str) -> None:
     """A new password ends every sign-in: a stolen cookie dies with the old password."""
     user.password_hash = _hash(password)
     sessions.end_all(user.id)
+    tokens.revoke_all(user.id, tokens.NEW_PASSWORD)

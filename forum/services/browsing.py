@@ -1,8 +1,9 @@
 """The statements each page reads with, authors preloaded, a fixed number of queries at any size."""
 
 from dataclasses import dataclass
+from datetime import datetime
 
-from sqlalchemy import ColumnElement, null, select, union_all
+from sqlalchemy import ColumnElement, and_, null, or_, select, union_all
 from sqlalchemy.orm import joinedload
 
 from forum.database import db
@@ -54,6 +55,33 @@ def threads_in_category(
     )
 
 
+def threads_after(
+    category: Category, after: tuple[bool, datetime, int] | None, limit: int, viewer: User
+) -> list[ThreadRow]:
+    """Threads in the category's order (pinned first, then latest activity), after the one
+    `after` names: (pinned, last post at, id). Read along the listing index at any depth."""
+    statement = select(Thread).where(Thread.category_id == category.id)
+    if after is not None:
+        pinned, last_post_at, thread_id = after
+        statement = statement.where(
+            or_(
+                Thread.pinned < pinned,
+                and_(Thread.pinned == pinned, Thread.last_post_at < last_post_at),
+                and_(
+                    Thread.pinned == pinned,
+                    Thread.last_post_at == last_post_at,
+                    Thread.id < thread_id,
+                ),
+            )
+        )
+    return thread_rows(
+        statement.options(joinedload(Thread.author))
+        .order_by(Thread.pinned.desc(), Thread.last_post_at.desc(), Thread.id.desc())
+        .limit(limit),
+        viewer,
+    )
+
+
 def thread_for_viewer(
     thread_id: int, viewer: User
 ) -> tuple[Thread, FollowState, Draft | None] | None:
@@ -97,7 +125,12 @@ def posts_on_page(thread: Thread, page: int, per_page: int, viewer: User) -> Thr
     """One page of a thread by position, and the replies that helped its author ("What
     helped"), with which of them to fold for the viewer, in one query: page 1 and page 5,000
     cost the same."""
-    first, last = (page - 1) * per_page + 1, page * per_page
+    return posts_between(thread, (page - 1) * per_page + 1, page * per_page, viewer)
+
+
+def posts_between(thread: Thread, first: int, last: int, viewer: User) -> ThreadPage:
+    """The posts at positions `first` to `last`, as `posts_on_page` reads a page."""
+    per_page = last - first + 1
     # The LIMIT tells the planner it is one page: without it PostgreSQL, knowing most posts sit
     # at low positions, expects thousands of rows in a long thread and joins their authors by
     # reading every member.

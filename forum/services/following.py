@@ -63,7 +63,10 @@ def followed_threads(
         select(Subscription)
         .join(Thread, Thread.id == Subscription.thread_id)
         .where(Subscription.user_id == user.id)
-        .options(joinedload(Subscription.thread).joinedload(Thread.category))
+        .options(
+            joinedload(Subscription.thread).joinedload(Thread.category),
+            joinedload(Subscription.thread).joinedload(Thread.author),  # each row's byline
+        )
         .order_by(Thread.last_post_at.desc(), Thread.id.desc())
         .limit(per_page)
         .offset((page - 1) * per_page)

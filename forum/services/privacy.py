@@ -15,6 +15,7 @@ from werkzeug.security import check_password_hash
 from forum import page_cache
 from forum.database import db, utcnow
 from forum.models import (
+    AccessToken,
     Block,
     Delivery,
     Draft,
@@ -28,6 +29,7 @@ from forum.models import (
     Reaction,
     Report,
     Role,
+    SecurityEvent,
     Subscription,
     Thread,
     ThreadVisit,
@@ -101,6 +103,12 @@ def export_data(user: User, password: str) -> dict[str, Any]:
         select(MemberWarning)
         .where(MemberWarning.user_id == user.id)
         .order_by(MemberWarning.created_at)
+    )
+    keys = db.session.scalars(
+        select(AccessToken).where(AccessToken.user_id == user.id).order_by(AccessToken.id)
+    )
+    events = db.session.scalars(
+        select(SecurityEvent).where(SecurityEvent.user_id == user.id).order_by(SecurityEvent.id)
     )
     requests = db.session.scalars(
         select(PrivacyRequest).where(PrivacyRequest.user_id == user.id).order_by(PrivacyRequest.id)
@@ -232,6 +240,22 @@ def export_data(user: User, password: str) -> dict[str, Any]:
         ],
         # The devices she turned notifications on for, and her choices for them.
         "push_notifications": push.export(user),
+        # Never the secret: only its hash is kept, and that is not hers to need.
+        "access_tokens": [
+            {
+                "name": token.name,
+                "starts_with": token.hint,
+                "scopes": token.scope_list,
+                "created_at": _when(token.created_at),
+                "expires_at": _when(token.expires_at),
+                "last_used_at": _when(token.last_used_at),
+                "revoked_at": _when(token.revoked_at),
+            }
+            for token in keys
+        ],
+        "security_record": [
+            {"what": event.detail, "when": _when(event.created_at)} for event in events
+        ],
         "privacy_requests": [
             {"kind": request.kind, "created_at": _when(request.created_at)} for request in requests
         ],
@@ -266,6 +290,8 @@ def delete_account(user: User, password: str, keep_posts: bool) -> None:
         (Block, Block.blocker_id),
         (OutgoingEmail, OutgoingEmail.user_id),
         (Draft, Draft.user_id),
+        (AccessToken, AccessToken.user_id),
+        (SecurityEvent, SecurityEvent.user_id),
     ):
         db.session.execute(delete(model).where(column == user.id))
     # A name that fails the username rules: nobody can sign up as it, or find a profile by it.

@@ -6,7 +6,7 @@ from sqlalchemy import update
 
 from forum.database import db, utcnow
 from forum.models import Action, MemberWarning, ModerationAction, Role, User
-from forum.services import sessions
+from forum.services import sessions, tokens
 from forum.services.audit import record, require_reason
 from forum.services.errors import AlreadyHandled, NotAllowed, ServiceError
 from forum.services.policy import require_over
@@ -60,6 +60,7 @@ def suspend(moderator: User, member: User, days: int, reason: str) -> Moderation
         .values(suspended_until=until, restriction_reason=reason)
     )
     sessions.end_all(member.id)
+    tokens.revoke_all(member.id, tokens.SUSPENDED)
     return record(
         moderator, Action.SUSPEND, reason, detail=f"{days} day{'s' if days > 1 else ''}",
         target_user_id=member.id,
@@ -91,6 +92,7 @@ def ban(moderator: User, member: User, reason: str) -> ModerationAction:
     if not banned:
         raise AlreadyHandled("This member is already banned.")
     sessions.end_all(member.id)
+    tokens.revoke_all(member.id, tokens.BANNED)
     return record(moderator, Action.BAN, reason, target_user_id=member.id)
 
 
