@@ -26,6 +26,7 @@ from forum.models.privacy import PrivacyRequest, PrivacyRequestKind
 from forum.models.search import include_name as include_schema_name
 from forum.models.support import REACTIONS, Block, Reaction, ReactionKind
 from forum.models.thread import NEUTRAL_TITLE, Thread, ThreadVisit
+from forum.models.upload import Upload, UploadKind
 from forum.models.user import Delivery, LoginSession, Role, User
 
 __all__ = [
@@ -62,6 +63,8 @@ __all__ = [
     "NEUTRAL_TITLE",
     "Thread",
     "ThreadVisit",
+    "Upload",
+    "UploadKind",
     "User",
     "MemberWarning",
 ]

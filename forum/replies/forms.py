@@ -1,9 +1,10 @@
 from wtforms import BooleanField, HiddenField
 
 from forum.forms import Form, anonymous_field, body_field, content_note_field, title_field
+from forum.photo_fields import PhotoFields
 
 
-class ReplyForm(Form):
+class ReplyForm(PhotoFields, Form):
     body = body_field("Your reply")
     content_note = content_note_field()
     anonymous = anonymous_field()

@@ -6,6 +6,7 @@ from forum.forms import editing, refused, render_form
 from forum.limits import limited
 from forum.models import Post, Thread
 from forum.pagination import post_url
+from forum.photo_fields import take_photos
 from forum.replies.forms import ContentNoteForm, EditForm, ReplyForm, reply_defaults
 from forum.responses import posted
 from forum.services import accounts, browsing, covering, posting, posting_rules
@@ -51,13 +52,16 @@ def reply(thread_id: int):
     if request.method == "GET":
         quoted = _quoted(request.args.get("quote"), thread)
         _start_quoting(form, quoted, request.args.get("selection"))
-    if not form.validate_on_submit():
-        return render_form("replies/reply.html", form, thread=thread)
+    photos = take_photos(form, current_user) if request.method == "POST" else []
+    if not form.validate_on_submit() or photos is None:
+        status = 400 if photos is None else None
+        return render_form("replies/reply.html", form, status, thread=thread)
     try:
         post = posting.reply(
             current_user, thread, form.body.data, anonymous=form.anonymous.data,
             content_note=form.content_note.data, kindness_confirmed=form.kindness_confirmed.data,
             named_confirmed=form.named_confirmed.data, quoted=_quoted(form.quote.data, thread),
+            photos=photos,
         )  # fmt: skip
     except posting_rules.Pause as nudge:  # a second look, not an error: no field is marked wrong
         page = render_form(

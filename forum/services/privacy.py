@@ -32,7 +32,7 @@ from forum.models import (
     ThreadVisit,
     User,
 )
-from forum.services import notifications, posting, search
+from forum.services import notifications, posting, search, uploads
 from forum.services.errors import ServiceError
 
 FORMER_MEMBER = "A former member"
@@ -211,6 +211,8 @@ def export_data(user: User, password: str) -> dict[str, Any]:
             }
             for warning in warnings
         ],
+        # Every picture she sent that Blossom still keeps, the file itself inside.
+        "images": uploads.member_images(user),
         "privacy_requests": [
             {"kind": request.kind, "created_at": _when(request.created_at)} for request in requests
         ],
@@ -234,6 +236,7 @@ def delete_account(user: User, password: str, keep_posts: bool) -> None:
     page_cache.changed(everything=True)  # their name, and perhaps their posts, leave every page
     if not keep_posts:
         _remove_posts(user)
+    uploads.discard_member_uploads(user)
     for model, column in (
         (Notification, Notification.user_id),
         (Subscription, Subscription.user_id),
@@ -339,6 +342,7 @@ def _erase(post: Post, now: datetime) -> None:
     post.deleted_at = post.deleted_at or now
     post.body_markdown = post.body_html = post.body_text = ""
     post.content_note = None
+    uploads.discard_post_images(post)
     db.session.flush()
     posting.visibility_changed(post, was_visible)
     db.session.execute(delete(PostRevision).where(PostRevision.post_id == post.id))

@@ -7,6 +7,7 @@ from forum.forms import category_choices, refused, render_form
 from forum.limits import limited
 from forum.page_cache import LISTINGS, for_visitors, thread_scope
 from forum.pagination import page_count
+from forum.photo_fields import take_photos
 from forum.replies.forms import ReplyForm, reply_defaults
 from forum.responses import offer_support, requested_page
 from forum.services import browsing, listing, posting, reactions, search, unanswered
@@ -97,13 +98,14 @@ def new():
         # "Check for similar threads", without JavaScript: the form comes back as it was typed.
         similar = listing.plain_rows(search.similar_threads(form.title.data))
         return render_form("threads/new.html", form, 200, similar=similar)
-    if not form.validate_on_submit():
-        return render_form("threads/new.html", form, similar=None)
+    photos = take_photos(form, current_user) if request.method == "POST" else []
+    if not form.validate_on_submit() or photos is None:
+        return render_form("threads/new.html", form, 400 if photos is None else None, similar=None)
     chosen = next(c for c in categories if c.slug == form.category.data)
     try:
         thread = posting.start_thread(
             current_user, chosen, form.title.data, form.body.data,
-            anonymous=form.anonymous.data, content_note=form.content_note.data,
+            anonymous=form.anonymous.data, content_note=form.content_note.data, photos=photos,
         )  # fmt: skip
     except ServiceError as error:
         return refused(form, error, "threads/new.html")
