@@ -1,0 +1,59 @@
+"""A post form sent with more photo bytes than a request may carry: the form comes back with her
+words in it and a message at the photos, not a bare 413.
+
+The body was refused before any of it was read; its text fields are read now, the files'
+bytes passed over unstored, and the form's own view answers as if no photo had been sent.
+Bodies far past the limit, or of unknown length, get the kind 413 page instead.
+"""
+
+from flask import Flask, current_app, g, make_response, request
+from werkzeug.datastructures import MultiDict
+from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.formparser import parse_form_data
+
+FORMS_WITH_PHOTOS = ("threads.new", "replies.reply")
+READ_AT_MOST = 4  # times MAX_CONTENT_LENGTH: beyond that the bytes are not worth reading
+
+
+class _Nowhere:
+    """Where a file's bytes go when only the text around them is wanted."""
+
+    def write(self, data: bytes) -> int:
+        return len(data)
+
+    def seek(self, *args) -> int:
+        return 0
+
+    def read(self, *args) -> bytes:
+        return b""
+
+
+def _words_only():
+    limit = current_app.config["MAX_CONTENT_LENGTH"] * READ_AT_MOST
+    if request.content_length is None or request.content_length > limit:
+        return None
+    _, form, _ = parse_form_data(
+        request.environ,
+        stream_factory=lambda *args, **kwargs: _Nowhere(),
+        max_form_memory_size=current_app.config["MAX_FORM_MEMORY_SIZE"],
+        max_content_length=limit,
+        silent=True,
+    )
+    return form
+
+
+def register_oversized(app: Flask, fallback) -> None:
+    @app.errorhandler(RequestEntityTooLarge)
+    def too_large(error: RequestEntityTooLarge):
+        if request.endpoint not in FORMS_WITH_PHOTOS or request.mimetype != "multipart/form-data":
+            return fallback(error)
+        form = _words_only()
+        if not form:
+            return fallback(error)
+        request.__dict__["form"] = form
+        request.__dict__["files"] = MultiDict()
+        g.photos_too_large = True
+        view = app.view_functions[request.endpoint]
+        response = make_response(app.ensure_sync(view)(**(request.view_args or {})))
+        response.status_code = 413
+        return response

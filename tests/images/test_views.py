@@ -1,0 +1,265 @@
+"""Photos through the forms, the store and back out: on both stores, through the real pipeline."""
+
+import io
+import re
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from forum import queue
+from forum.database import db, utcnow
+from forum.models import Post, Thread, Upload
+from forum.services import moderation_actions, posting, privacy, uploads
+from tests import factories
+from tests.helpers import signed_in
+from tests.images import photos
+from tests.images.conftest import seasoned
+
+TITLE = "The first smile I nearly missed"
+BODY = "She smiled at the childminder first, and I was at my desk. Here she is."
+
+
+def thread_form(**extra):
+    return {"category": "back-to-work", "title": TITLE, "body": BODY, **extra}
+
+
+def start_with(browser, *files, **extra):
+    data = thread_form(**extra)
+    for number, (name, content) in enumerate(files, start=1):
+        data[f"photo_{number}"] = (io.BytesIO(content), name)
+    return browser.post("/new", data=data, content_type="multipart/form-data")
+
+
+def picture_paths(page: str) -> list[str]:
+    return re.findall(r'src="(/images/[^"]+)"', page)
+
+
+def test_an_anonymous_photo_comes_back_with_no_trace_of_where_or_by_whom(app, store):
+    member = seasoned("marisol")
+    browser = signed_in(app, member)
+    response = start_with(
+        browser, ("IMG_0042.JPG", photos.phone_jpeg()), anonymous="y",
+        alt_1="My daughter asleep on the nursery mat",
+    )  # fmt: skip
+    assert response.status_code == 302, response.text
+    page = browser.get(response.headers["Location"]).text
+    [thumb] = picture_paths(page)
+    assert 'alt="My daughter asleep on the nursery mat"' in page
+    assert 'loading="lazy"' in page and 'width="760" height="570"' in page
+    upload = db.session.scalars(select(Upload)).one()
+    assert upload.post.anonymous
+    for text in (thumb, upload.key, *upload.names):
+        assert "marisol" not in text and str(member.id) not in text.split(".")[0].split("-")
+        assert "IMG_0042" not in text
+    visitor = app.test_client()
+    for path in (thumb, thumb.replace("-s.webp", ".webp")):
+        served = visitor.get(path)
+        assert served.status_code == 200
+        assert photos.carries_nothing(served.data) == []
+        assert served.headers["Content-Type"] == "image/webp"
+        assert served.headers["X-Content-Type-Options"] == "nosniff"
+        assert served.headers["Content-Disposition"] == 'inline; filename="picture.webp"'
+        assert served.headers["Content-Security-Policy"] == "default-src 'none'; sandbox"
+        assert served.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+        assert "Set-Cookie" not in served.headers
+    for name in upload.names:  # what is stored carries nothing either
+        assert photos.carries_nothing(store.get(name)) == []
+    # Signed in, a public picture may still be cached: it is the same for everyone.
+    assert browser.get(thumb).headers["Cache-Control"].startswith("public")
+
+
+def test_photos_of_a_hidden_post_reach_moderators_only_and_are_never_cached(app, store):
+    member = seasoned("marisol")
+    moderator = factories.member("morgan", role="moderator")
+    response = start_with(signed_in(app, member), ("a.jpg", photos.phone_jpeg()))
+    assert response.status_code == 302
+    post = db.session.scalars(select(Post)).one()
+    path = f"/images/{post.images[0]['key']}-s.webp"
+    moderation_actions.hide_post(moderator, post, "Shows a school badge")
+    db.session.commit()
+    assert app.test_client().get(path).status_code == 404
+    assert signed_in(app, member).get(path).status_code == 404
+    staff = signed_in(app, moderator)
+    served = staff.get(path)
+    assert served.status_code == 200 and served.headers["Cache-Control"] == "private, no-store"
+    queue_page = staff.get("/mod/").text
+    assert path in queue_page or path in staff.get(f"/mod/posts/{post.id}").text
+
+
+def test_deleting_the_post_deletes_its_files(app, store):
+    member = seasoned("marisol")
+    browser = signed_in(app, member)
+    start_with(browser, ("a.jpg", photos.phone_jpeg()), ("b.png", photos.png_with_text()))
+    post = db.session.scalars(select(Post)).one()
+    names = [n for u in db.session.scalars(select(Upload)) for n in u.names]
+    assert len(names) == 4 and all(store.get(n) for n in names)
+    assert browser.post(f"/p/{post.id}/delete").status_code == 302
+    queue.run_waiting()
+    assert all(store.get(n) is None for n in names)
+    assert db.session.scalars(select(Upload)).all() == []
+
+
+def test_deleting_the_account_deletes_her_files(app, store):
+    member = seasoned("marisol")
+    browser = signed_in(app, member)
+    start_with(browser, ("a.jpg", photos.phone_jpeg()))
+    upload = db.session.scalars(select(Upload)).one()
+    names = upload.names
+    privacy.delete_account(db.session.get(type(member), member.id), factories.PASSWORD, False)
+    db.session.commit()
+    queue.run_waiting()
+    assert all(store.get(n) is None for n in names)
+
+
+def test_a_photo_never_attached_is_swept_after_a_day(app, store):
+    member = seasoned("marisol")
+    browser = signed_in(app, member)
+    response = start_with(browser, ("a.jpg", photos.phone_jpeg()), title="")  # title missing
+    assert response.status_code == 400
+    upload = db.session.scalars(select(Upload)).one()
+    assert upload.post_id is None
+    assert uploads.sweep_uploads.call_local() == 0  # not yet a day
+    upload.created_at = utcnow() - timedelta(hours=25)
+    names = upload.names
+    db.session.commit()
+    assert uploads.sweep_uploads.call_local() == 1
+    queue.run_waiting()
+    assert all(store.get(n) is None for n in names)
+    assert db.session.scalars(select(Upload)).all() == []
+
+
+def test_a_form_sent_back_keeps_the_typed_text_and_the_photo(app, store):
+    member = seasoned("marisol")
+    browser = signed_in(app, member)
+    response = start_with(browser, ("a.jpg", photos.phone_jpeg()), title="Hi", alt_1="Her hand")
+    assert response.status_code == 400
+    assert BODY in response.text and "Kept from before" in response.text
+    key = db.session.scalars(select(Upload.key)).one()
+    assert f'value="{key}"' in response.text
+    response = browser.post(
+        "/new", data=thread_form(kept_1=key, alt_1="Her hand in mine"),
+        content_type="multipart/form-data",
+    )  # fmt: skip
+    assert response.status_code == 302, response.text
+    post = db.session.scalars(select(Post)).one()
+    assert [i["alt"] for i in post.images] == ["Her hand in mine"]
+    # Someone else's key is no use to anyone.
+    other = seasoned("priya")
+    response = signed_in(app, other).post(
+        "/new", data=thread_form(kept_1=key), content_type="multipart/form-data"
+    )
+    assert response.status_code == 400 and "pick it again" in response.text
+
+
+@pytest.mark.parametrize("name", list(photos.BAD))
+def test_every_bad_file_gets_a_message_at_its_field_and_nothing_is_kept(app, store, name):
+    member = seasoned("marisol")
+    filename, data, words = photos.bad_file(name)
+    response = start_with(signed_in(app, member), (filename, data))
+    assert response.status_code == 400
+    assert words in response.text.replace("&#39;", "'")
+    assert 'id="photo_1-error"' in response.text
+    assert BODY in response.text and TITLE in response.text
+    assert db.session.scalars(select(Upload)).all() == []
+    assert db.session.scalars(select(Thread)).all() == []
+
+
+def test_a_photo_over_the_size_limit_is_told_at_its_field(app, store):
+    member = seasoned("marisol")
+    before = app.config["IMAGE_MAX_BYTES"]
+    app.config["IMAGE_MAX_BYTES"] = 50_000
+    try:
+        response = start_with(signed_in(app, member), ("big.jpg", photos.phone_jpeg()))
+    finally:
+        app.config["IMAGE_MAX_BYTES"] = before
+    assert response.status_code == 400 and "too large to take" in response.text
+    assert BODY in response.text
+
+
+def test_a_request_over_the_whole_limit_keeps_her_words(app, store):
+    member = seasoned("marisol")
+    browser = signed_in(app, member)
+    before = app.config["MAX_CONTENT_LENGTH"]
+    app.config["MAX_CONTENT_LENGTH"] = 60_000
+    try:
+        response = start_with(browser, ("big.jpg", photos.phone_jpeg()))
+    finally:
+        app.config["MAX_CONTENT_LENGTH"] = before
+    assert response.status_code == 413
+    assert BODY in response.text and "too large" in response.text
+    assert db.session.scalars(select(Upload)).all() == []
+
+
+def test_new_accounts_wait_a_day_for_photos(app, store):
+    member = factories.member("newcomer")
+    response = start_with(signed_in(app, member), ("a.jpg", photos.phone_jpeg()))
+    assert response.status_code == 400 and "a day old" in response.text
+    assert BODY in response.text
+    assert db.session.scalars(select(Upload)).all() == []
+
+
+def test_a_reply_with_a_photo_behind_a_content_note(app, store):
+    member = seasoned("marisol")
+    thread = factories.thread(factories.member("hannah"))
+    browser = signed_in(app, member)
+    response = browser.post(
+        f"/t/{thread.id}/reply",
+        data={"body": "This was the scan.", "content_note": "pregnancy loss", "kindness_confirmed": "y",
+              "photo_1": (io.BytesIO(photos.heic()), "IMG_1.HEIC")},
+        content_type="multipart/form-data",
+    )  # fmt: skip
+    assert response.status_code == 302, response.text
+    page = app.test_client().get(f"/t/{thread.id}").text
+    folded = page.split('<details class="content-note">', 1)[1].split("</details>", 1)[0]
+    assert "/images/" in folded and 'loading="lazy"' in folded
+
+
+def test_her_data_download_holds_her_pictures(app, store):
+    member = seasoned("marisol")
+    browser = signed_in(app, member)
+    start_with(browser, ("a.jpg", photos.phone_jpeg()), alt_1="The nursery door")
+    upload = db.session.scalars(select(Upload)).one()
+    data = privacy.export_data(db.session.get(type(member), member.id), factories.PASSWORD)
+    [image] = data["images"]
+    assert image["alt_text"] == "The nursery door" and image["post_id"] == upload.post_id
+    assert image["file"].startswith("data:image/webp;base64,")
+
+
+def test_a_profile_picture_shows_on_named_posts_and_never_on_anonymous_ones(app, store):
+    member = seasoned("marisol")
+    browser = signed_in(app, member)
+    response = browser.post(
+        "/settings/picture", data={"picture": (io.BytesIO(photos.phone_jpeg()), "me.jpg")},
+        content_type="multipart/form-data",
+    )  # fmt: skip
+    assert response.status_code == 302, response.text
+    key = db.session.get(type(member), member.id).avatar_key
+    served = app.test_client().get(f"/images/{key}.webp")
+    assert served.status_code == 200 and photos.carries_nothing(served.data) == []
+    named = factories.thread(member, title="Named words from me")
+    anonymous = factories.thread(member, title="Quiet words from me", anonymous=True)
+    assert key in app.test_client().get(f"/t/{named.id}").text
+    assert key not in app.test_client().get(f"/t/{anonymous.id}").text
+    response = browser.post(
+        "/settings/picture", data={"picture": (io.BytesIO(b""), "empty.jpg")},
+        content_type="multipart/form-data",
+    )  # fmt: skip
+    assert response.status_code == 400 and "empty" in response.text
+    assert browser.post("/settings/picture", data={"remove": "1"}).status_code == 302
+    queue.run_waiting()
+    assert app.test_client().get(f"/images/{key}.webp").status_code == 404
+    assert store.get(f"{key}.webp") is None
+
+
+@pytest.mark.parametrize("name", ["nothing", "../../secret_key", "x.webp", "a" * 22 + ".html"])
+def test_names_that_are_not_pictures_are_404(app, store, name):
+    assert app.test_client().get(f"/images/{name}").status_code == 404
+
+
+def test_posting_service_refuses_someone_else_s_photo(app, store):
+    member, other = seasoned("marisol"), seasoned("priya")
+    upload = uploads.store_photo(other, photos.phone_jpeg(), "")
+    db.session.commit()
+    with pytest.raises(uploads.UploadRefused):
+        posting.start_thread(member, factories.category(), TITLE, BODY, photos=[upload])
