@@ -1,0 +1,36 @@
+"""A photo from the phone's camera roll: picked on the phone-size page, posted, and seen."""
+
+from datetime import timedelta
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from forum.database import utcnow
+from tests.browser.people import log_in
+from tests.images import photos
+
+
+@pytest.mark.parametrize("size", ["phone"], indirect=True)
+def test_attach_a_photo_and_see_it(page: Page, forum, tmp_path) -> None:
+    member = forum.member("marisol", created_at=utcnow() - timedelta(days=3))
+    photo = tmp_path / "IMG_0042.JPG"
+    photo.write_bytes(photos.phone_jpeg(1600, 1200))
+    log_in(page, member)
+    page.goto("/new")
+    title = forum.title("Her first smile, at the childminder's")
+    page.get_by_label("Category").select_option(label="Small wins")
+    page.get_by_label("Title").fill(title)
+    page.get_by_label("What's on your mind?").fill("I missed it, but she saved it for me.")
+    page.get_by_text("Add photos").click()
+    page.get_by_label("Choose a photo").first.set_input_files(str(photo))
+    page.get_by_label("Describe photo 1").fill("A baby smiling on a play mat")
+    page.get_by_role("button", name="Start the thread").click()
+
+    expect(page.get_by_role("heading", level=1, name=title)).to_be_visible()
+    picture = page.get_by_role("img", name="A baby smiling on a play mat")
+    expect(picture).to_be_visible()
+    assert picture.evaluate("img => img.complete && img.naturalWidth") == 760
+    box = picture.bounding_box()
+    assert box is not None and box["width"] <= 390  # fits the phone's screen
+    picture.click()  # opens full size
+    assert page.url.endswith(".webp")
