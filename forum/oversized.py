@@ -7,9 +7,12 @@ Bodies far past the limit, or of unknown length, get the kind 413 page instead.
 """
 
 from flask import Flask, current_app, g, make_response, request
+from flask_wtf.csrf import CSRFError
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.formparser import parse_form_data
+
+from forum.extensions import csrf
 
 FORMS_WITH_PHOTOS = ("threads.new", "replies.reply")
 READ_AT_MOST = 4  # times MAX_CONTENT_LENGTH: beyond that the bytes are not worth reading
@@ -52,6 +55,11 @@ def register_oversized(app: Flask, fallback) -> None:
             return fallback(error)
         request.__dict__["form"] = form
         request.__dict__["files"] = MultiDict()
+        try:  # the check the refused body never reached
+            if current_app.config.get("WTF_CSRF_ENABLED", True):
+                csrf.protect()
+        except CSRFError:
+            return fallback(error)
         g.photos_too_large = True
         view = app.view_functions[request.endpoint]
         response = make_response(app.ensure_sync(view)(**(request.view_args or {})))

@@ -10,9 +10,10 @@ from sqlalchemy import select
 from forum import queue
 from forum.database import db, utcnow
 from forum.models import Post, Thread, Upload
-from forum.services import moderation_actions, posting, privacy, uploads
+from forum.services import moderation_actions, posting, privacy, sessions, uploads
+from forum.services.categories import create_default_categories
 from tests import factories
-from tests.helpers import signed_in
+from tests.helpers import make_app, signed_in
 from tests.images import photos
 from tests.images.conftest import seasoned
 
@@ -263,3 +264,34 @@ def test_posting_service_refuses_someone_else_s_photo(app, store):
     db.session.commit()
     with pytest.raises(uploads.UploadRefused):
         posting.start_thread(member, factories.category(), TITLE, BODY, photos=[upload])
+
+
+def test_an_oversized_form_still_needs_its_token(tmp_path):
+    """Read again after the 413, the form is checked for its CSRF token as any other."""
+    protected = make_app(
+        f"sqlite:///{tmp_path}/csrf.db", WTF_CSRF_ENABLED=True, MAX_CONTENT_LENGTH=60_000,
+        IMAGE_FOLDER=str(tmp_path / "images"),
+    )  # fmt: skip
+    with protected.app_context():
+        db.create_all()
+        create_default_categories()
+        member = seasoned("marisol")
+        sessions.start(member, "pytest")
+        db.session.commit()
+        client = protected.test_client()
+        with client.session_transaction() as session:
+            session["_user_id"] = member.get_id()
+            session["_fresh"] = True
+        page = client.get("/new").text
+        token = page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
+        for sent, status in ((None, 413), ("forged", 413), (token, 413)):
+            data = thread_form(photo_1=(io.BytesIO(photos.phone_jpeg()), "big.jpg"))
+            if sent:
+                data["csrf_token"] = sent
+            response = client.post("/new", data=data, content_type="multipart/form-data")
+            assert response.status_code == status
+            assert BODY in response.text
+            # Only a form with its token is answered as the form, with the message at the photos.
+            assert ('id="photos-error"' in response.text) == (sent == token)
+        assert db.session.scalars(select(Thread)).all() == []
+        db.engine.dispose()
