@@ -295,3 +295,32 @@ def test_an_oversized_form_still_needs_its_token(tmp_path):
             assert ('id="photos-error"' in response.text) == (sent == token)
         assert db.session.scalars(select(Thread)).all() == []
         db.engine.dispose()
+
+
+def test_a_deleted_account_s_anonymous_photos_go_at_their_post_s_own_moment(app, store):
+    """Letting them go with her named ones would tell which anonymous posts were hers."""
+    member = seasoned("marisol")
+    thread = factories.thread(factories.member("hannah"))
+    named = uploads.store_photo(member, photos.phone_jpeg(), "")
+    hidden = uploads.store_photo(member, photos.phone_jpeg(), "")
+    posting.reply(member, thread, "Named, with a photo.", photos=[named], kindness_confirmed=True)
+    quiet = posting.reply(
+        member, thread, "Anonymous, with a photo.", anonymous=True, photos=[hidden],
+        kindness_confirmed=True,
+    )  # fmt: skip
+    db.session.commit()
+    named_names, hidden_names = named.names, hidden.names
+    privacy.delete_account(member, factories.PASSWORD, keep_posts=False)
+    db.session.commit()
+    queue.run_waiting()
+    assert all(store.get(n) is None for n in named_names)
+    assert all(store.get(n) for n in hidden_names)  # still there, as its post is
+    assert app.test_client().get(f"/images/{hidden.key}.webp").status_code == 200
+    quiet = db.session.get(Post, quiet.id)
+    quiet.remove_at = utcnow() - timedelta(seconds=1)
+    db.session.commit()
+    assert privacy.remove_due_posts() == 1
+    db.session.commit()
+    queue.run_waiting()
+    assert all(store.get(n) is None for n in hidden_names)
+    assert app.test_client().get(f"/images/{hidden_names[0]}").status_code == 404
