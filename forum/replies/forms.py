@@ -18,7 +18,7 @@ def reply_defaults(thread, member) -> dict:
     return {"anonymous": thread.started_anonymously_by(member)}
 
 
-class EditForm(Form):
+class EditForm(PhotoFields, Form):
     title = title_field()  # removed for replies: only the opening post carries the title
     body = body_field("Your post")
 

@@ -9,7 +9,7 @@ from forum.pagination import post_url
 from forum.photo_fields import take_photos
 from forum.replies.forms import ContentNoteForm, EditForm, ReplyForm, reply_defaults
 from forum.responses import posted
-from forum.services import accounts, browsing, covering, posting, posting_rules
+from forum.services import accounts, browsing, covering, posting, posting_rules, uploads
 from forum.services.errors import NotAllowed, ServiceError
 from forum.urls import record_id
 
@@ -97,11 +97,14 @@ def permalink(post_id: int):
 def edit(post_id: int):
     post = _editable_post(post_id)
     form = editing(EditForm, post)
-    if not form.validate_on_submit():
-        return render_form("replies/edit.html", form, post=post)
+    photos = take_photos(form, current_user) if request.method == "POST" else []
+    if not form.validate_on_submit() or photos is None:
+        status = 400 if photos is None else None
+        return render_form("replies/edit.html", form, status, post=post)
     title = form.title.data if post.is_opening else None
     try:
         posting.edit_post(current_user, post, form.body.data, title)
+        uploads.change_post_photos(current_user, post, request.form.getlist("remove_photo"), photos)
     except ServiceError as error:
         return refused(form, error, "replies/edit.html", post=post)
     return posted(post, "Your changes are saved.")

@@ -17,7 +17,7 @@ from flask import current_app
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import joinedload
 
-from forum import queue
+from forum import page_cache, queue
 from forum.database import db, utcnow
 from forum.image_storage import storage
 from forum.models import Post, Upload, UploadKind, User
@@ -110,6 +110,38 @@ def attach(author: User, post: Post, photos: Sequence[Upload]) -> None:
         upload.position = position
     post.images = [upload.display() for upload in photos]
     db.session.flush()
+
+
+def change_post_photos(
+    editor: User, post: Post, removed: Sequence[str], added: Sequence[Upload]
+) -> bool:
+    """An edit: the photos she took off go (files and all), the new ones follow the rest.
+    Whether anything changed."""
+    removed = [key for key in removed if any(i["key"] == key for i in post.images or [])]
+    if not removed and not added:
+        return False
+    staying = [i for i in post.images or [] if i["key"] not in removed]
+    if len(staying) + len(added) > MAX_PER_POST:
+        raise UploadRefused(
+            f"A post can have up to {MAX_PER_POST} photos; this one has {len(staying)}. Take "
+            "one off to add another.",
+            field="images",
+        )
+    if removed:
+        _discard(
+            select(Upload.id).where(
+                Upload.post_id == post.id, Upload.key.in_(removed), Upload.discarded_at.is_(None)
+            )
+        )
+    for position, upload in enumerate(added, start=len(staying) + 1):
+        if upload.uploader_id != editor.id or upload.post_id is not None:
+            raise UploadRefused("That photo can't be used here. Please pick it again.")
+        upload.post_id = post.id
+        upload.position = position
+    post.images = [*staying, *(upload.display() for upload in added)] or None
+    db.session.flush()
+    page_cache.changed(thread_id=post.thread_id)
+    return True
 
 
 def discard_post_images(post: Post) -> None:

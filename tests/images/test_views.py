@@ -324,3 +324,35 @@ def test_a_deleted_account_s_anonymous_photos_go_at_their_post_s_own_moment(app,
     queue.run_waiting()
     assert all(store.get(n) is None for n in hidden_names)
     assert app.test_client().get(f"/images/{hidden_names[0]}").status_code == 404
+
+
+def test_editing_takes_a_photo_off_and_adds_another(app, store):
+    member = seasoned("marisol")
+    browser = signed_in(app, member)
+    start_with(browser, ("a.jpg", photos.phone_jpeg()), ("b.jpg", photos.phone_jpeg()))
+    post = db.session.scalars(select(Post)).one()
+    first, second = (image["key"] for image in post.images)
+    page = browser.get(f"/p/{post.id}/edit").text
+    assert f'value="{first}"' in page and 'enctype="multipart/form-data"' in page
+    response = browser.post(
+        f"/p/{post.id}/edit",
+        data={"title": TITLE, "body": BODY, "remove_photo": first, "alt_1": "The new one",
+              "photo_1": (io.BytesIO(photos.png_with_text()), "c.png")},
+        content_type="multipart/form-data",
+    )  # fmt: skip
+    assert response.status_code == 302, response.text
+    db.session.expire_all()
+    post = db.session.get(Post, post.id)
+    assert [i["key"] for i in post.images][0] == second
+    assert [i["alt"] for i in post.images] == ["", "The new one"]
+    queue.run_waiting()
+    assert store.get(f"{first}.webp") is None
+    assert app.test_client().get(f"/images/{first}.webp").status_code == 404
+    # Four is the most a post holds: a fifth is told, and her words stay.
+    five = {f"photo_{n}": (io.BytesIO(photos.phone_jpeg(300, 200)), f"{n}.jpg") for n in (1, 2, 3)}
+    response = browser.post(
+        f"/p/{post.id}/edit", data={"title": TITLE, "body": BODY + " More.", **five},
+        content_type="multipart/form-data",
+    )  # fmt: skip
+    assert response.status_code == 400 and "up to 4 photos" in response.text
+    assert BODY + " More." in response.text and "Kept from before" in response.text
