@@ -5,7 +5,10 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import Page, expect
 
-from forum.database import utcnow
+from forum.database import db, utcnow
+from forum.models import Thread
+from forum.services import posting, uploads
+from tests.browser.helpers import stored_user
 from tests.browser.people import log_in
 from tests.images import photos
 
@@ -34,3 +37,31 @@ def test_attach_a_photo_and_see_it(page: Page, forum, tmp_path) -> None:
     assert box is not None and box["width"] <= 390  # fits the phone's screen
     picture.click()  # opens full size
     assert page.url.endswith(".webp")
+
+
+@pytest.mark.parametrize("size", ["phone"], indirect=True)
+def test_photos_behind_a_content_note_load_only_once_it_is_opened(page: Page, forum) -> None:
+    author = forum.member("ines", created_at=utcnow() - timedelta(days=3))
+    title = forum.title("The scan we never got to show anyone")
+    thread_id = forum.thread(author, title, "Nothing to see here, only words.")
+    with forum.app.app_context():
+        member = stored_user(author)
+        photo = uploads.store_photo(member, photos.phone_jpeg(800, 600), "A scan photo")
+        posting.reply(
+            member, db.session.get(Thread, thread_id), "I kept this one.",
+            content_note="pregnancy loss", photos=[photo], kindness_confirmed=True,
+        )  # fmt: skip
+        db.session.commit()
+        thumb = f"/images/{photo.key}-s.webp"
+    asked: list[str] = []
+    page.on("request", lambda request: asked.append(request.url))
+    page.goto(f"/t/{thread_id}")
+    page.wait_for_load_state("networkidle")
+    assert not [url for url in asked if thumb in url]
+    page.get_by_text("Content note: pregnancy loss").click()
+    picture = page.get_by_role("img", name="A scan photo")
+    expect(picture).to_be_visible()
+    page.wait_for_function(
+        "img => img.complete && img.naturalWidth > 0", arg=picture.element_handle()
+    )
+    assert [url for url in asked if thumb in url]
