@@ -65,3 +65,18 @@ def test_photos_behind_a_content_note_load_only_once_it_is_opened(page: Page, fo
         "img => img.complete && img.naturalWidth > 0", arg=picture.element_handle()
     )
     assert [url for url in asked if thumb in url]
+
+
+@pytest.mark.parametrize("size", ["phone"], indirect=True)
+def test_a_photo_too_large_is_told_as_soon_as_it_is_picked(page: Page, forum, tmp_path) -> None:
+    member = forum.member("oona", created_at=utcnow() - timedelta(days=3))
+    huge = tmp_path / "PANORAMA.JPG"
+    huge.write_bytes(b"\xff\xd8\xff" + b"\0" * (forum.app.config["IMAGE_MAX_BYTES"] + 10))
+    log_in(page, member)
+    page.goto("/new")
+    page.get_by_text("Add photos").click()
+    chooser = page.get_by_label("Choose a photo").first
+    chooser.set_input_files(str(huge))
+    expect(page.get_by_role("alert")).to_contain_text("too large to take")
+    expect(chooser).to_have_attribute("aria-invalid", "true")
+    assert chooser.evaluate("input => input.files.length") == 0
