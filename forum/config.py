@@ -61,14 +61,15 @@ class Config:
 
     # A tired parent may leave a reply half-written for hours: tokens last as long as the session.
     WTF_CSRF_TIME_LIMIT = None
-    # A post is at most 20,000 characters, up to 240 KB once encoded (emoji take 12 bytes each):
-    # the form's text fields together may take 1 MB (MAX_FORM_MEMORY_SIZE). Files stream to disk,
-    # up to four photos of IMAGE_MAX_BYTES each, so a request may carry up to 66 MB in all. Below
-    # these limits a long post or a large photo gets its own message at the field, with the text
-    # kept; a request over them still gets a kind message, with the text kept (forum/errors.py).
-    IMAGE_MAX_BYTES = 16 * 1024 * 1024
-    MAX_CONTENT_LENGTH = 4 * IMAGE_MAX_BYTES + 2 * 1024 * 1024
+    # A post is at most 20,000 characters, up to 240 KB once encoded (emoji take 12 bytes each).
+    # Below these limits a long post gets its own message, with the text kept.
+    MAX_CONTENT_LENGTH = 1024 * 1024
     MAX_FORM_MEMORY_SIZE = 1024 * 1024
+    # The forms that take photos (forum/oversized.py) may carry four of IMAGE_MAX_BYTES each,
+    # streamed to disk, beside their text. A photo over its limit gets a message at its place;
+    # a request over the whole limit still gets the form back with her words in it.
+    IMAGE_MAX_BYTES = 16 * 1024 * 1024
+    PHOTO_REQUEST_MAX = 4 * IMAGE_MAX_BYTES + 2 * 1024 * 1024
     # Pictures (forum/image_storage.py): "local" keeps them in IMAGE_FOLDER (instance/images by
     # default); "s3" in S3_BUCKET on AWS or any S3-compatible store at S3_ENDPOINT_URL.
     IMAGE_STORAGE = os.environ.get("IMAGE_STORAGE", "local")

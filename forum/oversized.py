@@ -1,5 +1,8 @@
-"""A post form sent with more photo bytes than a request may carry: the form comes back with her
-words in it and a message at the photos, not a bare 413.
+"""How much the forms that take photos may carry, and what happens past it.
+
+Those forms alone may send up to PHOTO_REQUEST_MAX (every other request keeps MAX_CONTENT_LENGTH),
+set before anything reads the body (the CSRF check does). A post form sent with more than that
+comes back with her words in it and a message at the photos, not a bare 413.
 
 The body was refused before any of it was read; its text fields are read now, the files'
 bytes passed over unstored, and the form's own view answers as if no photo had been sent.
@@ -14,7 +17,8 @@ from werkzeug.formparser import parse_form_data
 
 from forum.extensions import csrf
 
-FORMS_WITH_PHOTOS = ("threads.new", "replies.reply")
+FORMS_WITH_PHOTOS = ("threads.new", "replies.reply", "replies.edit")
+TAKES_PHOTOS = (*FORMS_WITH_PHOTOS, "images.picture")
 READ_AT_MOST = 4  # times MAX_CONTENT_LENGTH: beyond that the bytes are not worth reading
 
 
@@ -32,7 +36,7 @@ class _Nowhere:
 
 
 def _words_only():
-    limit = current_app.config["MAX_CONTENT_LENGTH"] * READ_AT_MOST
+    limit = current_app.config["PHOTO_REQUEST_MAX"] * READ_AT_MOST
     if request.content_length is None or request.content_length > limit:
         return None
     _, form, _ = parse_form_data(
@@ -46,6 +50,13 @@ def _words_only():
 
 
 def register_oversized(app: Flask, fallback) -> None:
+    def photo_sized() -> None:
+        if request.endpoint in TAKES_PHOTOS:
+            request.max_content_length = app.config["PHOTO_REQUEST_MAX"]
+
+    # First of all, before the CSRF check reads the form.
+    app.before_request_funcs.setdefault(None, []).insert(0, photo_sized)
+
     @app.errorhandler(RequestEntityTooLarge)
     def too_large(error: RequestEntityTooLarge):
         if request.endpoint not in FORMS_WITH_PHOTOS or request.mimetype != "multipart/form-data":

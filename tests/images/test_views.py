@@ -166,6 +166,14 @@ def test_every_bad_file_gets_a_message_at_its_field_and_nothing_is_kept(app, sto
     assert db.session.scalars(select(Thread)).all() == []
 
 
+def test_other_forms_keep_the_small_limit(app, store):
+    member = seasoned("marisol")
+    response = signed_in(app, member).post(
+        "/settings", data={"display_name": "Marisol", "bio": "x" * 2_000_000},
+    )  # fmt: skip
+    assert response.status_code == 413
+
+
 def test_a_photo_over_the_size_limit_is_told_at_its_field(app, store):
     member = seasoned("marisol")
     before = app.config["IMAGE_MAX_BYTES"]
@@ -181,12 +189,12 @@ def test_a_photo_over_the_size_limit_is_told_at_its_field(app, store):
 def test_a_request_over_the_whole_limit_keeps_her_words(app, store):
     member = seasoned("marisol")
     browser = signed_in(app, member)
-    before = app.config["MAX_CONTENT_LENGTH"]
-    app.config["MAX_CONTENT_LENGTH"] = 60_000
+    before = app.config["PHOTO_REQUEST_MAX"]
+    app.config["PHOTO_REQUEST_MAX"] = 60_000
     try:
         response = start_with(browser, ("big.jpg", photos.phone_jpeg()))
     finally:
-        app.config["MAX_CONTENT_LENGTH"] = before
+        app.config["PHOTO_REQUEST_MAX"] = before
     assert response.status_code == 413
     assert BODY in response.text and "too large" in response.text
     assert db.session.scalars(select(Upload)).all() == []
@@ -269,7 +277,7 @@ def test_posting_service_refuses_someone_else_s_photo(app, store):
 def test_an_oversized_form_still_needs_its_token(tmp_path):
     """Read again after the 413, the form is checked for its CSRF token as any other."""
     protected = make_app(
-        f"sqlite:///{tmp_path}/csrf.db", WTF_CSRF_ENABLED=True, MAX_CONTENT_LENGTH=60_000,
+        f"sqlite:///{tmp_path}/csrf.db", WTF_CSRF_ENABLED=True, PHOTO_REQUEST_MAX=60_000,
         IMAGE_FOLDER=str(tmp_path / "images"),
     )  # fmt: skip
     with protected.app_context():
