@@ -12,7 +12,7 @@ Bodies far past the limit, or of unknown length, get the kind 413 page instead.
 from flask import Flask, current_app, g, make_response, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.datastructures import MultiDict
-from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.formparser import parse_form_data
 
 from forum.extensions import csrf
@@ -37,21 +37,27 @@ class _Nowhere:
 
 def _words_only():
     limit = current_app.config["PHOTO_REQUEST_MAX"] * READ_AT_MOST
-    if request.content_length is None or request.content_length > limit:
+    size = request.content_length
+    # Only a body refused for its length alone is still unread; any other was refused mid-way.
+    if size is None or size > limit or size <= (request.max_content_length or 0):
         return None
-    _, form, _ = parse_form_data(
-        request.environ,
-        stream_factory=lambda *args, **kwargs: _Nowhere(),
-        max_form_memory_size=current_app.config["MAX_FORM_MEMORY_SIZE"],
-        max_content_length=limit,
-        silent=True,
-    )
+    try:
+        _, form, _ = parse_form_data(
+            request.environ,
+            stream_factory=lambda *args, **kwargs: _Nowhere(),
+            max_form_memory_size=current_app.config["MAX_FORM_MEMORY_SIZE"],
+            max_content_length=limit,
+            silent=True,
+        )
+    except HTTPException:  # the words themselves are too long to read, or the body breaks off
+        return None
     return form
 
 
 def register_oversized(app: Flask, fallback) -> None:
     def photo_sized() -> None:
-        if request.endpoint in TAKES_PHOTOS:
+        # Multipart only: there the text fields stay within MAX_FORM_MEMORY_SIZE, files apart.
+        if request.endpoint in TAKES_PHOTOS and request.mimetype == "multipart/form-data":
             request.max_content_length = app.config["PHOTO_REQUEST_MAX"]
 
     # First of all, before the CSRF check reads the form.

@@ -174,6 +174,14 @@ def test_other_forms_keep_the_small_limit(app, store):
     assert response.status_code == 413
 
 
+def test_words_too_long_to_read_with_a_photo_get_the_kind_413(app, store):
+    member = seasoned("marisol")
+    browser = signed_in(app, member)
+    response = start_with(browser, ("a.jpg", photos.phone_jpeg()), body="x" * 2_000_000)
+    assert response.status_code == 413
+    assert "too much to send at once" in response.text.replace("&#39;", "'")
+
+
 def test_a_photo_over_the_size_limit_is_told_at_its_field(app, store):
     member = seasoned("marisol")
     before = app.config["IMAGE_MAX_BYTES"]
