@@ -6,13 +6,13 @@ something else in the form needs changing, she doesn't pick the photo again. One
 says why at its own place, and nothing of it is stored; her words stay in the form either way.
 """
 
-from flask import current_app, g, request
+from flask import current_app, flash, g, request
 from wtforms import BooleanField, HiddenField, StringField
 from wtforms.validators import ValidationError
 
 from forum.database import db
 from forum.models import Upload, User
-from forum.services import uploads
+from forum.services import safety, uploads
 from forum.services.errors import ServiceError
 
 SLOTS = range(1, uploads.MAX_PER_POST + 1)
@@ -108,6 +108,18 @@ def take_photos(form, member: User) -> list[Upload] | None:
         photos.append(upload)
     db.session.commit()  # the photos that went through are kept, whatever the rest of the form
     return None if form.photo_errors else photos
+
+
+def crisis_first(form, photos: list[Upload] | None, words: str) -> list[Upload] | None:
+    """Words that read as a crisis are never held back by a photo: they go up with the photos
+    that went through, and she is told which couldn't come."""
+    if photos is not None or not safety.mentions_crisis(words):
+        return photos
+    flash(
+        "Your words are up. Some photos couldn't go with them; you can add them by editing "
+        "your post when you're ready."
+    )
+    return list(form.kept_photos.values())
 
 
 def _megabytes(size: int) -> str:

@@ -6,7 +6,7 @@ from forum.forms import editing, refused, render_form
 from forum.limits import limited
 from forum.models import Post, Thread
 from forum.pagination import post_url
-from forum.photo_fields import take_photos
+from forum.photo_fields import crisis_first, take_photos
 from forum.replies.forms import ContentNoteForm, EditForm, ReplyForm, reply_defaults
 from forum.responses import posted
 from forum.services import accounts, browsing, covering, posting, posting_rules, uploads
@@ -53,7 +53,10 @@ def reply(thread_id: int):
         quoted = _quoted(request.args.get("quote"), thread)
         _start_quoting(form, quoted, request.args.get("selection"))
     photos = take_photos(form, current_user) if request.method == "POST" else []
-    if not form.validate_on_submit() or photos is None:
+    valid = form.validate_on_submit()
+    if valid:
+        photos = crisis_first(form, photos, form.body.data)
+    if not valid or photos is None:
         status = 400 if photos is None else None
         return render_form("replies/reply.html", form, status, thread=thread)
     try:

@@ -7,7 +7,7 @@ from forum.forms import category_choices, refused, render_form
 from forum.limits import limited
 from forum.page_cache import LISTINGS, for_visitors, thread_scope
 from forum.pagination import page_count
-from forum.photo_fields import take_photos
+from forum.photo_fields import crisis_first, take_photos
 from forum.replies.forms import ReplyForm, reply_defaults
 from forum.responses import offer_support, requested_page
 from forum.services import browsing, listing, posting, reactions, search, unanswered
@@ -99,7 +99,10 @@ def new():
         similar = listing.plain_rows(search.similar_threads(form.title.data))
         return render_form("threads/new.html", form, 200, similar=similar)
     photos = take_photos(form, current_user) if request.method == "POST" else []
-    if not form.validate_on_submit() or photos is None:
+    valid = form.validate_on_submit()
+    if valid:
+        photos = crisis_first(form, photos, f"{form.title.data}\n{form.body.data}")
+    if not valid or photos is None:
         return render_form("threads/new.html", form, 400 if photos is None else None, similar=None)
     chosen = next(c for c in categories if c.slug == form.category.data)
     try:

@@ -372,3 +372,16 @@ def test_editing_takes_a_photo_off_and_adds_another(app, store):
     )  # fmt: skip
     assert response.status_code == 400 and "up to 4 photos" in response.text
     assert BODY + " More." in response.text and "Kept from before" in response.text
+
+
+def test_words_that_read_as_a_crisis_are_never_held_back_by_a_photo(app, store):
+    """Crisis first: a refused photo doesn't keep her words off the forum."""
+    member = factories.member("newcomer")  # too new for photos
+    browser = signed_in(app, member)
+    words = "Some nights I feel everyone would be better off without me."
+    response = start_with(browser, ("a.jpg", photos.phone_jpeg()), body=words)
+    assert response.status_code == 302
+    page = browser.get(response.headers["Location"]).text
+    assert "better off without me" in page and "Some photos couldn" in page.replace("&#39;", "'")
+    assert db.session.scalars(select(Thread)).one()
+    assert db.session.scalars(select(Upload)).all() == []
