@@ -14,7 +14,7 @@ import re
 import time
 from dataclasses import dataclass
 
-from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageCms, ImageOps
 from pillow_heif import register_heif_opener
 
 from forum.services.errors import ServiceError
@@ -69,7 +69,7 @@ def _open(data: bytes, what: str = "photo") -> Image.Image:
         image = Image.open(io.BytesIO(data), formats=FORMATS)
     except Image.DecompressionBombError:
         raise _too_big() from None
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
+    except Exception:  # any reader's failure, of whatever kind: not a photo to her
         raise ImageRefused(
             f"That file isn't a photo we can read. Blossom takes JPEG, PNG, WebP, GIF and HEIC "
             f"pictures: please pick a {what} from your camera roll."
@@ -77,7 +77,11 @@ def _open(data: bytes, what: str = "photo") -> Image.Image:
     width, height = image.size
     if width < 1 or height < 1 or width * height > MAX_PIXELS:
         raise _too_big(width, height)
-    if _frames(image, data) > MAX_FRAMES:
+    try:
+        frames = _frames(image, data)
+    except Exception:  # a container whose frame count can't be read
+        frames = MAX_FRAMES + 1
+    if frames > MAX_FRAMES:
         raise ImageRefused(
             f"That animation has more than {MAX_FRAMES} frames, more than we can take. "
             "A still photo works."
@@ -146,7 +150,7 @@ def _pixels(image: Image.Image, what: str) -> Image.Image:
         upright = ImageOps.exif_transpose(image) or image
     except Image.DecompressionBombError:
         raise _too_big(*image.size) from None
-    except (OSError, ValueError, SyntaxError, EOFError):
+    except Exception:  # a decoder's failure, of whatever kind: a damaged file to her
         raise ImageRefused(
             f"That {what} seems to be cut short or damaged, so it didn't open. Please save it "
             "again from your photos app, or pick another."

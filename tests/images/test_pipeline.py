@@ -2,6 +2,7 @@
 is refused, before decoding where it can be, with words a member understands."""
 
 import io
+import random
 
 import pytest
 from PIL import Image
@@ -67,3 +68,25 @@ def test_every_bad_file_is_refused_in_plain_words(name):
 def test_frames_are_counted_from_the_gif_s_blocks():
     assert images.gif_frames(photos.gif_frame_bomb(7), 1000) == 7
     assert images.gif_frames(photos.gif_frame_bomb(150), 101) == 101
+
+
+@pytest.mark.parametrize(
+    "original",
+    [photos.phone_jpeg(300, 200), photos.png_with_text(), photos.encoded("WEBP"),
+     photos.encoded("GIF"), photos.heic()],
+    ids=["JPEG", "PNG", "WebP", "GIF", "HEIC"],
+)  # fmt: skip
+def test_damaged_files_are_refused_or_taken_but_never_break(original):
+    """Bytes changed at random, as a broken upload or an attacker would send them."""
+    chance = random.Random(len(original))  # noqa: S311 -- the same damage every run, no secret
+    for _ in range(40):
+        damaged = bytearray(original)
+        for _ in range(chance.randint(1, 12)):
+            damaged[chance.randrange(len(damaged))] = chance.randrange(256)
+        if chance.random() < 0.3:
+            damaged = damaged[: chance.randrange(1, len(damaged))]
+        try:
+            done = images.process_photo(bytes(damaged))
+        except images.ImageRefused:
+            continue
+        assert photos.carries_nothing(done.full.data) == []
