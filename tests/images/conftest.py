@@ -8,6 +8,7 @@ import pytest
 
 from forum.database import db, utcnow
 from forum.image_storage import LocalStorage, S3Storage
+from forum.queue import init_queue
 from tests import factories
 from tests.helpers import free_port
 
@@ -39,6 +40,8 @@ def store(request, app, tmp_path):
         chosen = LocalStorage(tmp_path / "images")
     before = app.extensions["image_storage"]
     app.extensions["image_storage"] = chosen
+    # The queue runs its tasks in the app created last: here, this test's app and store.
+    init_queue(app)
     yield chosen
     app.extensions["image_storage"] = before
 
