@@ -10,6 +10,7 @@ from forum import (
     auth,
     care,
     drafts,
+    images,
     moderation,
     notifications,
     profiles,
@@ -27,6 +28,7 @@ from forum.database import configure_engine, end_readers_with_commit
 from forum.errors import register_error_pages
 from forum.extensions import csrf, db, login_manager, migrate
 from forum.headers import register_security_headers
+from forum.image_storage import init_image_storage
 from forum.limits import init_limits
 from forum.models import User
 from forum.page_cache import init_page_cache
@@ -73,6 +75,7 @@ def create_app(config: type[Config] = Config) -> Flask:
         pwa,
         push,
         api,
+        images,
     )
     for blueprint in (module.bp for module in blueprints):
         app.register_blueprint(blueprint)
@@ -85,6 +88,7 @@ def create_app(config: type[Config] = Config) -> Flask:
     register_commands(app)
     init_mail(app)
     init_queue(app)
+    init_image_storage(app)
     if proxies := app.config["TRUSTED_PROXIES"]:
         # The client's address and scheme as the last `proxies` proxies saw them, and no further.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)

@@ -2,6 +2,7 @@
 
 import os
 import secrets
+import tempfile
 import time
 from pathlib import Path
 
@@ -81,6 +82,19 @@ class Config:
     # Below these limits a long post gets its own message, with the text kept.
     MAX_CONTENT_LENGTH = 1024 * 1024
     MAX_FORM_MEMORY_SIZE = 1024 * 1024
+    # The forms that take photos (forum/oversized.py) may carry four of IMAGE_MAX_BYTES each,
+    # streamed to disk, beside their text. A photo over its limit gets a message at its place;
+    # a request over the whole limit still gets the form back with her words in it.
+    IMAGE_MAX_BYTES = 16 * 1024 * 1024
+    PHOTO_REQUEST_MAX = 4 * IMAGE_MAX_BYTES + 2 * 1024 * 1024
+    # Pictures (forum/image_storage.py): "local" keeps them in IMAGE_FOLDER (instance/images by
+    # default); "s3" in S3_BUCKET on AWS or any S3-compatible store at S3_ENDPOINT_URL.
+    IMAGE_STORAGE = os.environ.get("IMAGE_STORAGE", "local")
+    IMAGE_FOLDER = os.environ.get("IMAGE_FOLDER")
+    S3_BUCKET = os.environ.get("S3_BUCKET")
+    S3_ENDPOINT_URL = os.environ.get("S3_ENDPOINT_URL")
+    S3_REGION = os.environ.get("S3_REGION")
+    S3_PREFIX = os.environ.get("S3_PREFIX", "")
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -170,3 +184,5 @@ class TestConfig(Config):
     RATELIMIT_STORAGE_URI = "memory://"
     CACHE_TYPE = "SimpleCache"  # each test app has a cache of its own, in memory
     QUEUE = "memory"  # tests run what waits with forum.queue.run_waiting()
+    # Each test run keeps its pictures in a folder of its own under the system's temporary one.
+    IMAGE_FOLDER = str(Path(tempfile.gettempdir()) / f"blossom-test-images-{os.getpid()}")

@@ -22,6 +22,7 @@ from forum.api import errors as api_errors
 from forum.database import SAFE_METHODS, db, roll_back
 from forum.extensions import login_manager
 from forum.formatting import wait_in_words
+from forum.oversized import register_oversized
 from forum.services.errors import ServiceError
 from forum.urls import local_path
 
@@ -189,6 +190,8 @@ def register_error_pages(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         return _page(error.code or 500)
+
+    register_oversized(app, http_error)  # a post form with too many photo bytes: its own page
 
     @app.errorhandler(InternalServerError)
     def server_error(error: InternalServerError):

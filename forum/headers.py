@@ -38,7 +38,9 @@ def register_security_headers(app: Flask) -> None:
             headers.setdefault("Strict-Transport-Security", HSTS)
         # A member's pages hold what is theirs: no browser or proxy keeps a copy. Read from the
         # cookies, not current_user, which would ask the database (perhaps down) once more.
-        # The API answers "no-store" itself, and never reads the cookie, not even here.
-        if request.endpoint != "static" and not is_api() and _signed_in():
+        # The API answers "no-store" itself, and never reads the cookie, not even here. Static
+        # files and pictures set their own (forum/images/views.py keeps a hidden post's pictures
+        # out of every cache).
+        if request.endpoint not in ("static", "images.show") and not is_api() and _signed_in():
             headers["Cache-Control"] = "no-store"
         return response

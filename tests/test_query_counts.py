@@ -12,6 +12,7 @@ for each state of the data, as the first request for its URL since the data chan
 page cache would miss. `QueryCounter` is the one place that knows this.
 """
 
+import io
 import re
 from collections import defaultdict
 from collections.abc import Callable
@@ -19,6 +20,7 @@ from dataclasses import dataclass
 from itertools import count
 from urllib.parse import quote
 
+import PIL.Image
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
@@ -34,6 +36,7 @@ from forum.models import (
     Role,
     Subscription,
     Thread,
+    Upload,
     User,
 )
 from forum.services import (
@@ -50,6 +53,7 @@ from forum.services import (
     reporting,
     sanctions,
     sessions,
+    uploads,
 )
 from tests import factories
 from tests.helpers import count_queries, signed_in
@@ -247,6 +251,18 @@ def _log(f: Forum, app: Flask, user: User | None) -> list[str]:
     return paged("/mod/log", pages_of(total(select(func.count(ModerationAction.id))), 50))
 
 
+def _picture(f: Forum, app: Flask, user: User | None) -> list[str]:
+    """A photo on the long thread's opening post, and its thumbnail."""
+    upload = db.session.scalar(select(Upload))
+    if upload is None:
+        image = io.BytesIO()
+        PIL.Image.new("RGB", (64, 48), (200, 120, 90)).save(image, "PNG")
+        upload = uploads.store_photo(f.reader, image.getvalue(), "")
+        upload.post_id = factories.opening_post(f.long_thread).id
+        db.session.commit()
+    return [f"/images/{upload.key}.webp", f"/images/{upload.key}-s.webp"]
+
+
 ALL = (VISITOR, MEMBER, MODERATOR)
 SIGNED_IN = (MEMBER, MODERATOR)
 READ_PAGES = [
@@ -292,6 +308,8 @@ READ_PAGES = [
     Case("pwa.manifest", ALL, "/manifest.webmanifest"),
     Case("pwa.service_worker", ALL, "/sw.js"),
     Case("pwa.offline", ALL, "/offline"),
+    Case("images.picture", SIGNED_IN, "/settings/picture"),
+    Case("images.show", ALL, _picture),
     Case("reports.mine", SIGNED_IN, "/me/reports"),
     Case("drafts.index", SIGNED_IN, "/drafts"),
     Case("reports.notices", SIGNED_IN, "/me/notices"),

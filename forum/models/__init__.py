@@ -30,6 +30,7 @@ from forum.models.search import include_name as include_schema_name
 from forum.models.support import REACTIONS, Block, Reaction, ReactionKind
 from forum.models.thread import NEUTRAL_TITLE, Thread, ThreadVisit
 from forum.models.token import AccessToken, SecurityEvent
+from forum.models.upload import Upload, UploadKind
 from forum.models.user import Delivery, LoginSession, Role, User
 
 __all__ = [
@@ -76,6 +77,8 @@ __all__ = [
     "NEUTRAL_TITLE",
     "Thread",
     "ThreadVisit",
+    "Upload",
+    "UploadKind",
     "User",
     "MemberWarning",
 ]

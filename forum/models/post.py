@@ -2,6 +2,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy import (
+    JSON,
     ColumnElement,
     ForeignKey,
     Index,
@@ -65,6 +66,9 @@ class Post(db.Model):
     # An anonymous post of a member who deleted her account with her posts: its words go at
     # this moment, drawn at random for each post (see privacy.delete_account).
     remove_at: Mapped[datetime | None]
+    # Its pictures as a page shows them (Upload.display), in order; None: it has none. Written
+    # with the post, so a thread page reads no other table for them.
+    images: Mapped[list | None] = mapped_column(JSON)
 
     thread: Mapped[Thread] = relationship()
     author: Mapped[User] = relationship()

@@ -62,6 +62,9 @@ class User(UserMixin, db.Model):
     # The member deleted their account: everything that named them is scrubbed from this row,
     # which stays so that posts kept as "a former member" still have an author.
     deleted_at: Mapped[datetime | None]
+    # Her profile picture's random key (an Upload of kind avatar); None: the letter avatar.
+    # Never shown beside an anonymous post.
+    avatar_key: Mapped[str | None] = mapped_column(String(40))
 
     # Shown on every page until read: loaded with the member at sign-in, so no page asks again.
     warnings_to_read: Mapped[list["MemberWarning"]] = relationship(

@@ -30,6 +30,7 @@ from forum.services import (
     accounts,
     blocking,
     browsing,
+    data_download,
     privacy,
     profiles,
     recovery,
@@ -234,7 +235,7 @@ def download_data():
     if not form.validate_on_submit():
         return _privacy_page(form, other)
     try:
-        data = privacy.export_data(current_user, form.password.data)
+        data = data_download.export_data(current_user, form.password.data)
     except ServiceError as error:
         return refused(form, error, "profiles/privacy.html", download=form, deletion=other)
     db.session.commit()

@@ -1,9 +1,10 @@
 from wtforms import BooleanField, HiddenField
 
 from forum.forms import Form, anonymous_field, body_field, content_note_field, title_field
+from forum.photo_fields import PhotoFields
 
 
-class ReplyForm(Form):
+class ReplyForm(PhotoFields, Form):
     body = body_field("Your reply")
     content_note = content_note_field()
     anonymous = anonymous_field()
@@ -24,7 +25,7 @@ def reply_defaults(thread, member, draft=None) -> dict:
     return {"anonymous": thread.started_anonymously_by(member)}
 
 
-class EditForm(Form):
+class EditForm(PhotoFields, Form):
     title = title_field()  # removed for replies: only the opening post carries the title
     body = body_field("Your post")
 

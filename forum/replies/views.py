@@ -6,9 +6,19 @@ from forum.forms import editing, refused, render_form
 from forum.limits import limited
 from forum.models import Draft, Post, Thread
 from forum.pagination import post_url
+from forum.photo_fields import crisis_first, take_photos
 from forum.replies.forms import ContentNoteForm, EditForm, ReplyForm, reply_defaults
 from forum.responses import posted
-from forum.services import accounts, browsing, covering, drafts, notify, posting, posting_rules
+from forum.services import (
+    accounts,
+    browsing,
+    covering,
+    drafts,
+    notify,
+    posting,
+    posting_rules,
+    uploads,
+)
 from forum.services.errors import NotAllowed, ServiceError
 from forum.urls import record_id
 
@@ -63,13 +73,19 @@ def reply(thread_id: int):
     if request.method == "GET":
         quoted = _quoted(request.args.get("quote"), thread)
         _start_quoting(form, quoted, request.args.get("selection"), draft)
-    if not form.validate_on_submit():
-        return render_form("replies/reply.html", form, thread=thread, draft=draft)
+    photos = take_photos(form, current_user) if request.method == "POST" else []
+    valid = form.validate_on_submit()
+    if valid:
+        photos = crisis_first(form, photos, form.body.data)
+    if not valid or photos is None:
+        status = 400 if photos is None else None
+        return render_form("replies/reply.html", form, status, thread=thread, draft=draft)
     try:
         post = posting.reply(
             current_user, thread, form.body.data, anonymous=form.anonymous.data,
             content_note=form.content_note.data, kindness_confirmed=form.kindness_confirmed.data,
             named_confirmed=form.named_confirmed.data, quoted=_quoted(form.quote.data, thread),
+            photos=photos,
         )  # fmt: skip
     except posting_rules.Pause as nudge:  # a second look, not an error: no field is marked wrong
         page = render_form(
@@ -110,11 +126,14 @@ def edit(post_id: int):
         form.body.data = draft.body
         if form.title is not None and draft.title:
             form.title.data = draft.title
-    if not form.validate_on_submit():
-        return render_form("replies/edit.html", form, post=post, draft=draft)
+    photos = take_photos(form, current_user) if request.method == "POST" else []
+    if not form.validate_on_submit() or photos is None:
+        status = 400 if photos is None else None
+        return render_form("replies/edit.html", form, status, post=post, draft=draft)
     title = form.title.data if post.is_opening else None
     try:
         posting.edit_post(current_user, post, form.body.data, title)
+        uploads.change_post_photos(current_user, post, request.form.getlist("remove_photo"), photos)
     except ServiceError as error:
         return refused(form, error, "replies/edit.html", post=post)
     return posted(post, "Your changes are saved.")

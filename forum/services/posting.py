@@ -4,14 +4,15 @@ Counters are changed with SQL increments, never read-modify-write in Python, so 
 when many members post at once; a reply's position comes from the same atomic UPDATE.
 """
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, case, func, select, update
 
 from forum import page_cache
 from forum.database import db, utcnow
-from forum.models import Category, Post, PostRevision, Thread, User
-from forum.services import accounts, drafts, following, notify, posting_rules, safety
+from forum.models import Category, Post, PostRevision, Thread, Upload, User
+from forum.services import accounts, drafts, following, notify, posting_rules, safety, uploads
 from forum.services.errors import NotAllowed
 from forum.services.quoting import quotation as quotation  # where a quoting reply starts
 from forum.services.text import plain_text, render_markdown
@@ -25,9 +26,10 @@ def start_thread(
     *,
     anonymous: bool = False,
     content_note: str | None = None,
+    photos: Sequence[Upload] = (),
     at: datetime | None = None,
 ) -> Thread:
-    """Start a thread. `at` backdates it, for demo content."""
+    """Start a thread, with the photos she sent for it. `at` backdates it, for demo content."""
     accounts.ensure_can_post(author)
     posting_rules.check_title(title)
     posting_rules.check_content_note(content_note)
@@ -50,6 +52,8 @@ def start_thread(
     post = _new_post(thread, author, 1, body, now, anonymous, content_note)
     post.anonymous_number = 1 if anonymous else None
     db.session.add(post)
+    db.session.flush()
+    uploads.attach(author, post, photos)
     db.session.execute(
         update(Category)
         .where(Category.id == category.id)
@@ -89,6 +93,7 @@ def reply(
     kindness_confirmed: bool = False,
     named_confirmed: bool = False,
     quoted: Post | None = None,
+    photos: Sequence[Upload] = (),
     at: datetime | None = None,
 ) -> Post:
     """Add a reply at the next position. `at` backdates it, for demo content."""
@@ -120,6 +125,8 @@ def reply(
     if anonymous:
         post.anonymous_number = anonymous_number(thread, author)
     db.session.add(post)
+    db.session.flush()
+    uploads.attach(author, post, photos)
     db.session.execute(
         update(Category)
         .where(Category.id == thread.category_id)
@@ -215,6 +222,7 @@ def delete_post(actor: User, post: Post) -> None:
         .values(deleted_at=utcnow())
     ).rowcount
     if deleted:  # a second click changes nothing
+        uploads.discard_post_images(post)
         visibility_changed(post, was_visible)
 
 

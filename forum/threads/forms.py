@@ -2,9 +2,10 @@ from wtforms import SelectField
 from wtforms.validators import ValidationError
 
 from forum.forms import Form, anonymous_field, body_field, content_note_field, title_field
+from forum.photo_fields import PhotoFields
 
 
-class ThreadForm(Form):
+class ThreadForm(PhotoFields, Form):
     category = SelectField("Category", validate_choice=False)
     title = title_field()
     body = body_field("What's on your mind?")

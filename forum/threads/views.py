@@ -8,6 +8,7 @@ from forum.limits import limited
 from forum.models import Draft
 from forum.page_cache import LISTINGS, for_visitors, thread_scope
 from forum.pagination import page_count
+from forum.photo_fields import crisis_first, take_photos
 from forum.replies.forms import ReplyForm, reply_defaults
 from forum.responses import offer_support, requested_page
 from forum.services import (
@@ -125,16 +126,25 @@ def new():
             similar=similar,
             draft_from=request.form.get("draft_from"),
         )
-    if not form.validate_on_submit():
+    photos = take_photos(form, current_user) if request.method == "POST" else []
+    valid = form.validate_on_submit()
+    if valid:
+        photos = crisis_first(form, photos, f"{form.title.data}\n{form.body.data}")
+    if not valid or photos is None:
         draft_from = form.category.data if draft else request.form.get("draft_from", "")
         return render_form(
-            "threads/new.html", form, similar=None, draft=draft, draft_from=draft_from
+            "threads/new.html",
+            form,
+            400 if photos is None else None,
+            similar=None,
+            draft=draft,
+            draft_from=draft_from,
         )
     chosen = next(c for c in categories if c.slug == form.category.data)
     try:
         thread = posting.start_thread(
             current_user, chosen, form.title.data, form.body.data,
-            anonymous=form.anonymous.data, content_note=form.content_note.data,
+            anonymous=form.anonymous.data, content_note=form.content_note.data, photos=photos,
         )  # fmt: skip
     except ServiceError as error:
         return refused(form, error, "threads/new.html")

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from forum.database import db, utcnow
 from forum.models import AccessToken, SecurityEvent
-from forum.services import accounts, privacy, sanctions, tokens
+from forum.services import accounts, data_download, privacy, sanctions, tokens
 from tests import factories
 from tests.api.people import call, token_for
 
@@ -129,7 +129,7 @@ def test_the_api_ignores_the_session_cookie_and_sends_no_cors(client, login, mem
 
 def test_tokens_are_in_the_download_and_go_with_the_account(member):
     secret = token_for(member)
-    data = privacy.export_data(member, factories.PASSWORD)
+    data = data_download.export_data(member, factories.PASSWORD)
     assert data["access_tokens"][0]["name"] == "Tests"
     assert secret not in str(data) and data["security_record"]
     privacy.delete_account(member, factories.PASSWORD, keep_posts=True)

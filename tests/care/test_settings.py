@@ -4,7 +4,7 @@ from sqlalchemy import select
 
 from forum.database import db
 from forum.models import Category, Claim, Helper, Nudge
-from forum.services import privacy
+from forum.services import data_download, privacy
 from tests import factories
 
 
@@ -78,7 +78,7 @@ def test_helping_is_in_the_download_and_goes_with_the_account(app, member, other
     db.session.add(Nudge(thread_id=thread.id, helper_id=member.id))
     care.claim(member, thread)
     db.session.commit()
-    data = privacy.export_data(member, factories.PASSWORD)["helping"]
+    data = data_download.export_data(member, factories.PASSWORD)["helping"]
     assert data["helper"]["daily_cap"] == 3
     assert [n["thread_id"] for n in data["nudges"]] == [thread.id]
     assert [c["thread_id"] for c in data["answering"]] == [thread.id]

@@ -9,7 +9,7 @@ from sqlalchemy import func, select, update
 from forum import queue
 from forum.database import db, utcnow
 from forum.models import Draft, Thread
-from forum.services import drafts, posting, privacy
+from forum.services import data_download, drafts, posting, privacy
 from forum.services.errors import NotAllowed, ServiceError
 from forum.services.posting_rules import BODY_MAX
 from tests import factories
@@ -137,7 +137,7 @@ def test_drafts_are_in_the_data_download_and_go_with_the_account(member, thread)
     drafts.save_reply(member, thread, Words("My unsent words", anonymous=True))
     drafts.save_thread(member, factories.category(), Words("Thread words", title="My title"))
     db.session.commit()
-    data = privacy.export_data(member, factories.PASSWORD)
+    data = data_download.export_data(member, factories.PASSWORD)
     listed = {d["body"]: d for d in data["drafts"]}
     assert listed["My unsent words"]["anonymous"] is True
     assert listed["My unsent words"]["where"] == "Pumping at work"

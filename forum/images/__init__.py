@@ -1,0 +1,3 @@
+from forum.images.views import bp
+
+__all__ = ["bp"]
