@@ -7,6 +7,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from forum import (
     auth,
+    messages,
     moderation,
     notifications,
     profiles,
@@ -58,6 +59,7 @@ def create_app(config: type[Config] = Config) -> Flask:
         moderation,
         notifications,
         search,
+        messages,
     )
     for blueprint in (module.bp for module in blueprints):
         app.register_blueprint(blueprint)

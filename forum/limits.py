@@ -111,6 +111,15 @@ def _gentler_posting() -> str:
     return pace.allowance(_member(), gentler=True)
 
 
+def _messaging() -> str:
+    """Requests and messages: new accounts wait longer."""
+    return (
+        "3 per minute; 20 per hour"
+        if pace.is_new_account(_member())
+        else "10 per minute; 120 per hour"
+    )
+
+
 @dataclass(frozen=True)
 class Rule:
     limit: str | Callable[[], str]
@@ -144,6 +153,7 @@ LIMITS: dict[str, tuple[Rule, ...]] = {
         Rule("3 per hour; 10 per day", by_recipient, deduct_when=_sent),
     ),
     "reactions": (Rule("60 per minute; 600 per hour", by_member),),
+    "messages": (Rule(_messaging, by_member),),
     "reports": (Rule("10 per hour; 30 per day", by_member),),
     "search": (Rule("30 per minute", by_member, methods=None),),
 }

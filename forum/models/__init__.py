@@ -1,6 +1,18 @@
 """The typed models, one module per domain."""
 
 from forum.models.category import Category
+from forum.models.messaging import (
+    MESSAGES_FROM_LABELS,
+    MODERATORS,
+    REPLIER_ALIAS,
+    Conversation,
+    ConversationState,
+    Message,
+    MessageBlock,
+    MessageReport,
+    MessagesFrom,
+    Party,
+)
 from forum.models.moderation import (
     REASON_LABELS,
     Action,
@@ -29,6 +41,16 @@ from forum.models.thread import NEUTRAL_TITLE, Thread, ThreadVisit
 from forum.models.user import Delivery, LoginSession, Role, User
 
 __all__ = [
+    "MESSAGES_FROM_LABELS",
+    "MODERATORS",
+    "REPLIER_ALIAS",
+    "Conversation",
+    "ConversationState",
+    "Message",
+    "MessageBlock",
+    "MessageReport",
+    "MessagesFrom",
+    "Party",
     "MODERATION_MOVES",
     "REACTIONS",
     "REASON_LABELS",

@@ -55,6 +55,10 @@ class User(UserMixin, db.Model):
     email_helped: Mapped[str] = mapped_column(String(12), default=Delivery.DAILY)
     email_moderation: Mapped[str] = mapped_column(String(12), default=Delivery.IMMEDIATELY)
     email_show_content: Mapped[bool] = mapped_column(default=False)
+    # Who may send her a message request (forum.models.messaging.MessagesFrom).
+    messages_from: Mapped[str] = mapped_column(
+        String(10), default="talked", server_default="talked"
+    )
     # The member deleted their account: everything that named them is scrubbed from this row,
     # which stays so that posts kept as "a former member" still have an author.
     deleted_at: Mapped[datetime | None]

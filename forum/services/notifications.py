@@ -122,6 +122,14 @@ def _describe(n: Notification, counts: dict) -> Shown:
         return Shown(n, f"Your reply in {title} helped the parent who started it",
                      "Your reply helped the parent who started a thread.",
                      "Your reply helped someone on Blossom", url)  # fmt: skip
+    if kind in (NotificationKind.MESSAGE, NotificationKind.MESSAGE_REQUEST):
+        # Names nobody, in any channel: a private reply's parties are aliases.
+        url = url_for("messages.show", key=n.conversation.key) if n.conversation else url
+        if kind == NotificationKind.MESSAGE_REQUEST:
+            text = "Someone asked to talk with you privately"
+            return Shown(n, text, f"{text}.", "A message request on Blossom", url)
+        text = "You have a new private message"
+        return Shown(n, text, f"{text}.", "A new message on Blossom", url)
     if kind == NotificationKind.REPORT:
         text = REPORT_OUTCOMES.get(n.detail, "A moderator looked at a post you reported.")
         return Shown(n, text, text, "About a post you reported on Blossom", url_for("reports.mine"))
@@ -150,6 +158,7 @@ def preloaded(statement: Select) -> Select:
         joinedload(Notification.post).joinedload(Post.thread),
         joinedload(Notification.thread),
         joinedload(Notification.action),
+        joinedload(Notification.conversation),
     )
 
 

@@ -32,7 +32,7 @@ from forum.models import (
     ThreadVisit,
     User,
 )
-from forum.services import notifications, posting, search
+from forum.services import message_privacy, notifications, posting, search
 from forum.services.errors import ServiceError
 
 FORMER_MEMBER = "A former member"
@@ -211,6 +211,7 @@ def export_data(user: User, password: str) -> dict[str, Any]:
             }
             for warning in warnings
         ],
+        "conversations": message_privacy.export(user),
         "privacy_requests": [
             {"kind": request.kind, "created_at": _when(request.created_at)} for request in requests
         ],
@@ -234,6 +235,7 @@ def delete_account(user: User, password: str, keep_posts: bool) -> None:
     page_cache.changed(everything=True)  # their name, and perhaps their posts, leave every page
     if not keep_posts:
         _remove_posts(user)
+    message_privacy.erase(user)
     for model, column in (
         (Notification, Notification.user_id),
         (Subscription, Subscription.user_id),
