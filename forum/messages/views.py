@@ -149,10 +149,12 @@ ACTIONS = {
 }
 
 
-@bp.post("/messages/<key>/<any(accept, decline, leave, block):action>")
+@bp.post("/messages/<key>/<action>")
 @login_required
 def act(key: str, action: str):
     conversation = _mine(key)
+    if action not in ACTIONS:
+        abort(404)
     do, done = ACTIONS[action]
     try:
         do(current_user, conversation)
@@ -167,10 +169,12 @@ def act(key: str, action: str):
     return redirect(url_for("messages.index"))
 
 
-@bp.post("/messages/<key>/name/<any(show, hide):choice>")
+@bp.post("/messages/<key>/name/<choice>")
 @login_required
 def name(key: str, choice: str):
     conversation = _mine(key)
+    if choice not in ("show", "hide"):
+        abort(404)
     try:
         messaging.show_name(current_user, conversation, choice == "show")
     except ServiceError as error:

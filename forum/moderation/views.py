@@ -313,8 +313,10 @@ def _reading(report_id: int, form=None, status: int = 200, **extra):
     return page, status
 
 
-@bp.post("/messages/<id:report_id>/<any(read, dismiss, check_in, reveal):action>")
+@bp.post("/messages/<id:report_id>/<action>")
 def message_action(report_id: int, action: str):
+    if action not in ("read", "dismiss", "check_in", "reveal"):
+        abort(404)
     if action == "read":
         page = _reading(report_id)
         db.session.commit()
