@@ -1,6 +1,7 @@
 """The typed models, one module per domain."""
 
 from forum.models.category import Category
+from forum.models.mention import Mention
 from forum.models.messaging import (
     MESSAGES_FROM_LABELS,
     MODERATORS,
@@ -46,6 +47,7 @@ __all__ = [
     "REPLIER_ALIAS",
     "Conversation",
     "ConversationState",
+    "Mention",
     "Message",
     "MessageBlock",
     "MessageReport",

@@ -23,6 +23,7 @@ class NotificationKind(StrEnum):
     WARNING = "warning"  # a moderator warned them
     MESSAGE_REQUEST = "request"  # someone asks to start a private conversation
     MESSAGE = "message"  # a new message in one of their conversations
+    MENTION = "mention"  # a post named them with @
 
 
 class EmailTopic(StrEnum):
@@ -45,6 +46,7 @@ TOPIC_OF = {
     # Private messages are heard of as replies are.
     NotificationKind.MESSAGE_REQUEST: EmailTopic.REPLIES,
     NotificationKind.MESSAGE: EmailTopic.REPLIES,
+    NotificationKind.MENTION: EmailTopic.REPLIES,
 }
 
 

@@ -75,6 +75,8 @@ class Post(db.Model):
     # Not stored: set by the service that has just written or edited the post, so the page that
     # answers can show support resources first. The at-risk report is the lasting record.
     reads_as_crisis = False
+    # Also not stored: the members its words mention, for the service to record once.
+    mentioned: list = []
 
     __table_args__ = (
         # Also the index a thread page reads by: page 1 and page 5,000 cost the same.

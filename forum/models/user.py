@@ -1,4 +1,4 @@
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
@@ -10,6 +10,9 @@ from forum.database import db, utcnow
 
 if TYPE_CHECKING:
     from forum.models.moderation import MemberWarning
+
+
+NEW_ACCOUNT = timedelta(days=1)
 
 
 class Role(StrEnum):
@@ -122,6 +125,11 @@ class User(UserMixin, db.Model):
     @property
     def is_suspended(self) -> bool:
         return self.suspended_until is not None and self.suspended_until > utcnow()
+
+    @property
+    def is_new_account(self) -> bool:
+        """Less than a day old: most spam comes from new accounts, so they wait longer."""
+        return self.created_at > utcnow() - NEW_ACCOUNT
 
     @property
     def can_write(self) -> bool:

@@ -108,6 +108,10 @@ def _describe(n: Notification, counts: dict) -> Shown:
         who = _who(post) if post.is_visible else "Someone"
         return Shown(n, f"{who} quoted you in {title}", "Someone quoted one of your posts.",
                      "Someone quoted you on Blossom", url)  # fmt: skip
+    if kind == NotificationKind.MENTION:
+        who = _who(post) if post.is_visible else "Someone"  # "Anonymous parent 2", never a name
+        return Shown(n, f"{who} mentioned you in {title}", "Someone mentioned you in a post.",
+                     "Someone mentioned you on Blossom", url)  # fmt: skip
     if kind == NotificationKind.REACTION:
         count = counts.get((n.post_id, n.detail), 0)
         one, many = REACTION_WORDS.get(n.detail, ("reacted", "reacted"))

@@ -171,3 +171,9 @@ def message_sent(recipient: User, conversation) -> None:
     for member in _members({recipient.id}):
         _gather(member, NotificationKind.MESSAGE, f"message:{conversation.id}",
                 conversation_id=conversation.id)  # fmt: skip
+
+
+def mentioned(post: Post, members: list[User]) -> None:
+    """Members a new post mentions (those who may hear: see forum.services.mentions)."""
+    _tell(_members({m.id for m in members}), NotificationKind.MENTION, post_id=post.id,
+          thread_id=post.thread_id)  # fmt: skip

@@ -18,6 +18,7 @@ from forum.models import (
     Block,
     Delivery,
     MemberWarning,
+    Mention,
     Notification,
     OutgoingEmail,
     Post,
@@ -241,6 +242,7 @@ def delete_account(user: User, password: str, keep_posts: bool) -> None:
         (Subscription, Subscription.user_id),
         (ThreadVisit, ThreadVisit.user_id),
         (Block, Block.blocker_id),
+        (Mention, Mention.user_id),
         (OutgoingEmail, OutgoingEmail.user_id),
     ):
         db.session.execute(delete(model).where(column == user.id))

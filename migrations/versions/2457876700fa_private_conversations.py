@@ -1,4 +1,4 @@
-"""Private conversations: requests, messages, blocks from private replies, reported messages;
+"""Private conversations and @mentions: requests, messages, blocks from private replies, reported messages;
 who may send a member a request; an anonymous post that takes private replies; a notification
 that points at a conversation
 
@@ -17,6 +17,17 @@ depends_on = None
 
 
 def upgrade():
+    op.create_table(
+        "mention",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("post_id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(["post_id"], ["post.id"], name=op.f("fk_mention_post_id_post")),
+        sa.ForeignKeyConstraint(["user_id"], ["user.id"], name=op.f("fk_mention_user_id_user")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_mention")),
+        sa.UniqueConstraint("post_id", "user_id", name=op.f("uq_mention_post_id")),
+    )
+    op.create_index(op.f("ix_mention_user_id"), "mention", ["user_id"], unique=False)
     op.create_table(
         "message_block",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -156,6 +167,8 @@ def upgrade():
 
 
 def downgrade():
+    op.drop_index(op.f("ix_mention_user_id"), table_name="mention")
+    op.drop_table("mention")
     op.drop_column("user", "messages_from")
     op.drop_column("post", "private_replies")
     op.drop_index(op.f("ix_notification_conversation_id"), table_name="notification")
