@@ -317,6 +317,12 @@ READ_PAGES = [
     Case("reports.appeal", (MEMBER,), "/me/appeals/{decision}"),
     Case("messages.index", SIGNED_IN, "/messages"),
     Case("messages.settings", SIGNED_IN, "/settings/messages"),
+    Case(
+        "messages.mention_suggestions",
+        SIGNED_IN,
+        "/mentions?thread={thread}&q=wri",
+        "/mentions?q=w",
+    ),
     Case("messages.request_member", SIGNED_IN, "/u/writer1/message"),
     Case("messages.request_alias", SIGNED_IN, "/p/{private}/private-reply"),
     Case("messages.show", (MEMBER,), "/messages/{conversation}"),

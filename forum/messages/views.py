@@ -11,9 +11,17 @@ from forum.messages.forms import MessageForm, MessageReportForm, MessagesFromFor
 from forum.models import ConversationState, Message
 from forum.pagination import post_url
 from forum.responses import offer_support, page_number
-from forum.services import browsing, conversations, message_reports, messaging, profiles
+from forum.services import (
+    browsing,
+    conversations,
+    mentions,
+    message_reports,
+    messaging,
+    profiles,
+)
 from forum.services.errors import ServiceError
 from forum.services.posting_rules import Pause
+from forum.urls import record_id
 
 bp = Blueprint("messages", __name__)
 
@@ -232,6 +240,15 @@ def private_replies(post_id: int):
         else "Private replies to this post are off."
     )
     return redirect(there)
+
+
+@bp.get("/mentions")
+@login_required
+def mention_suggestions():
+    """People to mention as she types "@": those in the thread and those she has talked with."""
+    thread_id = request.args.get("thread", type=record_id)
+    people = mentions.suggestions(current_user, request.args.get("q", "")[:40], thread_id)
+    return render_template("messages/_mentions.html", people=people)
 
 
 @bp.route("/settings/messages", methods=["GET", "POST"])

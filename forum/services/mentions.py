@@ -13,9 +13,19 @@ from html.parser import HTMLParser
 from urllib.parse import quote
 
 from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import aliased
 
 from forum.database import db
-from forum.models import Block, Mention, MessageBlock, Post, Subscription, User
+from forum.models import (
+    Block,
+    Conversation,
+    Mention,
+    MessageBlock,
+    Party,
+    Post,
+    Subscription,
+    User,
+)
 from forum.services import accounts, notify
 
 MENTION = re.compile(r"(?<![\w@/.+-])@([A-Za-z0-9_-]{3,30})(?![\w-])")
@@ -138,3 +148,50 @@ def record(post: Post) -> None:
     db.session.add_all(Mention(post_id=post.id, user_id=m.id) for m in mentioned)
     db.session.flush()
     notify.mentioned(post, to_tell(post, mentioned))
+
+
+SUGGESTED = 8
+
+
+def suggestions(viewer: User, prefix: str, thread_id: int | None) -> list[User]:
+    """Whom to offer as she types "@pr": members who posted by name in this thread and those
+    she has talked with by name; never the whole directory, never anyone behind an anonymous
+    post or an alias, never anyone blocked either way."""
+    prefix = accounts.username_key(prefix.lstrip("@")) if prefix.strip("@ ") else ""
+    if not re.fullmatch(r"[a-z0-9_-]{1,30}", prefix):
+        return []
+    me, them = aliased(Party), aliased(Party)
+    in_thread = select(Post.author_id).where(Post.thread_id == thread_id, ~Post.anonymous)
+    talked = (
+        select(them.user_id)
+        .join(me, me.conversation_id == them.conversation_id)
+        .join(Conversation, Conversation.id == them.conversation_id)
+        .where(
+            me.user_id == viewer.id,
+            them.user_id != viewer.id,
+            them.alias.is_(None),
+            Conversation.post_id.is_(None),
+            Conversation.state.in_(["open", "closed"]),
+        )
+    )
+    blocked = (
+        select(Block.blocked_id)
+        .where(Block.blocker_id == viewer.id)
+        .union(select(Block.blocker_id).where(Block.blocked_id == viewer.id))
+    )
+    people = in_thread.union(talked) if thread_id is not None else talked
+    escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return list(
+        db.session.scalars(
+            select(User)
+            .where(
+                User.id.in_(people),
+                User.id != viewer.id,
+                User.id.not_in(blocked),
+                User.deleted_at.is_(None),
+                User.username_key.like(f"{escaped}%", escape="\\"),
+            )
+            .order_by(User.username_key)
+            .limit(SUGGESTED)
+        )
+    )

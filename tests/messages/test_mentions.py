@@ -67,3 +67,25 @@ def test_a_new_account_mentions_at_most_two(app, member):
     post = factories.reply(member, thread, "Hi @parent0 @parent1 @parent2")
     assert post.body_html.count('class="mention"') == 2
     assert [mentions_of(o) for o in others] == [1, 1, 0]
+
+
+def test_autocomplete_offers_the_thread_and_those_she_talked_with_only(app, member, other_member):
+    from tests.messages.people import accepted, talked
+
+    carmen = factories.member("carmen")
+    stranger = factories.member("carla")  # in the directory, but nowhere near her
+    talked(member, other_member)
+    accepted(member, other_member)
+    thread = factories.thread(carmen, title="Carpools and car seats")
+    hidden = factories.member("carmine")
+    posting.reply(hidden, thread, "Only anonymously here", anonymous=True)
+    db.session.commit()
+    hannah = signed_in(app, member)
+    found = hannah.get(f"/mentions?thread={thread.id}&q=car").text
+    assert "@carmen" in found and "@carla" not in found and "@carmine" not in found
+    assert "@priya" in hannah.get(f"/mentions?thread={thread.id}&q=pr").text
+    assert "@priya" not in hannah.get(f"/mentions?thread={thread.id}&q=%25").text
+    blocking.block(member, carmen)
+    db.session.commit()
+    assert "@carmen" not in hannah.get(f"/mentions?thread={thread.id}&q=car").text
+    assert stranger.id
