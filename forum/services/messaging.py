@@ -30,7 +30,7 @@ from forum.models import (
     ReportReason,
     User,
 )
-from forum.services import accounts, blocking, message_checks, notify, safety
+from forum.services import accounts, blocking, mentions, message_checks, notify, safety
 from forum.services.errors import NotAllowed, ServiceError
 from forum.services.text import render_markdown
 
@@ -225,6 +225,7 @@ def request(
     _check_pair(sender, recipient, post)
     html = render_markdown(body)
     message_checks.check_request_html(html)
+    html = mentions.link(html, sender)[0]  # linked only: nobody else can read it to be told
     crisis = message_checks.pause(body, kind_ok, contact_ok)
     now = utcnow()
     conversation = Conversation(
@@ -305,7 +306,8 @@ def send(
         .values(last_message_at=now, last_sender_id=sender.id)
     )
     party.read_at = now
-    _write(conversation, sender, body, render_markdown(body), now, crisis)
+    html = mentions.link(render_markdown(body), sender)[0]
+    _write(conversation, sender, body, html, now, crisis)
     if other.left_at is None:
         notify.message_sent(other.user, conversation)
     db.session.expire(conversation, ["last_message_at", "last_sender_id"])

@@ -89,3 +89,20 @@ def test_autocomplete_offers_the_thread_and_those_she_talked_with_only(app, memb
     db.session.commit()
     assert "@carmen" not in hannah.get(f"/mentions?thread={thread.id}&q=car").text
     assert stranger.id
+
+
+def test_a_mention_in_a_message_links_and_an_anonymous_label_finds_nobody(
+    app, member, other_member
+):
+    from forum.services import messaging
+    from tests.messages.people import accepted, talked
+
+    talked(member, other_member)
+    conversation = accepted(member, other_member, "Hi @priya, a question")
+    sent = messaging.send(member, conversation, "And @Anonymous, @anonymous-parent-2 too")
+    db.session.commit()
+    assert sent.conversation.key
+    page = signed_in(app, other_member).get(f"/messages/{conversation.key}").text
+    assert '<a class="mention" href="/u/priya">@priya</a>' in page
+    assert "/u/anonymous" not in page.lower()
+    assert mentions_of(other_member) == 0  # she hears of the message itself

@@ -197,6 +197,7 @@ def everything(member, other_member):
         "thread_id": thread.id,
         "appeal_id": entry.id,
         "username": other_member.username,
+        "report_id": 1,  # a reported message: refused before it is looked up
     }
     return values, post, thread, entry
 
