@@ -34,6 +34,11 @@ from forum.services import accounts, blocking, mentions, message_checks, notify,
 from forum.services.errors import NotAllowed, ServiceError
 from forum.services.text import render_markdown
 
+UNAVAILABLE = (
+    "This post can't take private replies now: it may have been deleted or hidden, or its "
+    "author turned them off."
+)
+
 
 class TooSoon(NotAllowed):
     status_code = 429
@@ -159,9 +164,13 @@ def _earlier(sender: User, recipient: User, post: Post | None) -> Conversation |
 def _check_pair(sender: User, recipient: User, post: Post | None) -> Conversation | None:
     if recipient.id == sender.id:
         raise ServiceError("You can't send a message request to yourself.", "body")
-    if recipient.is_deleted or recipient.is_banned:
+    if post is not None and recipient.is_deleted:
+        raise ServiceError(UNAVAILABLE, "body")
+    # To an alias, nothing may say who is behind it: her standing, or a block the sender made
+    # of her by name, silences the request (see request) rather than being named.
+    if post is None and (recipient.is_deleted or recipient.is_banned):
         raise ServiceError("This member isn't taking message requests.", "body")
-    if _has_blocked(sender, recipient.id):
+    if post is None and _has_blocked(sender, recipient.id):
         raise ServiceError(
             "You've blocked this member, so you can't write to them. Unblock them first if "
             "you'd like to.",
@@ -213,11 +222,7 @@ def request(
     anonymous post, whose author is the recipient (the caller never needs to know who)."""
     if post is not None:
         if not post.is_visible or post.is_deleted or not post.anonymous or not post.private_replies:
-            raise ServiceError(
-                "This post can't take private replies now: it may have been deleted or hidden, "
-                "or its author turned them off.",
-                "body",
-            )
+            raise ServiceError(UNAVAILABLE, "body")
         recipient = post.author
     assert recipient is not None  # noqa: S101 -- a recipient or a post always
     message_checks.check_body(body, message_checks.REQUEST_MAX)
@@ -231,7 +236,7 @@ def request(
     conversation = Conversation(
         key=new_key(),
         post_id=post.id if post is not None else None,
-        silenced=blocked_between(sender.id, recipient.id),
+        silenced=blocked_between(sender.id, recipient.id) or recipient.is_banned,
         created_at=now,
         last_message_at=now,
         last_sender_id=sender.id,

@@ -185,3 +185,22 @@ def test_a_deleted_post_takes_no_private_replies(app, member, other_member):
     db.session.commit()
     priya = signed_in(app, other_member)
     assert priya.get(f"/p/{post.id}/private-reply").status_code == 404
+
+
+def test_a_private_reply_to_someone_she_blocked_by_name_is_answered_as_any_other(
+    app, member, other_member
+):
+    """Her own block of the hidden author must not say who the author is."""
+    from forum.services import blocking
+
+    thread, post = anonymous_post(member)
+    post.private_replies = True
+    ready(other_member)
+    blocking.block(other_member, member)
+    db.session.commit()
+    priya = signed_in(app, other_member)
+    answer = priya.post(f"/p/{post.id}/private-reply", data={"body": "Thinking of you"})
+    assert answer.status_code == 302
+    conversation = db.session.scalar(select(Conversation))
+    assert conversation.silenced
+    assert conversation.key not in signed_in(app, member).get("/messages").text
