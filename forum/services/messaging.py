@@ -15,6 +15,7 @@ from flask import current_app
 from sqlalchemy import and_, exists, func, or_, select, update
 from sqlalchemy.orm import aliased
 
+from forum import queue
 from forum.database import db, utcnow
 from forum.models import (
     REPLIER_ALIAS,
@@ -248,11 +249,24 @@ def request(
     ]  # fmt: skip
     db.session.add(conversation)
     db.session.flush()
-    message = _write(conversation, sender, body, html, now, crisis)
-    if not conversation.silenced:
-        notify.message_requested(recipient, conversation)
-    del message
+    _write(conversation, sender, body, html, now, crisis)
+    # Heard of after the response, silenced or not, so a request to someone who blocked its
+    # sender takes the same time and the same statements as any other.
+    queue.after_commit(tell_of_request, conversation.id)
     return Sent(conversation, crisis)
+
+
+@queue.task(retries=3, retry_delay=30)
+def tell_of_request(conversation_id: int) -> None:
+    """Its recipient hears of a request, once, unless it is silenced or already answered."""
+    conversation = db.session.get(Conversation, conversation_id)
+    if conversation is None or conversation.silenced:
+        return
+    if conversation.state != ConversationState.REQUESTED:
+        return
+    recipient = next(p.user for p in conversation.parties if not p.starter)
+    notify.message_requested(recipient, conversation)
+    db.session.commit()
 
 
 def _write(

@@ -4,8 +4,9 @@ import re
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
+from forum import queue
 from forum.database import db, utcnow
 from forum.models import Conversation, ConversationState, Message, Notification, Party
 from forum.services import blocking, messaging
@@ -147,6 +148,7 @@ def test_a_request_to_someone_who_blocked_you_looks_the_same_but_never_arrives(
         return page.replace(name, "X").replace(name.lower(), "x")
 
     assert same(to_blocker, "Priya") == same(to_other, "Carmen")
+    queue.run_waiting()
     silenced = db.session.scalar(select(Conversation).where(Conversation.silenced))
     priya = signed_in(app, other_member)
     assert silenced.key not in priya.get("/messages").text
@@ -220,3 +222,30 @@ def test_silent_conversations_expire(app, member, other_member):
     assert message_privacy.expire() == 1
     db.session.commit()
     assert conversations() == 0 and db.session.scalar(select(func.count(Party.id))) == 0
+
+
+def test_a_silenced_request_runs_the_same_statements_as_any_other(app, member, other_member):
+    """Timing: a request to someone who blocked its sender does the same work in the request."""
+    carmen = factories.member("carmen")
+    talked(member, other_member, carmen)
+    blocking.block(other_member, member)
+    db.session.commit()
+    hannah = signed_in(app, member)
+    hannah.get("/")
+
+    def statements(username: str) -> list[str]:
+        seen = []
+
+        def record(conn, cursor, statement, *args):
+            if statement != "BEGIN":
+                seen.append(re.sub(r"\d+", "N", statement))
+
+        event.listen(db.engine, "before_cursor_execute", record)
+        try:
+            answer = hannah.post(f"/u/{username}/message", data={"body": "Hi, a question"})
+            assert answer.status_code == 302
+        finally:
+            event.remove(db.engine, "before_cursor_execute", record)
+        return seen
+
+    assert statements("priya") == statements("carmen")
