@@ -281,8 +281,9 @@ def _write(
     )
     db.session.add(message)
     db.session.flush()
-    if crisis and not conversation.silenced:
-        # Crisis first: the moderators hear at once, and the writer is shown support.
+    if crisis:
+        # Crisis first: the moderators hear at once, and the writer is shown support, even
+        # when the request is silenced and never reaches its recipient.
         db.session.add(
             MessageReport(
                 message_id=message.id,

@@ -68,3 +68,16 @@ def test_crisis_words_are_never_held_back_and_reach_the_moderators_first(
     assert "Someone may be at risk" in queue
     # The queue itself shows no words of the message: reading it is logged.
     assert "can't go on" not in queue.replace("&#39;", "'")
+
+
+def test_crisis_words_in_a_silenced_request_still_reach_the_moderators(app, member, other_member):
+    from forum.services import blocking
+
+    talked(member, other_member)
+    blocking.block(other_member, member)
+    db.session.commit()
+    sent = signed_in(app, member).post(
+        "/u/priya/message", data={"body": "I want to die, can we talk?"}, follow_redirects=True
+    )
+    assert "You're not alone" in sent.text.replace("&#39;", "'")
+    assert db.session.scalar(select(MessageReport.reason)) == "at_risk"
