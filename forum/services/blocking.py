@@ -1,11 +1,11 @@
 """Blocking: a member folds away another's posts for herself; the other is never told."""
 
-from sqlalchemy import ColumnElement, and_, delete, exists, false, select, update
+from sqlalchemy import ColumnElement, and_, delete, exists, false, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, joinedload
 
 from forum.database import db
-from forum.models import Block, Conversation, ConversationState, Party, Post, User
+from forum.models import Block, Conversation, ConversationState, MessageBlock, Party, Post, User
 from forum.services.errors import ServiceError
 
 
@@ -91,4 +91,11 @@ def blocked_members(member: User) -> list[Block]:
             .options(joinedload(Block.blocked))
             .order_by(Block.created_at.desc())
         )
+    )
+
+
+def private_reply_blocks(member: User) -> int:
+    """How many she blocked from private replies: never listed by name, which she never knew."""
+    return db.session.scalar(
+        select(func.count(MessageBlock.id)).where(MessageBlock.blocker_id == member.id)
     )

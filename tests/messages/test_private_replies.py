@@ -167,6 +167,8 @@ def test_blocking_from_a_private_reply_acts_on_the_hidden_account_without_foldin
     db.session.commit()
     hannah = signed_in(app, member)
     assert hannah.post(f"/messages/{conversation.key}/block").status_code == 302
+    blocked = hannah.get("/settings/blocked").text
+    assert "blocked 1 parent from private replies" in blocked and "priya" not in blocked
     # Priya's named posts aren't folded for Hannah: that would say who wrote to her.
     named = factories.reply(other_member, thread)
     page = hannah.get(f"/t/{thread.id}").text
