@@ -31,7 +31,15 @@ from forum.models import (
     ReportReason,
     User,
 )
-from forum.services import accounts, blocking, mentions, message_checks, notify, safety
+from forum.services import (
+    accounts,
+    blocking,
+    mentions,
+    message_checks,
+    message_delivery,
+    notify,
+    safety,
+)
 from forum.services.errors import NotAllowed, ServiceError
 from forum.services.text import render_markdown
 
@@ -252,21 +260,8 @@ def request(
     _write(conversation, sender, body, html, now, crisis)
     # Heard of after the response, silenced or not, so a request to someone who blocked its
     # sender takes the same time and the same statements as any other.
-    queue.after_commit(tell_of_request, conversation.id)
+    queue.after_commit(message_delivery.tell_of_request, conversation.id)
     return Sent(conversation, crisis)
-
-
-@queue.task(retries=3, retry_delay=30)
-def tell_of_request(conversation_id: int) -> None:
-    """Its recipient hears of a request, once, unless it is silenced or already answered."""
-    conversation = db.session.get(Conversation, conversation_id)
-    if conversation is None or conversation.silenced:
-        return
-    if conversation.state != ConversationState.REQUESTED:
-        return
-    recipient = next(p.user for p in conversation.parties if not p.starter)
-    notify.message_requested(recipient, conversation)
-    db.session.commit()
 
 
 def _write(

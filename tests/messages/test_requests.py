@@ -249,3 +249,26 @@ def test_a_silenced_request_runs_the_same_statements_as_any_other(app, member, o
         return seen
 
     assert statements("priya") == statements("carmen")
+
+
+def test_a_request_lost_with_the_queue_is_told_by_the_sweep(app, member, other_member):
+    from forum.services.message_delivery import sweep_untold_requests
+
+    talked(member, other_member)
+    messaging.request(member, other_member, "Hello, a question")
+    db.session.commit()
+    queue.huey.flush()  # the queue lost what waited
+
+    def told() -> int:
+        return db.session.scalar(
+            select(func.count(Notification.id)).where(Notification.kind == "request")
+        )
+
+    assert told() == 0
+    sweep_untold_requests()
+    queue.run_waiting()
+    db.session.commit()
+    assert told() == 1
+    sweep_untold_requests()  # twice does no harm
+    queue.run_waiting()
+    assert told() == 1
