@@ -67,7 +67,10 @@ def test_request_accept_talk_and_report_on_a_phone(app, live_url, phones, member
     assert fits(hannah)
 
     priya.goto(f"{live_url}/")
-    priya.get_by_role("link", name="Messages").click()
+    account = priya.locator("details.account summary")
+    assert account.locator(".count").get_attribute("aria-label") == "1 with new messages"
+    account.click()  # the account menu, whose button says a conversation has something new
+    priya.get_by_role("link", name="Messages (1 new)").click()
     priya.get_by_role("link", name="Hannah").click()
     assert "can I ask how nursery drop-off went?" in priya.inner_text("#content")
     assert fits(priya)

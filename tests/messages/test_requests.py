@@ -29,7 +29,7 @@ def test_a_request_is_accepted_then_they_talk(app, member, other_member):
     assert sent.status_code == 302
     key = db.session.scalar(select(Conversation.key))
     # Priya hears of it, and it waits for her answer; nothing more can be sent meanwhile.
-    assert 'Messages <span class="count"' in priya.get("/").text
+    assert "Messages (1 new)" in priya.get("/").text
     page = priya.get(f"/messages/{key}")
     assert "How did nursery go?" in page.text and "Accept" in page.text
     more = hannah.post(f"/messages/{key}", data={"body": "Hello?"})
