@@ -11,6 +11,7 @@ from forum import (
     care,
     drafts,
     images,
+    messages,
     moderation,
     notifications,
     profiles,
@@ -76,6 +77,7 @@ def create_app(config: type[Config] = Config) -> Flask:
         push,
         api,
         images,
+        messages,
     )
     for blueprint in (module.bp for module in blueprints):
         app.register_blueprint(blueprint)

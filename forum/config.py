@@ -159,6 +159,11 @@ class Config:
     REQUIRE_VERIFIED_EMAIL = _flag("REQUIRE_VERIFIED_EMAIL")
     THREADS_PER_PAGE = 25
     POSTS_PER_PAGE = 20
+    # Message requests: who may start one (an account this many days old that has posted), and
+    # how many a day.
+    MESSAGE_REQUEST_MIN_AGE_DAYS = int(os.environ.get("MESSAGE_REQUEST_MIN_AGE_DAYS", 7))
+    MESSAGE_REQUEST_NEEDS_POST = _flag("MESSAGE_REQUEST_NEEDS_POST", default=True)
+    MESSAGE_REQUEST_DAILY_CAP = int(os.environ.get("MESSAGE_REQUEST_DAILY_CAP", 5))
 
     # The installed app (/manifest.webmanifest): a name and icon that say nothing of what the
     # site is about on a home screen, unless the admin chooses otherwise. Icons are in static/.

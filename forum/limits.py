@@ -126,6 +126,15 @@ def _gentler_posting() -> str:
     return pace.allowance(_member(), gentler=True)
 
 
+def _messaging() -> str:
+    """Requests and messages: new accounts wait longer."""
+    return (
+        "3 per minute; 20 per hour"
+        if pace.is_new_account(_member())
+        else "10 per minute; 120 per hour"
+    )
+
+
 @dataclass(frozen=True)
 class Rule:
     limit: str | Callable[[], str]
@@ -162,6 +171,7 @@ LIMITS: dict[str, tuple[Rule, ...]] = {
     "reactions": (Rule("60 per minute; 600 per hour", by_member),),
     # Saved as she types, a second or so after she stops: room for a fast typist all day.
     "drafts": (Rule("60 per minute; 1500 per hour", by_member),),
+    "messages": (Rule(_messaging, by_member),),
     "reports": (Rule("10 per hour; 30 per day", by_member),),
     "search": (Rule("30 per minute", by_member, methods=None),),
     # Every API request, besides the limits of what it does: per token, and per address.

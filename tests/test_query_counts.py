@@ -17,6 +17,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from itertools import count
 from urllib.parse import quote
 
@@ -26,12 +27,16 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from forum.database import db
+from forum import queue
+from forum.database import db, utcnow
 from forum.models import (
     Appeal,
     Category,
+    Conversation,
+    Message,
     ModerationAction,
     Notification,
+    Party,
     Post,
     Role,
     Subscription,
@@ -46,6 +51,8 @@ from forum.services import (
     following,
     helpful,
     links,
+    message_reports,
+    messaging,
     moderation_actions,
     posting,
     reactions,
@@ -104,6 +111,18 @@ def build(rounds: int) -> Forum:
     drafts.save_reply(moderator, long_thread, drafts.Words("A moderator's unsent words"))
     opening = factories.opening_post(long_thread)
     drafts.save_edit(reader, opening, drafts.Words("Naps, changed", title="Naps, still short"))
+    # A conversation, a reported message, and an anonymous post that takes private replies.
+    reader.created_at = utcnow() - timedelta(days=8)
+    talk = messaging.request(reader, writers[0], "Naps: can I ask you something?").conversation
+    messaging.accept(writers[0], talk)
+    messaging.send(writers[0], talk, "Of course, ask away about naps")
+    private = posting.start_thread(
+        writers[2], factories.category(), "Evenings, privately", "Ask me anything.", anonymous=True
+    )
+    factories.opening_post(private).private_replies = True
+    db.session.flush()
+    message = db.session.scalar(select(Message).where(Message.conversation_id == talk.id))
+    message_reports.report(reader, talk, message, "other", "Please look", 0)
     db.session.commit()
     forum = Forum(reader, moderator, writers, long_thread, reported, removal)
     grow(forum, rounds)
@@ -151,6 +170,10 @@ def grow(forum: Forum, rounds: int) -> None:
         sanctions.warn(mod, reader, f"A reminder about kindness ({n})")
         sessions.start(reader, f"Mozilla/5.0 (X11; Linux x86_64) Firefox/{100 + n}.0")
         drafts.save_reply(reader, thread, drafts.Words(f"Unsent, round {n}", anonymous=k == 2))
+        talk = message_reports.check_in_with(mod, reader, _words_for("Naps: how are you?"))
+        db.session.flush()
+        message = db.session.scalar(select(Message).where(Message.conversation_id == talk.id))
+        message_reports.report(reader, talk, message, "spam", "", 1)
         db.session.commit()
 
 
@@ -208,6 +231,11 @@ class Case:
 def names(f: Forum) -> dict[str, object]:
     appeal = db.session.scalar(select(Appeal.id).where(Appeal.action_id == f.appealed.id))
     reset = {"u": f.reader.id, "p": recovery._fingerprint(f.reader)}
+    talk = db.session.scalar(
+        select(Conversation)
+        .join(Party, Party.conversation_id == Conversation.id)
+        .where(Party.user_id == f.writers[0].id)
+    )
     return {
         "thread": f.long_thread.id,
         "opening": factories.opening_post(f.long_thread).id,
@@ -218,6 +246,13 @@ def names(f: Forum) -> dict[str, object]:
         "appeal": appeal,
         "reset": links.make_token("reset", reset),
         "unsubscribe": links.make_token("unsubscribe", {"u": f.reader.id, "t": "replies"}),
+        "conversation": talk.key,
+        "message": db.session.scalar(
+            select(Message.id).where(
+                Message.conversation_id == talk.id, Message.sender_id != f.reader.id
+            )
+        ),
+        "private": db.session.scalar(select(Post.id).where(Post.private_replies)),
     }
 
 
@@ -314,6 +349,18 @@ READ_PAGES = [
     Case("drafts.index", SIGNED_IN, "/drafts"),
     Case("reports.notices", SIGNED_IN, "/me/notices"),
     Case("reports.appeal", (MEMBER,), "/me/appeals/{decision}"),
+    Case("messages.index", SIGNED_IN, "/messages"),
+    Case("messages.settings", SIGNED_IN, "/settings/messages"),
+    Case(
+        "messages.mention_suggestions",
+        SIGNED_IN,
+        "/mentions?thread={thread}&q=wri",
+        "/mentions?q=w",
+    ),
+    Case("messages.request_member", SIGNED_IN, "/u/writer1/message"),
+    Case("messages.request_alias", SIGNED_IN, "/p/{private}/private-reply"),
+    Case("messages.show", (MEMBER,), "/messages/{conversation}"),
+    Case("messages.report", (MEMBER,), "/messages/{conversation}/{message}/report"),
     Case("moderation.queue", (MODERATOR,), "/mod/"),
     Case(
         "moderation.log",
@@ -395,6 +442,7 @@ PAGED = {
 @pytest.mark.parametrize("grown_by", [60])
 def test_every_read_page_runs_the_same_few_queries_at_any_size_and_page(app, client, grown_by):
     forum = build(rounds=2)
+    queue.huey.flush()  # requests are told by the queue; no other test should run that
     clients = {
         VISITOR: client,
         MEMBER: signed_in(app, forum.reader),

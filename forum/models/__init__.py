@@ -3,6 +3,19 @@
 from forum.models.care import Claim, Helper, Nudge
 from forum.models.category import Category
 from forum.models.draft import Draft, DraftPlace
+from forum.models.mention import Mention
+from forum.models.messaging import (
+    MESSAGES_FROM_LABELS,
+    MODERATORS,
+    REPLIER_ALIAS,
+    Conversation,
+    ConversationState,
+    Message,
+    MessageBlock,
+    MessageReport,
+    MessagesFrom,
+    Party,
+)
 from forum.models.moderation import (
     REASON_LABELS,
     Action,
@@ -36,6 +49,17 @@ from forum.models.user import Delivery, LoginSession, Role, User
 __all__ = [
     "AccessToken",
     "SecurityEvent",
+    "MESSAGES_FROM_LABELS",
+    "MODERATORS",
+    "REPLIER_ALIAS",
+    "Conversation",
+    "ConversationState",
+    "Mention",
+    "Message",
+    "MessageBlock",
+    "MessageReport",
+    "MessagesFrom",
+    "Party",
     "MODERATION_MOVES",
     "REACTIONS",
     "REASON_LABELS",

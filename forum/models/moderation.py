@@ -98,6 +98,7 @@ class Action(StrEnum):
     APPEAL = "appeal"
     REFUSED = "refused"  # a moderator was refused acting on an anonymous post: detail says what
     CHECK_IN = "check_in"  # a moderator checked in on someone who may be at risk
+    READ_MESSAGES = "read_messages"  # a moderator read a reported message and its context
 
 
 class ModerationAction(db.Model):

@@ -7,6 +7,7 @@ from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum.database import db, utcnow
+from forum.models.messaging import Conversation
 from forum.models.moderation import ModerationAction
 from forum.models.post import Post
 from forum.models.thread import Thread
@@ -21,6 +22,9 @@ class NotificationKind(StrEnum):
     REPORT = "report"  # a report they filed was handled
     WARNING = "warning"  # a moderator warned them
     NUDGE = "nudge"  # a helper: someone is waiting for a reply
+    MESSAGE_REQUEST = "request"  # someone asks to start a private conversation
+    MESSAGE = "message"  # a new message in one of their conversations
+    MENTION = "mention"  # a post named them with @
 
 
 class EmailTopic(StrEnum):
@@ -42,6 +46,10 @@ TOPIC_OF = {
     NotificationKind.REPORT: EmailTopic.MODERATION,
     NotificationKind.WARNING: EmailTopic.MODERATION,
     NotificationKind.NUDGE: EmailTopic.HELPING,
+    # Private messages are heard of as replies are.
+    NotificationKind.MESSAGE_REQUEST: EmailTopic.REPLIES,
+    NotificationKind.MESSAGE: EmailTopic.REPLIES,
+    NotificationKind.MENTION: EmailTopic.REPLIES,
 }
 
 
@@ -60,6 +68,9 @@ class Notification(db.Model):
     # The reaction's kind, the report's outcome, or the moderation action (recorded in action_id).
     detail: Mapped[str | None] = mapped_column(String(20))
     action_id: Mapped[int | None] = mapped_column(ForeignKey("moderation_action.id"))
+    # A message or a request. No foreign key (adding one would rebuild this table on SQLite):
+    # the conversation's notifications go with it (forum.services.message_privacy).
+    conversation_id: Mapped[int | None] = mapped_column(index=True)
     # Rows that gather many events (reactions of one kind on one post) share a key, so a new
     # hug brings the row back to the top as unread instead of adding another.
     group_key: Mapped[str | None] = mapped_column(String(60))
@@ -72,6 +83,9 @@ class Notification(db.Model):
     post: Mapped[Post | None] = relationship()
     thread: Mapped[Thread | None] = relationship()
     action: Mapped[ModerationAction | None] = relationship()
+    conversation: Mapped[Conversation | None] = relationship(
+        primaryjoin="foreign(Notification.conversation_id) == Conversation.id"
+    )
 
     __table_args__ = (
         UniqueConstraint("user_id", "group_key"),

@@ -10,6 +10,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     and_,
+    false,
     text,
 )
 from sqlalchemy.ext.hybrid import hybrid_property
@@ -52,6 +53,8 @@ class Post(db.Model):
     # Within a thread each anonymous author keeps one number: 1 is the thread's anonymous
     # starter ("original poster"), then 2, 3, ... in the order they first posted.
     anonymous_number: Mapped[int | None]
+    # The anonymous author lets others answer her privately, each side seen only by an alias.
+    private_replies: Mapped[bool] = mapped_column(default=False, server_default=false())
     content_note: Mapped[str | None] = mapped_column(String(100))
     helped_at: Mapped[datetime | None]  # marked "this helped me" by the thread's author
     body_markdown: Mapped[str] = mapped_column(Text)
@@ -76,6 +79,8 @@ class Post(db.Model):
     # Not stored: set by the service that has just written or edited the post, so the page that
     # answers can show support resources first. The at-risk report is the lasting record.
     reads_as_crisis = False
+    # Also not stored: the members its words mention, for the service to record once.
+    mentioned: list = []
 
     __table_args__ = (
         # Also the index a thread page reads by: page 1 and page 5,000 cost the same.
@@ -170,6 +175,26 @@ class Post(db.Model):
             and not self.is_deleted
             and self.status in (PostStatus.VISIBLE, PostStatus.PENDING)
             and self.can_see_body(user)
+        )
+
+    def can_reply_privately(self, user: User) -> bool:
+        """An anonymous post whose author allows private replies, for any member but her."""
+        return (
+            user.is_authenticated
+            and self.anonymous
+            and self.private_replies
+            and user.id != self.author_id
+            and not self.is_deleted
+            and self.status == PostStatus.VISIBLE
+        )
+
+    def can_allow_private_replies(self, user: User) -> bool:
+        """Only the author of an anonymous post chooses whether it takes private replies."""
+        return (
+            user.is_authenticated
+            and self.anonymous
+            and user.id == self.author_id
+            and not self.is_deleted
         )
 
     def can_be_moderated(self, decision: str) -> bool:

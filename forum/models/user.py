@@ -1,4 +1,4 @@
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
@@ -10,6 +10,9 @@ from forum.database import db, utcnow
 
 if TYPE_CHECKING:
     from forum.models.moderation import MemberWarning
+
+
+NEW_ACCOUNT = timedelta(days=1)
 
 
 class Role(StrEnum):
@@ -58,6 +61,10 @@ class User(UserMixin, db.Model):
     # Read only for helpers: "someone is waiting" can't wait for a digest.
     email_helping: Mapped[str] = mapped_column(
         String(12), default=Delivery.IMMEDIATELY, server_default=Delivery.IMMEDIATELY.value
+    )
+    # Who may send her a message request (forum.models.messaging.MessagesFrom).
+    messages_from: Mapped[str] = mapped_column(
+        String(10), default="talked", server_default="talked"
     )
     # The member deleted their account: everything that named them is scrubbed from this row,
     # which stays so that posts kept as "a former member" still have an author.
@@ -125,6 +132,11 @@ class User(UserMixin, db.Model):
     @property
     def is_suspended(self) -> bool:
         return self.suspended_until is not None and self.suspended_until > utcnow()
+
+    @property
+    def is_new_account(self) -> bool:
+        """Less than a day old: most spam comes from new accounts, so they wait longer."""
+        return self.created_at > utcnow() - NEW_ACCOUNT
 
     @property
     def can_write(self) -> bool:

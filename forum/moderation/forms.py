@@ -86,3 +86,13 @@ class AppealDecisionForm(Form):
         validators=[required("Choose whether to uphold or overturn.")],
     )
     reason = reason_field("Your answer to the member")
+
+
+class CheckInForm(ReasonForm):
+    """Checking in on someone who may be at risk, perhaps with a private message from "the
+    Blossom moderators" (not a request: she can reply, or not)."""
+
+    message = TextAreaField(
+        "A private message to them from the Blossom moderators (optional)",
+        validators=[chars("The message", maximum=5_000)],
+    )

@@ -9,6 +9,7 @@ from forum.forms import category_choices, editing, refused, render_form
 from forum.models import Action, Post, Role, Thread
 from forum.moderation.forms import (
     AppealDecisionForm,
+    CheckInForm,
     ModeratorEditForm,
     MoveForm,
     ReasonForm,
@@ -23,6 +24,7 @@ from forum.services import (
     audit,
     browsing,
     care_dashboard,
+    message_reports,
     moderation_actions,
     moderation_members,
     moderation_queue,
@@ -92,8 +94,9 @@ def queue():
     return render_template(
         "moderation/queue.html",
         items=moderation_queue.queue(),
+        message_items=message_reports.open_reports(),
         appeals=appeals.open_appeals(),
-        form=ReasonForm(formdata=None),
+        form=CheckInForm(formdata=None),
     )
 
 
@@ -125,15 +128,19 @@ def post_action(post_id: int, action: str):
     post = browsing.post_with_thread(post_id) or abort(404)
     if action not in POST_ACTIONS and action != "reveal":
         abort(404)
-    form = ReasonForm()
+    form = CheckInForm() if action == "check_in" else ReasonForm()
     if not form.validate_on_submit():
         return render_form("moderation/post.html", form, **_post_page(post, "post", form))
     try:
-        if action == "reveal":
+        if action == "check_in":
+            moderation_actions.check_in(
+                current_user, post, form.logged_reason, form.message.data or ""
+            )
+        elif action == "reveal":
             author = moderation_actions.reveal_author(current_user, post, form.logged_reason)
             db.session.commit()
             return render_template("moderation/revealed.html", post=post, author=author)
-        if action in ("dismiss", "check_in"):  # these act on the reports the moderator saw
+        elif action == "dismiss":  # this acts on the reports the moderator saw
             POST_ACTIONS[action](current_user, post, form.logged_reason)
         else:
             from_queue = request.form.get("from_queue") == "1"
@@ -313,3 +320,48 @@ def care_csv(slug: str):
     days = _care_days()
     table = care_dashboard.dashboard(days).table(slug) or abort(404)
     return csv_download(table.csv_rows(), f"blossom-{slug}-{days}-days.csv")
+
+
+# Reported messages: read only through a POST that the audit log records, never browsed.
+
+
+def _reading(report_id: int, form=None, status: int = 200, **extra):
+    reading = message_reports.read(current_user, report_id) or abort(404)
+    page = render_template(
+        "moderation/message.html",
+        reading=reading,
+        form=form or CheckInForm(formdata=None),
+        **extra,
+    )
+    return page, status
+
+
+@bp.post("/messages/<id:report_id>/<action>")
+def message_action(report_id: int, action: str):
+    if action not in ("read", "dismiss", "check_in", "reveal"):
+        abort(404)
+    if action == "read":
+        page = _reading(report_id)
+        db.session.commit()
+        return page
+    form = CheckInForm()
+    if not form.validate_on_submit():
+        page = _reading(report_id, form, 400)
+        db.session.commit()
+        return page
+    try:
+        if action == "reveal":
+            sender = message_reports.reveal(current_user, report_id, form.logged_reason)
+            page = _reading(report_id, revealed=sender)
+            db.session.commit()
+            return page
+        message_reports.close(current_user, report_id, form.logged_reason, action == "check_in")
+        if action == "check_in":
+            message_reports.check_in_about(current_user, report_id, form.message.data or "")
+    except ServiceError as error:
+        db.session.rollback()
+        flash(error.message)
+        return redirect(url_for("moderation.queue"))
+    db.session.commit()
+    flash("Noted: you've checked in." if action == "check_in" else "The report is closed.")
+    return redirect(url_for("moderation.queue"))

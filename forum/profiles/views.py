@@ -61,7 +61,11 @@ def show(username: str):
 @bp.get("/settings/blocked")
 @login_required
 def blocked():
-    return render_template("profiles/blocked.html", blocks=blocking.blocked_members(current_user))
+    return render_template(
+        "profiles/blocked.html",
+        blocks=blocking.blocked_members(current_user),
+        alias_blocks=blocking.private_reply_blocks(current_user),
+    )
 
 
 @bp.route("/settings", methods=["GET", "POST"])

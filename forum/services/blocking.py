@@ -1,11 +1,11 @@
 """Blocking: a member folds away another's posts for herself; the other is never told."""
 
-from sqlalchemy import ColumnElement, and_, delete, exists, false, select
+from sqlalchemy import ColumnElement, and_, delete, exists, false, func, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import aliased, joinedload
 
 from forum.database import db
-from forum.models import Block, Post, User
+from forum.models import Block, Conversation, ConversationState, MessageBlock, Party, Post, User
 from forum.services.errors import ServiceError
 
 
@@ -21,6 +21,28 @@ def block(member: User, other: User) -> None:
             db.session.add(Block(blocker_id=member.id, blocked_id=other.id))
     except IntegrityError:
         pass
+    end_conversations(member.id, other.id)
+
+
+def end_conversations(one_id: int, other_id: int) -> None:
+    """A block either way closes every conversation between the two, worded as any closing, so
+    the other isn't told why."""
+    me, them = aliased(Party), aliased(Party)
+    between = (
+        select(Conversation.id)
+        .join(me, me.conversation_id == Conversation.id)
+        .join(them, them.conversation_id == Conversation.id)
+        .where(me.user_id == one_id, them.user_id == other_id)
+    )
+    db.session.execute(
+        update(Conversation)
+        .where(
+            Conversation.id.in_(between),
+            Conversation.state.in_([ConversationState.OPEN, ConversationState.REQUESTED]),
+        )
+        .values(state=ConversationState.CLOSED)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def unblock(member: User, other: User) -> None:
@@ -69,4 +91,11 @@ def blocked_members(member: User) -> list[Block]:
             .options(joinedload(Block.blocked))
             .order_by(Block.created_at.desc())
         )
+    )
+
+
+def private_reply_blocks(member: User) -> int:
+    """How many she blocked from private replies: never listed by name, which she never knew."""
+    return db.session.scalar(
+        select(func.count(MessageBlock.id)).where(MessageBlock.blocker_id == member.id)
     )

@@ -26,7 +26,7 @@ from forum.models import (
     ThreadVisit,
     User,
 )
-from forum.services import care, drafts, notifications, push, uploads
+from forum.services import care, drafts, message_privacy, notifications, push, uploads
 from forum.services.privacy import _confirm, _when
 
 
@@ -230,6 +230,7 @@ def export_data(user: User, password: str) -> dict[str, Any]:
         ],
         # Every picture she sent that Blossom still keeps, the file itself inside.
         "images": uploads.member_images(user),
+        "conversations": message_privacy.export(user),
         "privacy_requests": [
             {"kind": request.kind, "created_at": _when(request.created_at)} for request in requests
         ],

@@ -4,7 +4,7 @@ from sqlalchemy import select
 
 from forum.database import db
 from forum.models import User
-from forum.services import moderation_queue, notifications, unanswered
+from forum.services import conversations, moderation_queue, notifications, unanswered
 
 
 def header_counts(viewer: User, waiting_days: int) -> dict[str, int]:
@@ -18,6 +18,7 @@ def header_counts(viewer: User, waiting_days: int) -> dict[str, int]:
     counts = {
         "waiting_count": unanswered.waiting_statement(waiting_days),
         "unread_notifications": notifications.unread_statement(viewer),
+        "unread_messages": conversations.unread_statement(viewer),
     }
     if viewer.is_moderator:
         counts["open_moderation_items"] = moderation_queue.open_items_statement()

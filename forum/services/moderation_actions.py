@@ -22,7 +22,7 @@ from forum.models import (
     Thread,
     User,
 )
-from forum.services import notify, posting
+from forum.services import message_reports, notify, posting
 from forum.services.audit import record, require_reason
 from forum.services.errors import AlreadyHandled, ServiceError
 from forum.services.policy import require_may_decide, require_moderator
@@ -80,10 +80,11 @@ def dismiss_reports(moderator: User, post: Post, reason: str) -> ModerationActio
     return record(moderator, Action.DISMISS, reason, **_post_targets(post))
 
 
-def check_in(moderator: User, post: Post, reason: str) -> ModerationAction:
+def check_in(moderator: User, post: Post, reason: str, message: str = "") -> ModerationAction:
     """The caring answer to "someone may be at risk": a moderator has reached out and is keeping
     an eye on the thread. The at-risk reports close (others stay open), the post stays as it is,
-    and each member who reported it is told so."""
+    and each member who reported it is told so. With a `message`, a private check-in from "the
+    Blossom moderators" opens with the post's author (by its label, if it is anonymous)."""
     require_moderator(moderator)
     reason = require_reason(reason)
     require_may_decide(moderator, post, "check in", reason, over_admins=False)
@@ -108,6 +109,8 @@ def check_in(moderator: User, post: Post, reason: str) -> ModerationAction:
         raise AlreadyHandled("Nobody is flagged as at risk here now, so nothing was changed.")
     # At-risk reports: each reporter hears that a moderator has seen it and is keeping watch.
     notify.reports_resolved(post, reports, ReportStatus.DISMISSED)
+    if message.strip():
+        message_reports.check_in_with(moderator, post.author, message, post)
     return record(moderator, Action.CHECK_IN, reason, **_post_targets(post))
 
 

@@ -10,6 +10,7 @@ from forum.database import db
 from forum.models import (
     Appeal,
     AppealStatus,
+    MessageReport,
     ModerationAction,
     Post,
     PostRevision,
@@ -43,7 +44,8 @@ def open_items_statement() -> Select:
         Report.status == ReportStatus.OPEN
     )
     appeals = select(func.count(Appeal.id)).where(Appeal.status == AppealStatus.OPEN)
-    return select(posts.scalar_subquery() + appeals.scalar_subquery())
+    messages = select(func.count(MessageReport.id)).where(MessageReport.status == ReportStatus.OPEN)
+    return select(posts.scalar_subquery() + appeals.scalar_subquery() + messages.scalar_subquery())
 
 
 def queue(limit: int = 25) -> list[QueueItem]:

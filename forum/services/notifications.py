@@ -109,6 +109,10 @@ def _describe(n: Notification, counts: dict) -> Shown:
         who = _who(post) if post.is_visible else "Someone"
         return Shown(n, f"{who} quoted you in {title}", "Someone quoted one of your posts.",
                      "Someone quoted you on Blossom", url)  # fmt: skip
+    if kind == NotificationKind.MENTION:
+        who = _who(post) if post.is_visible else "Someone"  # "Anonymous parent 2", never a name
+        return Shown(n, f"{who} mentioned you in {title}", "Someone mentioned you in a post.",
+                     "Someone mentioned you on Blossom", url)  # fmt: skip
     if kind == NotificationKind.REACTION:
         count = counts.get((n.post_id, n.detail), 0)
         one, many = REACTION_WORDS.get(n.detail, ("reacted", "reacted"))
@@ -128,6 +132,14 @@ def _describe(n: Notification, counts: dict) -> Shown:
         where = f"Someone is waiting for a reply in {thread.category.name}"
         return Shown(n, where, where, "Someone is waiting for a reply on Blossom",
                      url_for("threads.show", thread_id=thread.id))  # fmt: skip
+    if kind in (NotificationKind.MESSAGE, NotificationKind.MESSAGE_REQUEST):
+        # Names nobody, in any channel: a private reply's parties are aliases.
+        url = url_for("messages.show", key=n.conversation.key) if n.conversation else url
+        if kind == NotificationKind.MESSAGE_REQUEST:
+            text = "Someone asked to talk with you privately"
+            return Shown(n, text, f"{text}.", "A message request on Blossom", url)
+        text = "You have a new private message"
+        return Shown(n, text, f"{text}.", "A new message on Blossom", url)
     if kind == NotificationKind.REPORT:
         text = REPORT_OUTCOMES.get(n.detail, "A moderator looked at a post you reported.")
         return Shown(n, text, text, "About a post you reported on Blossom", url_for("reports.mine"))
@@ -156,6 +168,7 @@ def preloaded(statement: Select) -> Select:
         joinedload(Notification.post).joinedload(Post.thread),
         joinedload(Notification.thread).joinedload(Thread.category),
         joinedload(Notification.action),
+        joinedload(Notification.conversation),
     )
 
 

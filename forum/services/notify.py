@@ -68,6 +68,7 @@ def _gather(user: User, kind: NotificationKind, key: str, **fields) -> None:
         .values(read_at=None)
     ).rowcount
     row.updated_at = utcnow()
+    row.kind = kind
     if woke:
         _deliver(user, row)
 
@@ -176,3 +177,23 @@ def reports_resolved(post: Post, reports: Iterable[tuple[int | None, str]], stat
             outcomes.setdefault(detail, set()).add(reporter_id)
     for detail, reporter_ids in outcomes.items():
         _tell(_members(reporter_ids), NotificationKind.REPORT, post_id=post.id, detail=detail)
+
+
+def message_requested(recipient: User, conversation) -> None:
+    """Someone asks to talk privately. The notification names nobody: the request says who."""
+    for member in _members({recipient.id}):
+        _gather(member, NotificationKind.MESSAGE_REQUEST, f"message:{conversation.id}",
+                conversation_id=conversation.id)  # fmt: skip
+
+
+def message_sent(recipient: User, conversation) -> None:
+    """New words in a conversation: its one row comes back unread, naming nobody."""
+    for member in _members({recipient.id}):
+        _gather(member, NotificationKind.MESSAGE, f"message:{conversation.id}",
+                conversation_id=conversation.id)  # fmt: skip
+
+
+def mentioned(post: Post, members: list[User]) -> None:
+    """Members a new post mentions (those who may hear: see forum.services.mentions)."""
+    _tell(_members({m.id for m in members}), NotificationKind.MENTION, post_id=post.id,
+          thread_id=post.thread_id)  # fmt: skip

@@ -8,15 +8,13 @@ someone may be at risk. Those replies are counted on their own, with more room, 
 use up her ordinary posts nor wait on them.
 """
 
-from datetime import timedelta
-
 from sqlalchemy import select
 
-from forum.database import db, utcnow
+from forum.database import db
 from forum.models import Thread, User
+from forum.models.user import NEW_ACCOUNT as NEW_ACCOUNT  # tests read it here
 from forum.services import reporting
 
-NEW_ACCOUNT = timedelta(days=1)
 ORDINARY = "10 per 10 minutes; 100 per day"
 ORDINARY_NEW = "3 per 10 minutes; 10 per day"
 GENTLER = "30 per 10 minutes; 300 per day"
@@ -24,7 +22,7 @@ GENTLER_NEW = "10 per 10 minutes; 50 per day"
 
 
 def is_new_account(member: User | None) -> bool:
-    return member is not None and member.created_at > utcnow() - NEW_ACCOUNT
+    return member is not None and member.is_new_account
 
 
 def allowance(member: User | None, gentler: bool) -> str:

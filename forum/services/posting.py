@@ -12,7 +12,16 @@ from sqlalchemy import ColumnElement, case, func, select, update
 from forum import page_cache
 from forum.database import db, utcnow
 from forum.models import Category, Post, PostRevision, Thread, Upload, User
-from forum.services import accounts, drafts, following, notify, posting_rules, safety, uploads
+from forum.services import (
+    accounts,
+    drafts,
+    following,
+    mentions,
+    notify,
+    posting_rules,
+    safety,
+    uploads,
+)
 from forum.services.errors import NotAllowed
 from forum.services.quoting import quotation as quotation  # where a quoting reply starts
 from forum.services.text import plain_text, render_markdown
@@ -70,6 +79,7 @@ def start_thread(
         )
     db.session.flush()
     thread.reads_as_crisis = safety.check_post(post, f"{title}\n{body}")
+    mentions.record(post)
     following.follow_automatically(author, thread)
     drafts.discard_thread(author, category)  # posted: the draft it was is done with
     page_cache.changed(listings=True)
@@ -139,6 +149,7 @@ def reply(
     db.session.flush()
     safety.check_post(post, body)
     notify.reply_posted(post, quoted)
+    mentions.record(post)
     following.follow_automatically(author, thread)
     drafts.discard_reply(author, thread)  # posted: the draft it was is done with
     page_cache.changed(thread_id=thread.id, listings=True)
@@ -198,7 +209,7 @@ def revise(editor: User, post: Post, body: str, title: str | None = None) -> Pos
     )
     db.session.add(revision)
     post.body_markdown = body
-    post.body_html = render_markdown(body)
+    post.body_html = mentions.link(render_markdown(body), editor)[0]  # nobody is told again
     post.body_text = plain_text(post.body_html)
     post.edited_at = revision.created_at
     thread.title = new_title
@@ -306,8 +317,8 @@ def _new_post(
     anonymous: bool,
     content_note: str | None,
 ) -> Post:
-    html = render_markdown(body)
-    return Post(
+    html, mentioned = mentions.link(render_markdown(body), author)
+    post = Post(
         thread_id=thread.id,
         author_id=author.id,
         position=position,
@@ -318,3 +329,5 @@ def _new_post(
         body_text=plain_text(html),
         created_at=now,
     )
+    post.mentioned = mentioned
+    return post

@@ -17,6 +17,7 @@ from forum.models import (
     Block,
     Delivery,
     Draft,
+    Mention,
     Notification,
     OutgoingEmail,
     Post,
@@ -30,7 +31,7 @@ from forum.models import (
     ThreadVisit,
     User,
 )
-from forum.services import care, posting, push, search, uploads
+from forum.services import care, message_privacy, posting, push, search, uploads
 from forum.services.errors import ServiceError
 
 FORMER_MEMBER = "A former member"
@@ -73,11 +74,13 @@ def delete_account(user: User, password: str, keep_posts: bool) -> None:
     care.forget(user)
     push.forget(user)
     uploads.discard_member_uploads(user)
+    message_privacy.erase(user)
     for model, column in (
         (Notification, Notification.user_id),
         (Subscription, Subscription.user_id),
         (ThreadVisit, ThreadVisit.user_id),
         (Block, Block.blocker_id),
+        (Mention, Mention.user_id),
         (OutgoingEmail, OutgoingEmail.user_id),
         (Draft, Draft.user_id),
         (AccessToken, AccessToken.user_id),

@@ -24,6 +24,7 @@ from sqlalchemy import ColumnElement, and_, delete, false, func, or_, select
 
 from forum.database import db, utcnow
 from forum.models import (
+    TOPIC_OF,
     EmailTopic,
     LoginSession,
     Notification,
@@ -40,23 +41,14 @@ from forum.services.notifications import AT_RISK_SEEN, Shown, describe, preloade
 
 # Kinds a member chooses about, in the order the settings page shows them.
 TOPICS = {
-    EmailTopic.REPLIES: "Replies to you and in threads you follow",
+    EmailTopic.REPLIES: "Replies, mentions and private messages",
     EmailTopic.REACTIONS: "Reactions to your posts",
     EmailTopic.HELPED: "When your reply helped someone",
     EmailTopic.MODERATION: "Messages from the moderators and about your reports",
     EmailTopic.HELPING: "Someone is waiting for a reply (when you help)",
 }
-KINDS_OF = {
-    EmailTopic.REPLIES: (NotificationKind.REPLY, NotificationKind.QUOTE),
-    EmailTopic.REACTIONS: (NotificationKind.REACTION,),
-    EmailTopic.HELPED: (NotificationKind.HELPED,),
-    EmailTopic.MODERATION: (
-        NotificationKind.MODERATION,
-        NotificationKind.REPORT,
-        NotificationKind.WARNING,
-    ),
-    EmailTopic.HELPING: (NotificationKind.NUDGE,),
-}
+# The kinds each choice covers: the same grouping as the email choices.
+KINDS_OF = {topic: tuple(kind for kind, of in TOPIC_OF.items() if of == topic) for topic in TOPICS}
 # She is on the site if any of her sign-ins was used this recently (sign-ins record their use
 # every five minutes): the bell tells her, and her phone stays still.
 ACTIVE_WITHIN = timedelta(minutes=6)

@@ -198,6 +198,7 @@ def everything(member, other_member):
         "appeal_id": entry.id,
         "username": other_member.username,
         "slug": "reply-times",
+        "report_id": 1,  # a reported message: refused before it is looked up
     }
     return values, post, thread, entry
 

@@ -1,0 +1,3 @@
+from forum.messages.views import bp
+
+__all__ = ["bp"]
