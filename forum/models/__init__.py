@@ -15,11 +15,13 @@ from forum.models.moderation import (
 from forum.models.notification import (
     TOPIC_OF,
     EmailTopic,
+    FanOut,
     FollowState,
     Notification,
     NotificationKind,
     OutgoingEmail,
     Subscription,
+    topic_of,
 )
 from forum.models.post import MODERATION_MOVES, Post, PostRevision, PostStatus
 from forum.models.privacy import PrivacyRequest, PrivacyRequestKind
@@ -42,11 +44,13 @@ __all__ = [
     "Delivery",
     "EmailTopic",
     "FollowState",
+    "FanOut",
     "Notification",
     "NotificationKind",
     "OutgoingEmail",
     "Subscription",
     "TOPIC_OF",
+    "topic_of",
     "LoginSession",
     "ModerationAction",
     "Post",

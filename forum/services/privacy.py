@@ -13,6 +13,7 @@ from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash
 
 from forum import page_cache
+from forum import queue as jobs
 from forum.database import db, utcnow
 from forum.models import (
     Block,
@@ -120,6 +121,7 @@ def export_data(user: User, password: str) -> dict[str, Any]:
             "post_count": user.post_count,
             "thread_count": user.thread_count,
             "email_choices": {
+                "own_threads": user.email_own_threads,
                 "replies": user.email_replies,
                 "reactions": user.email_reactions,
                 "helped": user.email_helped,
@@ -258,6 +260,7 @@ def delete_account(user: User, password: str, keep_posts: bool) -> None:
             bio="",
             role=Role.MEMBER,
             last_seen_at=None,
+            email_own_threads=Delivery.NEVER,
             email_replies=Delivery.NEVER,
             email_reactions=Delivery.NEVER,
             email_helped=Delivery.NEVER,
@@ -302,6 +305,13 @@ def _remove_posts(user: User) -> None:
     )
     db.session.flush()
     search.purge_erased()
+
+
+@jobs.periodic_task(jobs.crontab(minute="*/5"))
+def remove_posts_when_due() -> None:
+    """Every five minutes, as `remove-due-posts` from cron would."""
+    remove_due_posts()
+    db.session.commit()
 
 
 def remove_due_posts(now: datetime | None = None) -> int:

@@ -9,7 +9,7 @@ from forum.page_cache import LISTINGS, for_visitors, thread_scope
 from forum.pagination import page_count
 from forum.replies.forms import ReplyForm, reply_defaults
 from forum.responses import offer_support, requested_page
-from forum.services import browsing, listing, posting, reactions, search, unanswered
+from forum.services import browsing, listing, notify, posting, reactions, search, unanswered
 from forum.services.errors import ServiceError
 from forum.threads.forms import ThreadForm
 
@@ -108,6 +108,8 @@ def new():
     except ServiceError as error:
         return refused(form, error, "threads/new.html")
     db.session.commit()
-    flash("Your thread is up. Other parents will see it now.")
+    flash(
+        f"Your thread is up. Other parents will see it now. {notify.how_you_will_hear(current_user)}"
+    )
     offer_support(thread.reads_as_crisis)
     return redirect(url_for("threads.show", thread_id=thread.id))
