@@ -4,7 +4,7 @@ from collections.abc import Callable
 from contextlib import suppress
 from datetime import UTC, datetime
 
-from flask import Flask, Response, has_request_context, request
+from flask import Flask, Response, g, has_app_context, has_request_context, request
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import Engine, MetaData, event
 from sqlalchemy.exc import DBAPIError
@@ -71,8 +71,9 @@ def configure_engine(engine: Engine, busy_timeout_ms: int) -> None:
 def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
     """WAL, foreign keys, a busy timeout, and write transactions that queue instead of failing.
 
-    A request that changes something starts with BEGIN IMMEDIATE, taking the write lock up front;
-    with a plain BEGIN two writers that both read first would fail with "database is locked".
+    A request that changes something, and every task of the job queue, starts with BEGIN
+    IMMEDIATE, taking the write lock up front; with a plain BEGIN two writers that both read
+    first would fail with "database is locked".
     """
 
     @event.listens_for(engine, "connect")
@@ -87,5 +88,7 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
 
     @event.listens_for(engine, "begin")
     def on_begin(connection) -> None:
-        writing = has_request_context() and request.method not in SAFE_METHODS
+        writing = (has_app_context() and g.get("queue_task", False)) or (
+            has_request_context() and request.method not in SAFE_METHODS
+        )
         connection.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")

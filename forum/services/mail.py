@@ -112,15 +112,21 @@ def send_emails(ids: list[int]) -> None:
 
 @jobs.periodic_task(jobs.crontab(minute="*/5"))
 def sweep_outbox() -> None:
-    """Enqueue what waits in the outbox longer than a task should take: a task lost with a
-    queue, or one that gave up while the mail server was down."""
+    """Every five minutes: what waits in the outbox longer than a task should take (a task lost
+    with a queue, or one that gave up while the mail server was down) is enqueued again."""
+    enqueue_waiting(SWEEP_AFTER)
+
+
+def enqueue_waiting(older_than: timedelta) -> int:
+    """Enqueue sending every email that waits since longer than `older_than`; how many."""
     ids = list(
         db.session.scalars(
-            _sendable(utcnow()).where(OutgoingEmail.created_at < utcnow() - SWEEP_AFTER)
+            _sendable(utcnow()).where(OutgoingEmail.created_at <= utcnow() - older_than)
         )
     )
     db.session.commit()
     _enqueue(ids)
+    return len(ids)
 
 
 def _rolled_back(session: Session, previous_transaction) -> None:

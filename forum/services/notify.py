@@ -208,19 +208,6 @@ def _tell_once(post: Post, kinds: list[tuple[int, NotificationKind]]) -> None:
             _deliver(members[row.user_id], row)
 
 
-@jobs.periodic_task(jobs.crontab(minute="*"))
-def sweep_fan_outs() -> None:
-    """Enqueue the fan-outs still due a while after their reply: their task was lost."""
-    late = list(
-        db.session.scalars(
-            select(FanOut.post_id).where(FanOut.created_at < utcnow() - FAN_OUT_LATE)
-        )
-    )
-    db.session.commit()
-    for post_id in late:
-        fan_out(post_id)
-
-
 def reacted(post: Post, kind: str) -> None:
     for author in _members({post.author_id}):
         _gather(author, NotificationKind.REACTION, f"reaction:{post.id}:{kind}",
@@ -252,3 +239,20 @@ def reports_resolved(post: Post, reports: Iterable[tuple[int | None, str]], stat
             outcomes.setdefault(detail, set()).add(reporter_id)
     for detail, reporter_ids in outcomes.items():
         _tell(_members(reporter_ids), NotificationKind.REPORT, post_id=post.id, detail=detail)
+
+
+@jobs.periodic_task(jobs.crontab(minute="*"))
+def sweep_fan_outs() -> None:
+    """Every minute: the fan-outs still due a while after their reply lost their task."""
+    enqueue_due_fan_outs(FAN_OUT_LATE)
+
+
+def enqueue_due_fan_outs(older_than: timedelta) -> int:
+    """Enqueue every fan-out still due since longer than `older_than`; how many."""
+    late = list(
+        db.session.scalars(select(FanOut.post_id).where(FanOut.created_at <= utcnow() - older_than))
+    )
+    db.session.commit()
+    for post_id in late:
+        fan_out(post_id)
+    return len(late)
