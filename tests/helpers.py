@@ -76,7 +76,8 @@ def backend_url(backend: str, tmp_path_factory) -> str:
 
 
 def empty_database() -> None:
-    """Delete every row, restart the ids from 1, and forget every page kept for visitors."""
+    """Delete every row, restart the ids from 1, and forget every page kept for visitors and
+    the work left waiting in the queue (it names rows that are no longer there)."""
     db.session.rollback()
     tables = [t.name for t in reversed(db.metadata.sorted_tables)]
     if db.engine.dialect.name == "postgresql":
@@ -87,6 +88,7 @@ def empty_database() -> None:
             db.session.execute(text(f'DELETE FROM "{name}"'))
     db.session.commit()
     page_cache.cache.clear()  # ids start again from 1: no page kept so far is served later
+    queue.huey.flush()
 
 
 # What signing in and reading write, which tests that only read still do: a sign-in, "last seen",
