@@ -88,7 +88,7 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
 
     @event.listens_for(engine, "begin")
     def on_begin(connection) -> None:
-        writing = (has_app_context() and g.get("queue_task", False)) or (
+        writing = (has_app_context() and g.get("takes_write_lock", False)) or (
             has_request_context() and request.method not in SAFE_METHODS
         )
         connection.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")

@@ -60,7 +60,7 @@ def _in_app_context(fn: Callable) -> Callable:
         if app is None:
             raise RuntimeError("The queue has no app: create_app() sets it.")
         with app.app_context():
-            g.queue_task = True  # SQLite: its transactions take the write lock up front
+            g.takes_write_lock = True  # SQLite: its transactions take the write lock up front
             try:
                 return fn(*args, **kwargs)
             finally:

@@ -61,7 +61,7 @@ def pytest_collection_modifyitems(config, items) -> None:
 @pytest.fixture(scope="session")
 def showcase(forum) -> Showcase:
     member = forum.member("lou", display_name="Lou")
-    with forum.app.app_context():
+    with forum.writing():
         seed_demo()
         thread = db.session.scalars(select(Thread).where(Thread.title == CAR_PARK)).one()
         jo = accounts.find_by_username("jo_straight_talk")
