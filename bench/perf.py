@@ -203,7 +203,7 @@ class Found:
 
 
 def first_word() -> str:
-    words = ROOT.joinpath("forum/data/bench_words.txt").read_text().splitlines()
+    words = ROOT.joinpath("bench/words.txt").read_text().splitlines()
     return next(w.strip() for w in words if w.strip() and not w.startswith(("#", "- ")))
 
 
@@ -664,15 +664,16 @@ def targets_met(rows, pages, ceiling_rps, reply_load, consistent, rss) -> list[t
         )
     # The forum's pages: not the ceiling, not the rows that post replies.
     reads = [r for r in rows if r.size is not None and not r.page.startswith("Ceiling")]
-    slowest = max(reads, key=lambda r: r.load.p99_ms if r.load.p99_ms == r.load.p99_ms else 1e9)
-    results.append(
-        (
-            f"p99 < {P99_MS:.0f} ms on every read page (slowest: {slowest.page}, {slowest.who}, "
-            f"{fmt(slowest.load.p99_ms, 1)} ms)",
-            all(r.load.p99_ms < P99_MS for r in reads),
-        )  # fmt: skip
-    )
-    results.append(("Every read page answered 200", all(not r.load.errors for r in reads)))
+    if reads:  # none with --replying-only
+        slowest = max(reads, key=lambda r: r.load.p99_ms if r.load.p99_ms == r.load.p99_ms else 1e9)
+        results.append(
+            (
+                f"p99 < {P99_MS:.0f} ms on every read page (slowest: {slowest.page}, {slowest.who}, "
+                f"{fmt(slowest.load.p99_ms, 1)} ms)",
+                all(r.load.p99_ms < P99_MS for r in reads),
+            )  # fmt: skip
+        )
+        results.append(("Every read page answered 200", all(not r.load.errors for r in reads)))
     rate = reply_load.extra.get("replies_per_second", 0.0)
     results.append(
         (
@@ -682,7 +683,8 @@ def targets_met(rows, pages, ceiling_rps, reply_load, consistent, rss) -> list[t
     )
     results.append((f"Peak memory per worker {fmt(max(rss, default=0), 0)} MB (< {RSS_MB:.0f} MB)",
                     bool(rss) and max(rss) < RSS_MB))  # fmt: skip
-    steady = [p.queries[role][1] for p in pages for role in ("visitor", "member")]
+    steady = [p.queries[role][1] for p in pages for role in ("visitor", "member")
+              if role in p.queries]  # fmt: skip
     worst = max((q for q in steady if q is not None), default=None)
     results.append(
         (
@@ -731,6 +733,8 @@ def main() -> int:
     parser.add_argument("--threads", type=int, default=50_000, help="to seed an empty database")
     parser.add_argument("--posts", type=int, default=1_000_000, help="to seed an empty database")
     parser.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
+    parser.add_argument("--replying-only", action="store_true",
+                        help="measure the ceiling and the writes, not each page")  # fmt: skip
     parser.add_argument("--output", help="the Markdown file (default: bench/results/perf-<db>.md)")
     args = parser.parse_args()
     signal.signal(signal.SIGTERM, interrupted)
@@ -756,7 +760,8 @@ def run(args) -> int:
     prepare_database(url, args)
     # The forum reads its settings from the environment when imported: set them first.
     os.environ.update(DATABASE_URL=url, SECRET_KEY=SECRET_KEY, RATELIMIT_ENABLED="0",
-                      REDIS_URL=REDIS_URL)  # fmt: skip
+                      REDIS_URL=REDIS_URL,  # its job queue too, under a name of this run's own
+                      QUEUE_NAME=f"blossom-perf-{secrets.token_hex(4)}")  # fmt: skip
     notes = [n for n in [flush_cache()] if n]
     from forum import create_app
 
@@ -764,7 +769,8 @@ def run(args) -> int:
     found = explore(app)
     facts = database_facts(url)
     say("Counting SQL statements per page, in-process.")
-    count_queries(app, found.pages)
+    if not args.replying_only:
+        count_queries(app, found.pages)
     notes += [n for n in [flush_cache()] if n]
     env = {**os.environ}
     rows: list[Row] = []
@@ -780,6 +786,10 @@ def run(args) -> int:
         forum = stack.enter_context(
             gunicorn("forum:create_app()", args.workers, env, "/guidelines")
         )
+        # The queue's worker, on the same machine: a reply's followers are told by it.
+        worker = subprocess.Popen([str(BIN / "flask"), "--app", "forum", "worker"], env=env,
+                                  cwd=ROOT, stdout=subprocess.DEVNULL, start_new_session=True)  # fmt: skip
+        stack.callback(stop_process, worker)
         say("Signing the members in through the login form.")
         members = [Member(forum.base, name) for name in MEMBERS]
         for member in members:
@@ -788,7 +798,7 @@ def run(args) -> int:
             ("; ".join(f"{k}={v}" for k, v in m.http.cookies.items()), m.token) for m in members
         ]
         visitor = stack.enter_context(httpx.Client(base_url=forum.base, timeout=60))
-        for role in ("visitor", "member"):
+        for role in () if args.replying_only else ("visitor", "member"):
             headers = () if role == "visitor" else (f"Cookie: {credentials[0][0]}",)
             client = visitor if role == "visitor" else members[0].http
             for page in found.pages:

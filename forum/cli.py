@@ -1,6 +1,7 @@
 """Commands for `flask --app forum ...`."""
 
 import os
+from datetime import timedelta
 from importlib import resources
 from pathlib import Path
 
@@ -13,7 +14,16 @@ from werkzeug.serving import run_simple
 from forum import page_cache, queue
 from forum.database import db
 from forum.models import Role, Thread
-from forum.services import accounts, consistency, digest, mail, privacy, sanctions, search
+from forum.services import (
+    accounts,
+    consistency,
+    digest,
+    mail,
+    notify,
+    privacy,
+    sanctions,
+    search,
+)
 from forum.services.backup import BackupError, backup, restore
 from forum.services.categories import create_default_categories
 from forum.services.demo import seed_demo
@@ -69,6 +79,13 @@ def register_commands(app: Flask) -> None:
     def worker_command(workers: int) -> None:
         """Run queued work (emails, notifications, pushes, digests) until stopped."""
         queue.run_worker(workers)
+
+    @app.cli.command("requeue")
+    def requeue_command() -> None:
+        """Enqueue all work still due now (after losing the queue; the worker's sweeps do it too)."""
+        fan_outs = notify.enqueue_due_fan_outs(timedelta(0))
+        emails = mail.enqueue_waiting(timedelta(0))
+        click.echo(f"Enqueued telling the followers of {fan_outs} replies and {emails} emails.")
 
     @app.cli.command("send-digests")
     def send_digests_command() -> None:

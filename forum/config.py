@@ -125,6 +125,8 @@ class Config:
     # "redis" (every host shares REDIS_URL) or "memory" (one process: the tests).
     REDIS_URL = os.environ.get("REDIS_URL")
     QUEUE = os.environ.get("QUEUE") or ("redis" if os.environ.get("REDIS_URL") else "sqlite")
+    # The queue's name (its Redis keys): forums sharing one Redis each need one of their own.
+    QUEUE_NAME = os.environ.get("QUEUE_NAME", "blossom")
     # How many proxies in front of the app set X-Forwarded-For/-Proto; 0 trusts no such header.
     TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", 0))
 

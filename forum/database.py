@@ -4,7 +4,7 @@ from collections.abc import Callable
 from contextlib import suppress
 from datetime import UTC, datetime
 
-from flask import Flask, Response, has_request_context, request
+from flask import Flask, Response, g, has_app_context, has_request_context, request
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import Engine, MetaData, event
 from sqlalchemy.exc import DBAPIError
@@ -71,8 +71,9 @@ def configure_engine(engine: Engine, busy_timeout_ms: int) -> None:
 def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
     """WAL, foreign keys, a busy timeout, and write transactions that queue instead of failing.
 
-    A request that changes something starts with BEGIN IMMEDIATE, taking the write lock up front;
-    with a plain BEGIN two writers that both read first would fail with "database is locked".
+    A request that changes something, and every task of the job queue, starts with BEGIN
+    IMMEDIATE, taking the write lock up front; with a plain BEGIN two writers that both read
+    first would fail with "database is locked".
     """
 
     @event.listens_for(engine, "connect")
@@ -91,6 +92,9 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
 
 
 def writing_request() -> bool:
-    """A request that may change something: on SQLite its session holds the write lock from
-    its first statement, so anything it writes goes through that session, not a second one."""
+    """A request that may change something, or a task of the worker that writes: on SQLite its
+    session holds the write lock from its first statement, so anything it writes goes through
+    that session, not a second one."""
+    if has_app_context() and g.get("takes_write_lock", False):
+        return True
     return has_request_context() and request.method not in SAFE_METHODS

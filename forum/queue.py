@@ -18,10 +18,11 @@ run twice without harm.
 import functools
 import logging
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, g, has_app_context
+from flask import Flask, current_app, g, has_app_context
 from huey import Huey, crontab
 from huey.api import TaskWrapper
 from huey.consumer import Consumer
@@ -39,6 +40,7 @@ log = logging.getLogger(__name__)
 # storage the app's configuration asks for.
 huey = Huey("blossom", storage_class=MemoryStorage, utc=True, results=False)
 _app: Flask | None = None
+_running_for: Flask | None = None  # the app run_waiting() was called in, if any
 
 
 def task(**options) -> Callable[[Callable], TaskWrapper]:
@@ -54,9 +56,11 @@ def periodic_task(schedule: Callable, **options) -> Callable[[Callable], TaskWra
 def _in_app_context(fn: Callable) -> Callable:
     @functools.wraps(fn)
     def run(*args, **kwargs):
-        if _app is None:
+        app = _running_for or _app
+        if app is None:
             raise RuntimeError("The queue has no app: create_app() sets it.")
-        with _app.app_context():
+        with app.app_context():
+            g.takes_write_lock = True  # SQLite: its transactions take the write lock up front
             try:
                 return fn(*args, **kwargs)
             finally:
@@ -96,6 +100,7 @@ def init_queue(app: Flask) -> None:
     global _app
     _app = app
     kind = app.config["QUEUE"]
+    huey.name = app.config["QUEUE_NAME"]  # forums sharing one Redis each have their own queue
     if kind == "memory":
         huey.storage = MemoryStorage(huey.name)
     elif kind == "redis":
@@ -106,21 +111,28 @@ def init_queue(app: Flask) -> None:
         huey.storage = SqliteStorage(huey.name, filename=str(path))
 
 
-def run_waiting(limit: int = 10_000) -> int:
+def run_waiting(limit: int = 10_000, now: datetime | None = None) -> int:
     """Run what waits in the queue, and what is scheduled and due, here and now; return how many.
 
-    For the tests and for commands that want the work done before they return.
+    For the tests and for commands that want the work done before they return. Called inside an
+    app context, the work runs for that app. A task that fails and will be retried waits for its
+    delay, as in the worker: `run_waiting(now=...)` runs what is due by then.
     """
+    global _running_for
     done = 0
-    while done < limit:
-        for due in huey.read_schedule():
-            huey.enqueue(due)
-        message = huey.dequeue()
-        if message is None:
-            return done
-        huey.execute(message)
-        done += 1
-    return done
+    _running_for = current_app._get_current_object() if has_app_context() else None
+    try:
+        while done < limit:
+            for due in huey.read_schedule(now):
+                huey.enqueue(due)
+            message = huey.dequeue()
+            if message is None:
+                return done
+            huey.execute(message, now)
+            done += 1
+        return done
+    finally:
+        _running_for = None
 
 
 class _InProcessConsumer(Consumer):

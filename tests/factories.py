@@ -4,6 +4,7 @@ from itertools import count
 
 from sqlalchemy import select
 
+from forum import queue
 from forum.database import db
 from forum.models import Category, Post, Role, Thread, User
 from forum.services import accounts, posting
@@ -60,6 +61,7 @@ def reply(author: User, to: Thread, body: str | None = None) -> Post:
     body = body or _fresh("I'm right there with you.")
     post = posting.reply(author, to, body, kindness_confirmed=True, named_confirmed=True)
     db.session.commit()
+    queue.run_waiting()  # its followers are told, as the worker would by the time anyone looks
     return post
 
 

@@ -5,6 +5,7 @@ import contextvars
 import email
 import os
 import socket
+import threading
 from email import policy
 from html.parser import HTMLParser
 
@@ -12,7 +13,7 @@ from flask import Flask, has_app_context
 from flask.testing import FlaskClient
 from sqlalchemy import event, select, text
 
-from forum import create_app, page_cache
+from forum import create_app, page_cache, queue
 from forum.config import TestConfig, database_url
 from forum.database import db
 from tests import factories
@@ -23,7 +24,7 @@ BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") e
 def make_app(url: str, **settings) -> Flask:
     config = type("Config", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": url, **settings})
     app = create_app(config)
-    app.wsgi_app = IsolatedRequests(app.wsgi_app)
+    app.wsgi_app = IsolatedRequests(app.wsgi_app, app)
     app.test_client_class = WholeResponses
     return app
 
@@ -41,10 +42,16 @@ class IsolatedRequests:
 
     Tests hold an app context of their own to set up and inspect data; without this, Flask would
     reuse it for requests, and requests would share the test's session and its cached objects.
+
+    After a request that may have changed something, what it left on the job queue is run, as a
+    worker would have by the time a member looks (`run_queue = False` leaves it waiting).
     """
 
-    def __init__(self, wsgi_app) -> None:
+    run_queue = True
+
+    def __init__(self, wsgi_app, app: Flask) -> None:
         self.wsgi_app = wsgi_app
+        self.app = app
 
     def __call__(self, environ, start_response):
         if has_app_context():
@@ -54,6 +61,12 @@ class IsolatedRequests:
         finally:
             if has_app_context():
                 db.session.commit()  # and the test sees what the request did, not a stale copy
+            if self.run_queue and environ.get("REQUEST_METHOD") != "GET":
+                contextvars.Context().run(self._run_queue)
+
+    def _run_queue(self) -> None:
+        with self.app.app_context():
+            queue.run_waiting()
 
 
 def backend_url(backend: str, tmp_path_factory) -> str:
@@ -63,7 +76,8 @@ def backend_url(backend: str, tmp_path_factory) -> str:
 
 
 def empty_database() -> None:
-    """Delete every row, restart the ids from 1, and forget every page kept for visitors."""
+    """Delete every row, restart the ids from 1, and forget every page kept for visitors and
+    the work left waiting in the queue (it names rows that are no longer there)."""
     db.session.rollback()
     tables = [t.name for t in reversed(db.metadata.sorted_tables)]
     if db.engine.dialect.name == "postgresql":
@@ -74,6 +88,7 @@ def empty_database() -> None:
             db.session.execute(text(f'DELETE FROM "{name}"'))
     db.session.commit()
     page_cache.cache.clear()  # ids start again from 1: no page kept so far is served later
+    queue.huey.flush()
 
 
 # What signing in and reading write, which tests that only read still do: a sign-in, "last seen",
@@ -119,11 +134,21 @@ def signed_in(app, user) -> FlaskClient:
 
 
 class Inbox:
-    """A real SMTP server's handler: every message it accepts, parsed, and who it was for."""
+    """A real SMTP server's handler: every message it accepts, parsed, and who it was for.
+
+    Emails are sent by the job queue's worker: reading the inbox first runs what waits in the
+    queue, as a worker would have by then."""
 
     def __init__(self) -> None:
-        self.messages: list[email.message.EmailMessage] = []
+        self._messages: list[email.message.EmailMessage] = []
         self.refuse: set[str] = set()  # recipients it answers with a permanent error
+
+    @property
+    def messages(self) -> list[email.message.EmailMessage]:
+        # Only from the test itself: the SMTP server's own thread looks at its handler too.
+        if threading.current_thread() is threading.main_thread():
+            queue.run_waiting()
+        return self._messages
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address in self.refuse:
@@ -135,7 +160,7 @@ class Inbox:
         message = email.message_from_bytes(envelope.content, policy=policy.default)
         message["X-Envelope-To"] = ", ".join(envelope.rcpt_tos)
         message.raw = envelope.content  # the bytes as they came over the wire
-        self.messages.append(message)
+        self._messages.append(message)
         return "250 Message accepted"
 
     def to(self, address: str) -> list[email.message.EmailMessage]:

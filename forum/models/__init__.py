@@ -30,11 +30,13 @@ from forum.models.moderation import (
 from forum.models.notification import (
     TOPIC_OF,
     EmailTopic,
+    FanOut,
     FollowState,
     Notification,
     NotificationKind,
     OutgoingEmail,
     Subscription,
+    topic_of,
 )
 from forum.models.post import MODERATION_MOVES, Post, PostRevision, PostStatus
 from forum.models.privacy import PrivacyRequest, PrivacyRequestKind
@@ -78,11 +80,13 @@ __all__ = [
     "DraftPlace",
     "EmailTopic",
     "FollowState",
+    "FanOut",
     "Notification",
     "NotificationKind",
     "OutgoingEmail",
     "Subscription",
     "TOPIC_OF",
+    "topic_of",
     "LoginSession",
     "ModerationAction",
     "Post",

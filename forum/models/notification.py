@@ -30,6 +30,7 @@ class NotificationKind(StrEnum):
 class EmailTopic(StrEnum):
     """What a member chooses how to be emailed about, each kind of notification in one topic."""
 
+    OWN_THREADS = "own_threads"  # replies in a thread the member started
     REPLIES = "replies"
     REACTIONS = "reactions"
     HELPED = "helped"
@@ -51,6 +52,15 @@ TOPIC_OF = {
     NotificationKind.MESSAGE: EmailTopic.REPLIES,
     NotificationKind.MENTION: EmailTopic.REPLIES,
 }
+
+
+def topic_of(notification: "Notification", user_id: int) -> EmailTopic:
+    """The choice that decides how a member hears of this: a reply in her own thread is its own."""
+    kind = NotificationKind(notification.kind)
+    thread = notification.thread
+    if kind == NotificationKind.REPLY and thread is not None and thread.author_id == user_id:
+        return EmailTopic.OWN_THREADS
+    return TOPIC_OF[kind]
 
 
 class FollowState(StrEnum):
@@ -94,6 +104,18 @@ class Notification(db.Model):
         Index("ix_notification_user_read", "user_id", "read_at"),
         Index("ix_notification_digest", "digest_pending", "user_id"),
     )
+
+
+class FanOut(db.Model):
+    """A reply whose followers are still to be told: written with the reply, deleted by the worker
+    once every follower has their notification (a sweep finds any a lost task left)."""
+
+    post_id: Mapped[int] = mapped_column(
+        ForeignKey("post.id", ondelete="CASCADE"), primary_key=True
+    )
+    # The member the reply quotes, who hears of it as a quote rather than as a reply.
+    quoted_user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class Subscription(db.Model):

@@ -53,6 +53,10 @@ class User(UserMixin, db.Model):
     # Email: a confirmed address, and how the member likes to hear from us. Discreet by default:
     # no thread titles or post text in emails unless they choose it.
     email_verified_at: Mapped[datetime | None]
+    # Replies in her own thread reach her straight away unless she chooses otherwise.
+    email_own_threads: Mapped[str] = mapped_column(
+        String(12), default=Delivery.IMMEDIATELY, server_default=Delivery.IMMEDIATELY.value
+    )
     email_replies: Mapped[str] = mapped_column(String(12), default=Delivery.DAILY)
     email_reactions: Mapped[str] = mapped_column(String(12), default=Delivery.NEVER)
     email_helped: Mapped[str] = mapped_column(String(12), default=Delivery.DAILY)

@@ -17,6 +17,7 @@ def _choice(topic: EmailTopic) -> RadioField:
 
 
 class EmailChoicesForm(Form):
+    own_threads = _choice(EmailTopic.OWN_THREADS)
     replies = _choice(EmailTopic.REPLIES)
     reactions = _choice(EmailTopic.REACTIONS)
     helped = _choice(EmailTopic.HELPED)

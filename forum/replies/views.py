@@ -4,7 +4,7 @@ from flask_login import current_user, login_required
 from forum.database import db
 from forum.forms import editing, refused, render_form
 from forum.limits import limited
-from forum.models import Draft, Post, Thread
+from forum.models import Draft, EmailTopic, Post, Thread
 from forum.pagination import post_url
 from forum.photo_fields import crisis_first, take_photos
 from forum.replies.forms import ContentNoteForm, EditForm, ReplyForm, reply_defaults
@@ -95,7 +95,9 @@ def reply(thread_id: int):
         return page
     except ServiceError as error:
         return refused(form, error, "replies/reply.html", thread=thread)
-    return posted(post, f"Your reply is posted. {notify.how_you_will_hear(current_user)}")
+    return posted(
+        post, f"Your reply is posted. {notify.how_you_will_hear(current_user, EmailTopic.REPLIES)}"
+    )
 
 
 @bp.get("/p/<id:post_id>/quote")

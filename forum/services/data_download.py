@@ -102,6 +102,7 @@ def export_data(user: User, password: str) -> dict[str, Any]:
             "post_count": user.post_count,
             "thread_count": user.thread_count,
             "email_choices": {
+                "own_threads": user.email_own_threads,
                 "replies": user.email_replies,
                 "reactions": user.email_reactions,
                 "helped": user.email_helped,

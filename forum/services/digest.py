@@ -9,8 +9,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import select, update
 
+from forum import queue as jobs
 from forum.database import db
-from forum.models import TOPIC_OF, Delivery, Notification, NotificationKind, User
+from forum.models import Delivery, Notification, User, topic_of
 from forum.services import email_settings, links, mail, notifications
 
 
@@ -33,6 +34,12 @@ def send_digests() -> DigestRun:
             written += _digest_for(member_id)
             db.session.commit()
     return DigestRun(written, mail.send_pending())
+
+
+@jobs.periodic_task(jobs.crontab(hour="7", minute="0"))
+def send_daily_digests() -> None:
+    """Every morning at 07:00 UTC, as `send-digests` from cron would."""
+    send_digests()
 
 
 def _digest_for(member_id: int) -> bool:
@@ -60,7 +67,7 @@ def _digest_for(member_id: int) -> bool:
         n
         for n in pending
         if n.read_at is None
-        and getattr(member, f"email_{TOPIC_OF[NotificationKind(n.kind)]}") == Delivery.DAILY
+        and getattr(member, f"email_{topic_of(n, member_id)}") == Delivery.DAILY
     ]
     if not missed or member.email_verified_at is None or member.is_banned:
         return False

@@ -7,6 +7,7 @@ from forum.services.errors import ServiceError
 DIGEST = "digest"  # an unsubscribe link in a digest stops every kind the digest carries
 
 TOPIC_LABELS = {
+    EmailTopic.OWN_THREADS: "Replies in threads you started",
     EmailTopic.REPLIES: "Replies in threads you follow, and quotes of your posts",
     EmailTopic.REACTIONS: "Hugs, hearts and other reactions to your posts",
     EmailTopic.HELPED: "When your reply helped someone",
@@ -14,6 +15,7 @@ TOPIC_LABELS = {
     EmailTopic.HELPING: "When someone is waiting for a reply (as a helper)",
 }
 TOPIC_SHORT = {
+    EmailTopic.OWN_THREADS: "emails about replies in your threads",
     EmailTopic.REPLIES: "emails about replies and quotes",
     EmailTopic.REACTIONS: "emails about reactions to your posts",
     EmailTopic.HELPED: "emails about replies of yours that helped someone",

@@ -1,9 +1,10 @@
-"""Email: written to the outbox in the same transaction as what caused it, then sent.
+"""Email: written to the outbox in the same transaction as what caused it, then sent by the worker.
 
-Nothing is lost when the mail server is down or refuses a message: it stays in the outbox and the
-next send (after the next request that writes an email, or `flask --app forum send-emails`) tries
-again, up to MAIL_MAX_ATTEMPTS times. A message is claimed before it is sent, so two senders never
-send it twice.
+Once the transaction commits, a task on the job queue sends what it wrote (from a request, it is
+enqueued after the response has gone). Nothing is lost when the mail server is down, refuses a
+message or the task is lost: the message stays in the outbox, the task is retried with backoff,
+and a sweep every few minutes (or `flask --app forum send-emails`) enqueues what still waits, up to
+MAIL_MAX_ATTEMPTS tries. A message is claimed before it is sent, so two senders never send it twice.
 """
 
 import logging
@@ -22,6 +23,7 @@ from flask import Flask, current_app, g, has_app_context
 from sqlalchemy import event, or_, select, update
 from sqlalchemy.orm import Session
 
+from forum import queue as jobs
 from forum.database import db, utcnow
 from forum.models import OutgoingEmail, User
 from forum.services import links
@@ -30,6 +32,8 @@ log = logging.getLogger(__name__)
 
 CLAIM_LAPSES = timedelta(minutes=5)
 SUBJECT_MAX = 150
+SWEEP_AFTER = timedelta(minutes=2)  # an email older than this, unsent, lost its task or failed
+BATCH = 500  # emails in one sending task
 
 
 def queue(
@@ -78,7 +82,51 @@ def render(
 
 def _committed(session: Session) -> None:
     if has_app_context() and "mail_queued" in g:
-        g.setdefault("mail_ready", []).extend(g.pop("mail_queued"))
+        written = g.pop("mail_queued")
+        if g.get("serving_request"):  # after the response (see init_mail)
+            g.setdefault("mail_ready", []).extend(written)
+        else:  # a task or a command
+            _enqueue(written)
+
+
+def _enqueue(ids: list[int]) -> None:
+    for start in range(0, len(ids), BATCH):
+        try:
+            send_emails(ids[start : start + BATCH])
+        except Exception:  # the queue is down: the sweep finds them still waiting
+            log.exception("Could not enqueue sending %d emails; the sweep will", len(ids))
+            return
+
+
+class NotAllSent(Exception):
+    """Some emails of a task were not sent: the task is tried again, later."""
+
+
+@jobs.task(retries=6, retry_delay=30, retry_backoff=2)
+def send_emails(ids: list[int]) -> None:
+    """Send these emails from the outbox; one sent already (or by another sender) is skipped."""
+    result = send_pending(ids)
+    if result.failed:
+        raise NotAllSent(f"{result.failed} of {len(ids)} emails wait for another try")
+
+
+@jobs.periodic_task(jobs.crontab(minute="*/5"))
+def sweep_outbox() -> None:
+    """Every five minutes: what waits in the outbox longer than a task should take (a task lost
+    with a queue, or one that gave up while the mail server was down) is enqueued again."""
+    enqueue_waiting(SWEEP_AFTER)
+
+
+def enqueue_waiting(older_than: timedelta) -> int:
+    """Enqueue sending every email that waits since longer than `older_than`; how many."""
+    ids = list(
+        db.session.scalars(
+            _sendable(utcnow()).where(OutgoingEmail.created_at <= utcnow() - older_than)
+        )
+    )
+    db.session.commit()
+    _enqueue(ids)
+    return len(ids)
 
 
 def _rolled_back(session: Session, previous_transaction) -> None:
@@ -98,14 +146,10 @@ class Sent:
 
 def send_pending(ids: list[int] | None = None) -> Sent:
     """Send what waits in the outbox (only these ids, if given). Failures stay for the next try."""
-    statement = select(OutgoingEmail.id).where(
-        OutgoingEmail.sent_at.is_(None),
-        OutgoingEmail.attempts < current_app.config["MAIL_MAX_ATTEMPTS"],
-        _unclaimed(utcnow()),
-    )
+    statement = _sendable(utcnow())
     if ids is not None:
         statement = statement.where(OutgoingEmail.id.in_(ids))
-    waiting = list(db.session.scalars(statement.order_by(OutgoingEmail.id)))
+    waiting = list(db.session.scalars(statement))
     db.session.commit()
     if not waiting:
         return Sent(0, 0)
@@ -131,6 +175,18 @@ def send_pending(ids: list[int] | None = None) -> Sent:
                 db.session.commit()
                 sent += 1
     return Sent(sent, failed)
+
+
+def _sendable(now: datetime):
+    return (
+        select(OutgoingEmail.id)
+        .where(
+            OutgoingEmail.sent_at.is_(None),
+            OutgoingEmail.attempts < current_app.config["MAIL_MAX_ATTEMPTS"],
+            _unclaimed(now),
+        )
+        .order_by(OutgoingEmail.id)
+    )
 
 
 def _unclaimed(now: datetime):
@@ -238,24 +294,17 @@ def _transport():
 
 
 def init_mail(app: Flask) -> None:
-    """Send what a request wrote to the outbox once it has committed and the answer has gone.
+    """Enqueue sending what a request wrote to the outbox once it has committed and the answer
+    has gone: "Forgot your password?" takes as long for an address with an account as for one
+    without, and a member never waits on the queue, let alone a mail server."""
 
-    After the answer: a member never waits on a mail server, and "Forgot your password?" takes
-    as long for an address with an account as for one without.
-    """
+    @app.before_request
+    def serving() -> None:
+        g.serving_request = True  # not a command's or a task's request context, made for links
 
     @app.after_request
     def send_queued(response):
         ready = g.pop("mail_ready", None)
         if ready:
-            response.call_on_close(partial(_send_after_response, app, ready))
+            response.call_on_close(partial(_enqueue, ready))
         return response
-
-
-def _send_after_response(app: Flask, ready: list[int]) -> None:
-    with app.app_context():
-        try:
-            send_pending(ready)
-        except Exception:  # the member's request succeeded; the outbox keeps the rest
-            log.exception("Sending queued email failed")
-            db.session.rollback()

@@ -11,6 +11,7 @@ from sqlalchemy import delete, select, update
 from werkzeug.security import check_password_hash
 
 from forum import page_cache
+from forum import queue as jobs
 from forum.database import db, utcnow
 from forum.models import (
     AccessToken,
@@ -103,6 +104,7 @@ def delete_account(user: User, password: str, keep_posts: bool) -> None:
             bio="",
             role=Role.MEMBER,
             last_seen_at=None,
+            email_own_threads=Delivery.NEVER,
             email_replies=Delivery.NEVER,
             email_reactions=Delivery.NEVER,
             email_helped=Delivery.NEVER,
@@ -148,6 +150,13 @@ def _remove_posts(user: User) -> None:
     )
     db.session.flush()
     search.purge_erased()
+
+
+@jobs.periodic_task(jobs.crontab(minute="*/5"))
+def remove_posts_when_due() -> None:
+    """Every five minutes, as `remove-due-posts` from cron would."""
+    remove_due_posts()
+    db.session.commit()
 
 
 def remove_due_posts(now: datetime | None = None) -> int:

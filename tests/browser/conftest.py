@@ -16,7 +16,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 from sqlalchemy import select
 from werkzeug.serving import make_server
 
-from forum import create_app
+from forum import create_app, queue
 from forum.database import db
 from forum.models import Post, Thread
 from forum.services import accounts, blocking, moderation_actions, reporting
@@ -61,7 +61,7 @@ def pytest_collection_modifyitems(config, items) -> None:
 @pytest.fixture(scope="session")
 def showcase(forum) -> Showcase:
     member = forum.member("lou", display_name="Lou")
-    with forum.app.app_context():
+    with forum.writing():
         seed_demo()
         thread = db.session.scalars(select(Thread).where(Thread.title == CAR_PARK)).one()
         jo = accounts.find_by_username("jo_straight_talk")
@@ -94,7 +94,9 @@ def forum(tmp_path_factory) -> Iterator[Forum]:
     server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietRequests)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
+    worker = queue.start_in_process()  # the job queue's worker, as `demo` runs one
     yield Forum(app, f"http://127.0.0.1:{server.server_port}", itertools.count(1))
+    worker.stop(graceful=True)
     server.shutdown()
     thread.join(timeout=10)
     with app.app_context():

@@ -6,14 +6,16 @@ import os
 import re
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from email import policy
 from pathlib import Path
 
-from flask import Flask
+from flask import Flask, g
 from playwright.sync_api import Browser, BrowserContext, Page
 from werkzeug.serving import WSGIRequestHandler
 
+from forum import queue
 from forum.config import TestConfig
 from forum.database import db
 from forum.models import Post, Thread, User
@@ -72,10 +74,13 @@ class Forum:
     def link_emailed_to(self, address: str, wait: float = 10) -> str:
         """The link in the newest email to this address (no mail server: emails are files).
 
-        Emails are written after the response has gone, so the page can show before the file
-        is there: it is looked for again for up to `wait` seconds."""
+        Emails are sent by the job queue's worker after the response has gone, so the page can
+        show before the file is there: it is looked for again for up to `wait` seconds, and what
+        waits in the queue is run here too (another app made since may have the worker's ear)."""
         deadline = time.monotonic() + wait
         while True:
+            with self.app.app_context():
+                queue.run_waiting()
             for path in sorted(Path(self.app.config["MAIL_FOLDER"]).glob("*.eml"), reverse=True):
                 message = email.message_from_bytes(path.read_bytes(), policy=policy.default)
                 if message["To"] == address:
@@ -84,6 +89,15 @@ class Forum:
             if time.monotonic() > deadline:
                 raise AssertionError(f"no email to {address}")
             time.sleep(0.1)
+
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        """An app context whose transactions take SQLite's write lock up front, as a request
+        that writes and the queue's worker do: read first and then write beside them, a
+        transaction would be refused with "database is locked"."""
+        with self.app.app_context():
+            g.takes_write_lock = True
+            yield
 
     def name(self, prefix: str) -> str:
         """A username (or title part) no other test in this run uses."""
@@ -94,25 +108,25 @@ class Forum:
         return f"{words} ({next(self._names)})"
 
     def member(self, prefix: str = "parent", role: str = "member", **profile) -> Member:
-        with self.app.app_context():
+        with self.writing():
             user = factories.member(self.name(prefix), role=role, **profile)
             return Member(user.username, user.id, user.display_name)
 
     def thread(self, author: Member, title: str, body: str) -> int:
-        with self.app.app_context():
+        with self.writing():
             return factories.thread(stored_user(author), title=title, body=body).id
 
     def reply(self, author: Member, thread_id: int, body: str) -> int:
-        with self.app.app_context():
+        with self.writing():
             return factories.reply(stored_user(author), db.session.get(Thread, thread_id), body).id
 
     def report(self, reporter: Member, post_id: int, reason: str) -> None:
-        with self.app.app_context():
+        with self.writing():
             reporting.report_post(stored_user(reporter), db.session.get(Post, post_id), reason)
             db.session.commit()
 
     def opening_post(self, thread_id: int) -> int:
-        with self.app.app_context():
+        with self.writing():
             return factories.opening_post(db.session.get(Thread, thread_id)).id
 
 

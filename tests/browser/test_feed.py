@@ -106,7 +106,7 @@ def test_the_five_reactions_open_from_one_summary_line(open_page, forum, size, s
     title = forum.title("Back after the summer")
     thread_id = forum.thread(author, title, "Three weeks of holiday, and now the alarm again.")
     post_id = forum.opening_post(thread_id)
-    with forum.app.app_context():
+    with forum.writing():
         post = db.session.get(Post, post_id)
         for n, kind in enumerate(["hug", "hug", "hug", "me_too", "me_too"]):
             reactions.toggle_reaction(factories.member(forum.name(f"r{n}")), post, kind)

@@ -7,6 +7,7 @@ from html import unescape
 import pytest
 from sqlalchemy import select
 
+from forum import queue
 from forum.database import db
 from forum.models import Action, ModerationAction, Role
 from forum.services import appeals, moderation_actions, posting, sanctions
@@ -148,6 +149,7 @@ def anonymous_replies(member, moderator):
         moderator, thread, "Words from someone else.", anonymous=True, kindness_confirmed=True
     )
     db.session.commit()
+    queue.run_waiting()  # the thread's followers are told, as the worker does
     return admin, by_admin, own
 
 

@@ -6,6 +6,7 @@ from html import unescape
 import pytest
 from sqlalchemy import func, select
 
+from forum import queue
 from forum.database import db
 from forum.models import Notification, Subscription
 from forum.services import (
@@ -56,6 +57,7 @@ def test_an_anonymous_reply_is_announced_by_its_label_never_a_name(app, member, 
     thread = factories.thread(member, title="Nobody asks how I am")
     posting.reply(other_member, thread, "I see you.", anonymous=True)
     db.session.commit()
+    queue.run_waiting()
     [text] = texts(member)
     assert text == "Anonymous parent 2 replied in “Nobody asks how I am”"
     page = signed_in(app, member).get("/notifications").text

@@ -8,7 +8,14 @@ from sqlalchemy import select, update
 
 from forum import queue
 from forum.database import db, utcnow
-from forum.models import LoginSession, Notification, PushSubscription, QuietDays, ReportReason
+from forum.models import (
+    EmailTopic,
+    LoginSession,
+    Notification,
+    PushSubscription,
+    QuietDays,
+    ReportReason,
+)
 from forum.push_transport import NotAllowedEndpoint, check_endpoint, post
 from forum.services import notify, posting, push, push_delivery
 from tests import factories
@@ -382,7 +389,7 @@ def test_a_lost_task_loses_nothing(app, pushing, member, other_member):
 
 
 def test_without_push_she_reads_how_email_will_tell_her(app, member):
-    assert notify.how_you_will_hear(member) == "You'll find replies here, under Notifications."
+    assert notify.how_you_will_hear(member) == "We'll let you know here when someone replies."
     member.email_verified_at = utcnow()
     db.session.commit()
-    assert "daily email" in notify.how_you_will_hear(member)
+    assert "daily email" in notify.how_you_will_hear(member, EmailTopic.REPLIES)

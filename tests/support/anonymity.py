@@ -15,6 +15,7 @@ from urllib.parse import unquote
 import pytest
 from sqlalchemy import update
 
+from forum import queue
 from forum.database import db
 from forum.models import Post, Thread, User
 from forum.services import blocking, helpful, posting, reactions, reporting
@@ -180,6 +181,7 @@ def build_world(hannah: User, priya: User, moderator: User) -> World:
         "Everyone asks about the baby.", anonymous=True, content_note="birth trauma",
     )  # fmt: skip
     db.session.commit()
+    queue.run_waiting()  # the followers are told, as the worker does, before any page is read
     assert late_anon.position == 22 and anon_reply.position == 3
     ids = {
         "t1": t1.id, "t2": t2.id, "t3": t3.id, "opening": opening.id, "named": named.id,
