@@ -80,5 +80,8 @@ def register_oversized(app: Flask, fallback) -> None:
         g.photos_too_large = True
         view = app.view_functions[request.endpoint]
         response = make_response(app.ensure_sync(view)(**(request.view_args or {})))
-        response.status_code = 413
+        if not 300 <= response.status_code < 400:  # the form, back with her words
+            response.status_code = 413
+        # A redirect stays one: words that read as a crisis went up without the photos, and she
+        # goes to her post and its support lines.
         return response

@@ -385,3 +385,21 @@ def test_words_that_read_as_a_crisis_are_never_held_back_by_a_photo(app, store):
     assert "better off without me" in page and "Some photos couldn" in page.replace("&#39;", "'")
     assert db.session.scalars(select(Thread)).one()
     assert db.session.scalars(select(Upload)).all() == []
+
+
+def test_crisis_words_sent_with_too_much_at_once_reach_her_post(app, store):
+    """Past the whole request's limit, words that read as a crisis still go up, and she is taken
+    to them and their support lines, not left on a bare refusal."""
+    member = seasoned("marisol")
+    browser = signed_in(app, member)
+    words = "Some nights I feel everyone would be better off without me."
+    before = app.config["PHOTO_REQUEST_MAX"]
+    app.config["PHOTO_REQUEST_MAX"] = 60_000
+    try:
+        response = start_with(browser, ("big.jpg", photos.phone_jpeg()), body=words)
+    finally:
+        app.config["PHOTO_REQUEST_MAX"] = before
+    assert response.status_code == 302
+    page = browser.get(response.headers["Location"]).text
+    assert "better off without me" in page
+    assert db.session.scalars(select(Thread)).one()
