@@ -20,27 +20,6 @@ from forum.push_transport import NotAllowedEndpoint, check_endpoint, post
 from forum.services import notify, posting, push, push_delivery
 from tests import factories
 from tests.helpers import signed_in
-from tests.push_service import PushService
-
-
-@pytest.fixture
-def service():
-    running = PushService()
-    yield running
-    running.close()
-
-
-@pytest.fixture
-def pushing(app, service, monkeypatch):
-    """The app may post to the test push service (plain HTTP on 127.0.0.1), and the queue runs
-    its tasks in this app."""
-    monkeypatch.setitem(
-        app.config, "PUSH_ALLOWED_HOSTS", (*app.config["PUSH_ALLOWED_HOSTS"], "127.0.0.1")
-    )
-    monkeypatch.setattr(queue, "_app", app)
-    queue.huey.flush()
-    yield service
-    queue.huey.flush()
 
 
 def turn_on(app, user, service):
