@@ -46,6 +46,16 @@ class Can(BaseModel):
     report: bool
 
 
+class Photo(BaseModel):
+    url: str = Field(description="The picture, at most 2048 px, re-encoded with no metadata.")
+    thumbnail_url: str
+    alt: str = Field(description="The words its poster gave it; may be empty.")
+    width: int
+    height: int
+    thumbnail_width: int
+    thumbnail_height: int
+
+
 class PostOut(BaseModel):
     id: int
     thread_id: int
@@ -56,6 +66,9 @@ class PostOut(BaseModel):
     )
     author: Author | None
     body_html: str | None
+    photos: list[Photo] = Field(
+        description="Behind the content note when there is one; empty when the post isn't shown."
+    )
     content_note: str | None
     status: str
     created_at: Time

@@ -36,6 +36,7 @@ def post(shape: PostShape) -> schemas.PostOut:
         placeholder=shape.placeholder,
         author=author(shape.byline) if shape.byline else None,
         body_html=p.body_html if shown else None,
+        photos=[_photo(image) for image in p.images or ()] if shown else [],
         content_note=p.content_note if shown else None,
         status="deleted" if p.is_deleted else p.status,
         created_at=p.created_at,
@@ -47,6 +48,19 @@ def post(shape: PostShape) -> schemas.PostOut:
             schemas.Reaction(kind=r.kind, count=r.count, mine=r.mine) for r in shape.reactions
         ],
         can=schemas.Can(edit=shape.can_edit, react=shape.can_react, report=shape.can_report),
+    )
+
+
+def _photo(image: dict) -> schemas.Photo:
+    """A photo as the page shows it: its random key alone, never who sent it."""
+    return schemas.Photo(
+        url=url_for("images.show", name=f"{image['key']}.webp"),
+        thumbnail_url=url_for("images.show", name=f"{image['key']}-s.webp"),
+        alt=image["alt"] or "",
+        width=image["w"],
+        height=image["h"],
+        thumbnail_width=image["tw"],
+        thumbnail_height=image["th"],
     )
 
 

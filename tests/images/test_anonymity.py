@@ -47,6 +47,11 @@ def test_anonymous_photos_name_nobody(app, member, other_member, moderator, stor
                 assert photos.carries_nothing(served.data) == []
     queue_page = readers["moderator"].get("/mod/")
     assert leaks(app, queue_page) == []
+    # The API shows the same photos by the same random keys, and no more.
+    answer = app.test_client().get(f"/api/v1/threads/{world.t1.id}?from=1&limit=50")
+    assert answer.status_code == 200 and leaks(app, answer) == []
+    shown = {photo["url"] for post in answer.json["posts"] for photo in post["photos"]}
+    assert shown and shown <= {f"/images/{name}" for name in names}
 
 
 def test_an_anonymous_post_never_shows_her_profile_picture(
