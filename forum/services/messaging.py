@@ -239,7 +239,7 @@ def request(
     _check_pair(sender, recipient, post)
     html = render_markdown(body)
     message_checks.check_request_html(html)
-    html = mentions.link(html, sender)[0]  # linked only: nobody else can read it to be told
+    html = mentions.link(html)[0]  # linked only: nobody else can read it to be told
     crisis = message_checks.pause(body, kind_ok, contact_ok)
     now = utcnow()
     conversation = Conversation(
@@ -321,7 +321,7 @@ def send(
         .values(last_message_at=now, last_sender_id=sender.id)
     )
     party.read_at = now
-    html = mentions.link(render_markdown(body), sender)[0]
+    html = mentions.link(render_markdown(body))[0]
     _write(conversation, sender, body, html, now, crisis)
     if other.left_at is None:
         notify.message_sent(other.user, conversation)
