@@ -113,7 +113,10 @@ def talked_with(one: User, other: User) -> bool:
         .where(
             me.user_id == one.id,
             them.user_id == other.id,
+            me.alias.is_(None),
+            them.alias.is_(None),
             Conversation.post_id.is_(None),
+            ~Conversation.from_moderators,
             Conversation.state.in_([ConversationState.OPEN, ConversationState.CLOSED]),
         )
         .exists()
