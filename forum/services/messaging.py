@@ -56,39 +56,32 @@ class TooSoon(NotAllowed):
 # Who may reach whom
 
 
+def _any_block(models, one_id: int, other_id: int, either_way: bool = True) -> bool:
+    pairs = [(one_id, other_id), (other_id, one_id)] if either_way else [(one_id, other_id)]
+    found = [
+        exists().where(or_(*(and_(m.blocker_id == a, m.blocked_id == b) for a, b in pairs)))
+        for m in models
+    ]
+    return bool(db.session.scalar(select(or_(*found))))  # one statement, whatever it finds
+
+
 def blocked_between(one_id: int, other_id: int) -> bool:
     """A block either way, from a profile or from a private reply."""
-    pair = [(one_id, other_id), (other_id, one_id)]
-    return bool(
-        db.session.scalar(
-            select(
-                exists().where(
-                    or_(*(and_(Block.blocker_id == a, Block.blocked_id == b) for a, b in pair))
-                )
-                | exists().where(
-                    or_(
-                        *(
-                            and_(MessageBlock.blocker_id == a, MessageBlock.blocked_id == b)
-                            for a, b in pair
-                        )
-                    )
-                )
-            )
-        )
-    )
+    return _any_block((Block, MessageBlock), one_id, other_id)
+
+
+def _named_block_between(one_id: int, other_id: int) -> bool:
+    return _any_block((Block,), one_id, other_id)
 
 
 def _has_blocked(member: User, other_id: int) -> bool:
-    return bool(
-        db.session.scalar(
-            select(
-                exists().where(Block.blocker_id == member.id, Block.blocked_id == other_id)
-                | exists().where(
-                    MessageBlock.blocker_id == member.id, MessageBlock.blocked_id == other_id
-                )
-            )
-        )
-    )
+    """A block she made by name. One made from a private reply is never named back to her (it
+    would say who the alias was): a request across it is silenced instead (blocked_between)."""
+    return _any_block((Block,), member.id, other_id, either_way=False)
+
+
+def _has_blocked_privately(member: User, other_id: int) -> bool:
+    return _any_block((MessageBlock,), member.id, other_id, either_way=False)
 
 
 def talked_with(one: User, other: User) -> bool:
@@ -313,7 +306,11 @@ def send(
             "Your request is waiting for an answer: nothing more can be sent until it's accepted.",
             "body",
         )
-    if conversation.state != ConversationState.OPEN or blocked_between(sender.id, other.user_id):
+    # A block ends the conversations of its own kind (blocking.end_conversations); one of the
+    # other kind must not stop this one, which would link an alias to a name.
+    if conversation.state != ConversationState.OPEN or (
+        not conversation.hides_someone and _named_block_between(sender.id, other.user_id)
+    ):
         raise ServiceError("This conversation is closed, so nothing more can be sent.", "body")
     crisis = message_checks.pause(body, kind_ok, contact_ok)
     now = utcnow()
@@ -369,12 +366,14 @@ def block(member: User, conversation: Conversation) -> None:
     other = conversation.other_party(member)
     if other is None or conversation.from_moderators:
         raise ServiceError("You can't block the moderators, but you can leave the conversation.")
-    if conversation.is_alias or other.alias is not None:
-        if not _has_blocked(member, other.user_id):
+    if conversation.hides_someone:
+        # Only this conversation ends: closing her named ones too would say who the alias is.
+        if not _has_blocked_privately(member, other.user_id):
             db.session.add(MessageBlock(blocker_id=member.id, blocked_id=other.user_id))
+        if conversation.state in (ConversationState.OPEN, ConversationState.REQUESTED):
+            conversation.state = ConversationState.CLOSED
     else:
-        blocking.block(member, other.user)
-    blocking.end_conversations(member.id, other.user_id)
+        blocking.block(member, other.user)  # which ends their conversations by name
     party = conversation.party_of(member)
     party.left_at = utcnow()
 
