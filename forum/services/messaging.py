@@ -39,10 +39,12 @@ from forum.services import (
     message_delivery,
     notify,
     safety,
+    unsent,
 )
 from forum.services.errors import NotAllowed, ServiceError
 from forum.services.text import render_markdown
 
+WAITING = "Your request is waiting for an answer: nothing more can be sent until it's accepted."
 UNAVAILABLE = (
     "This post can't take private replies now: it may have been deleted or hidden, or its "
     "author turned them off."
@@ -225,16 +227,19 @@ def request(
 ) -> Sent:
     """A first message: text only, up to 500 characters. `post`: a private reply to that
     anonymous post, whose author is the recipient (the caller never needs to know who)."""
-    if post is not None:
-        if not post.is_visible or post.is_deleted or not post.anonymous or not post.private_replies:
-            raise ServiceError(UNAVAILABLE, "body")
-        recipient = post.author
-    assert recipient is not None  # noqa: S101 -- a recipient or a post always
     message_checks.check_body(body, message_checks.REQUEST_MAX)
-    _check_sender(sender)
-    _check_pair(sender, recipient, post)
-    html = render_markdown(body)
-    message_checks.check_request_html(html)
+    with unsent.crisis_first(sender, body, REPLIER_ALIAS if post is not None else None):
+        if post is not None:
+            if not (post.is_visible and not post.is_deleted and post.anonymous):
+                raise ServiceError(UNAVAILABLE, "body")
+            if not post.private_replies:
+                raise ServiceError(UNAVAILABLE, "body")
+            recipient = post.author
+        assert recipient is not None  # noqa: S101 -- a recipient or a post always
+        _check_sender(sender)
+        _check_pair(sender, recipient, post)
+        html = render_markdown(body)
+        message_checks.check_request_html(html)
     html = mentions.link(html)[0]  # linked only: nobody else can read it to be told
     crisis = message_checks.pause(body, kind_ok, contact_ok)
     now = utcnow()
@@ -299,19 +304,17 @@ def send(
     other = conversation.other_party(sender)
     if party is None or other is None:
         raise NotAllowed()
-    accounts.ensure_can_post(sender)
     message_checks.check_body(body, message_checks.MESSAGE_MAX)
-    if conversation.state == ConversationState.REQUESTED:
-        raise ServiceError(
-            "Your request is waiting for an answer: nothing more can be sent until it's accepted.",
-            "body",
-        )
-    # A block ends the conversations of its own kind (blocking.end_conversations); one of the
-    # other kind must not stop this one, which would link an alias to a name.
-    if conversation.state != ConversationState.OPEN or (
-        not conversation.hides_someone and _named_block_between(sender.id, other.user_id)
-    ):
-        raise ServiceError("This conversation is closed, so nothing more can be sent.", "body")
+    with unsent.crisis_first(sender, body, party.alias):
+        accounts.ensure_can_post(sender)
+        if conversation.state == ConversationState.REQUESTED:
+            raise ServiceError(WAITING, "body")
+        # A block ends the conversations of its own kind (blocking.end_conversations); one of
+        # the other kind must not stop this one, which would link an alias to a name.
+        if conversation.state != ConversationState.OPEN or (
+            not conversation.hides_someone and _named_block_between(sender.id, other.user_id)
+        ):
+            raise ServiceError("This conversation is closed, so nothing more can be sent.", "body")
     crisis = message_checks.pause(body, kind_ok, contact_ok)
     now = utcnow()
     # Only the conversation as it was read: a second sender meanwhile doesn't move it back.
