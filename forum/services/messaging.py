@@ -376,7 +376,8 @@ def block(member: User, conversation: Conversation) -> None:
         if conversation.state in (ConversationState.OPEN, ConversationState.REQUESTED):
             conversation.state = ConversationState.CLOSED
     else:
-        blocking.block(member, other.user)  # which ends their conversations by name
+        blocking.block(member, other.user)
+        blocking.end_conversations(member.id, other.user_id)  # by name, even if blocked before
     party = conversation.party_of(member)
     party.left_at = utcnow()
 
