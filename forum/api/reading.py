@@ -35,8 +35,14 @@ def _cursor(raw: str | None) -> tuple[bool, datetime, int] | None:
         return None
     try:
         pinned, moment, thread_id = json.loads(base64.urlsafe_b64decode(raw.encode() + b"=="))
-        found = (bool(pinned), datetime.fromisoformat(moment), int(thread_id))
-    except (ValueError, TypeError, binascii.Error, UnicodeError, json.JSONDecodeError):
+        if not (isinstance(pinned, bool) and isinstance(moment, str)):
+            raise TypeError
+        if isinstance(thread_id, bool) or not isinstance(thread_id, int):
+            raise TypeError
+        found = (pinned, datetime.fromisoformat(moment), thread_id)
+    except (
+        ValueError, TypeError, OverflowError, binascii.Error, UnicodeError, json.JSONDecodeError,
+    ):  # fmt: skip
         raise ApiError(
             400, "invalid", "That cursor isn't one we gave.", {"cursor": "Not ours."}
         ) from None

@@ -34,6 +34,7 @@ def _pause_or_refuse(form, error: ServiceError, template: str, **context):
     """A second look keeps everything and asks; any other refusal is shown at the field."""
     if isinstance(error, Pause):
         context["nudge"] = error
+    offer_support(error.reads_as_crisis)  # crisis first, even when the words can't be sent
     return refused(form, error, template, **context)
 
 
@@ -143,6 +144,7 @@ def send(key: str):
         )  # fmt: skip
     except ServiceError as error:
         show_error(form, error)
+        offer_support(error.reads_as_crisis)
         page, _ = _page(conversation, form, nudge=error if isinstance(error, Pause) else None)
         roll_back(error.keep)
         return page, error.status_code

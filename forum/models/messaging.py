@@ -71,6 +71,12 @@ class Conversation(db.Model):
     def is_alias(self) -> bool:
         return self.post_id is not None
 
+    @property
+    def hides_someone(self) -> bool:
+        """A private reply, or a check-in with an anonymous post's author under its label:
+        nothing about it may name the account behind an alias."""
+        return self.is_alias or any(p.alias not in (None, MODERATORS) for p in self.parties)
+
     def party_of(self, user: User) -> "Party | None":
         return next((p for p in self.parties if p.user_id == user.id), None)
 

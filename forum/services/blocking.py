@@ -5,7 +5,16 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, joinedload
 
 from forum.database import db
-from forum.models import Block, Conversation, ConversationState, MessageBlock, Party, Post, User
+from forum.models import (
+    MODERATORS,
+    Block,
+    Conversation,
+    ConversationState,
+    MessageBlock,
+    Party,
+    Post,
+    User,
+)
 from forum.services.errors import ServiceError
 
 
@@ -25,14 +34,22 @@ def block(member: User, other: User) -> None:
 
 
 def end_conversations(one_id: int, other_id: int) -> None:
-    """A block either way closes every conversation between the two, worded as any closing, so
-    the other isn't told why."""
-    me, them = aliased(Party), aliased(Party)
+    """A block by name closes every conversation by name between the two, worded as any
+    closing, so the other isn't told why. Private replies and check-ins under an anonymous
+    post's label stay as they are: closing them would say who is behind the alias."""
+    me, them, hidden = aliased(Party), aliased(Party), aliased(Party)
     between = (
         select(Conversation.id)
         .join(me, me.conversation_id == Conversation.id)
         .join(them, them.conversation_id == Conversation.id)
-        .where(me.user_id == one_id, them.user_id == other_id)
+        .where(me.user_id == one_id, them.user_id == other_id, Conversation.post_id.is_(None))
+        .where(
+            ~exists().where(
+                hidden.conversation_id == Conversation.id,
+                hidden.alias.is_not(None),
+                hidden.alias != MODERATORS,
+            )
+        )
     )
     db.session.execute(
         update(Conversation)

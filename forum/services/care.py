@@ -300,7 +300,9 @@ def waiting_marks(threads: list[Thread], viewer: User) -> WaitingMarks | None:
         return None
     claimed = claims_for([t.id for t in threads], viewer)
     return WaitingMarks(
-        first={t.id for t in threads if t.first_thread},
+        first={
+            t.id for t in threads if t.first_thread and (viewer.is_moderator or not t.anonymous)
+        },
         claimed=claimed,
         may_claim={t.id for t in threads if helping and t.author_id != viewer.id} - set(claimed),
     )

@@ -90,10 +90,10 @@ def mark_read(member: User, conversation: Conversation) -> None:
 def shown_as(party: Party, conversation: Conversation) -> str:
     """How a party appears to the other side: an alias in a private reply (names only when
     both choose), "the Blossom moderators" for a check-in, else her display name."""
-    if party.user.is_deleted:
-        return FORMER_MEMBER
     if party.alias is not None:
         if party.alias != MODERATORS and all(p.shows_name for p in conversation.parties):
-            return party.user.display_name
+            return FORMER_MEMBER if party.user.is_deleted else party.user.display_name
         return party.alias
+    if party.user.is_deleted:
+        return FORMER_MEMBER
     return party.user.display_name

@@ -9,6 +9,7 @@ class ServiceError(Exception):
     """
 
     status_code = 400
+    reads_as_crisis = False  # the refused words read as a crisis: show the support resources
 
     def __init__(
         self, message: str, field: str | None = None, keep: Callable[[], object] | None = None

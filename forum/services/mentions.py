@@ -84,22 +84,22 @@ class _Names(_Rewriter):
             self.names += [m.group(1) for m in MENTION.finditer(data)]
 
 
-def link(html: str, author: User | None = None) -> tuple[str, list[User]]:
-    """The HTML with its mentions linked, and the members mentioned (at most MOST, or MOST_NEW
-    for a new account), in order."""
+def link(html: str) -> tuple[str, list[User]]:
+    """The HTML with its mentions linked, and the members mentioned (at most MOST), in order.
+    Whoever writes it, the same words link the same names: the page never shows how old the
+    writer's account is (to_tell holds a new account to MOST_NEW people told)."""
     if "@" not in html:
         return html, []
     names = _Names()
     names.feed(html)
     keys = list(dict.fromkeys(accounts.username_key(n) for n in names.names))
-    most = MOST_NEW if author is not None and author.is_new_account else MOST
     if not keys:
         return html, []
     members = db.session.scalars(
-        select(User).where(User.username_key.in_(keys[: most * 3]), User.deleted_at.is_(None))
+        select(User).where(User.username_key.in_(keys[: MOST * 3]), User.deleted_at.is_(None))
     ).all()
     found = {m.username_key: m for m in members}
-    ordered = [found[k] for k in keys if k in found][:most]
+    ordered = [found[k] for k in keys if k in found][:MOST]
     rewriter = _Rewriter({m.username_key: m for m in ordered})
     rewriter.feed(html)
     rewriter.close()
@@ -107,16 +107,19 @@ def link(html: str, author: User | None = None) -> tuple[str, list[User]]:
 
 
 def to_tell(post: Post, mentioned: list[User]) -> list[User]:
-    """Those mentioned who hear of it: not the author, not blocked either way, not muting the
-    thread, and able to read the post."""
+    """Those mentioned who hear of it: the first MOST_NEW from an account less than a day old,
+    not the author, not blocked either way (unless the post is anonymous: who is skipped
+    would hint at who wrote it), not muting the thread, and able to read the post."""
     if not mentioned or not post.is_visible:
         return []
+    if post.author.is_new_account:
+        mentioned = mentioned[:MOST_NEW]
     ids = {m.id for m in mentioned} - {post.author_id}
     if not ids:
         return []
     author = post.author_id
     blocked = set()
-    for model in (Block, MessageBlock):
+    for model in () if post.anonymous else (Block, MessageBlock):
         blocked |= set(
             db.session.execute(
                 select(model.blocker_id, model.blocked_id).where(

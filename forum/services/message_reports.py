@@ -109,7 +109,7 @@ def read(moderator: User, report_id: int) -> Reading | None:
     names = {p.user_id: _moderators_name(p, conversation) for p in conversation.parties}
     record(
         moderator, Action.READ_MESSAGES, "Read a reported message", detail=f"report {entry.id}",
-        target_user_id=None if conversation.is_alias else message.sender_id,
+        target_user_id=None if conversation.hides_someone else message.sender_id,
     )  # fmt: skip
     return Reading(entry, conversation, [*reversed(before), message], names)
 

@@ -39,10 +39,12 @@ from forum.services import (
     message_delivery,
     notify,
     safety,
+    unsent,
 )
 from forum.services.errors import NotAllowed, ServiceError
 from forum.services.text import render_markdown
 
+WAITING = "Your request is waiting for an answer: nothing more can be sent until it's accepted."
 UNAVAILABLE = (
     "This post can't take private replies now: it may have been deleted or hidden, or its "
     "author turned them off."
@@ -56,39 +58,32 @@ class TooSoon(NotAllowed):
 # Who may reach whom
 
 
+def _any_block(models, one_id: int, other_id: int, either_way: bool = True) -> bool:
+    pairs = [(one_id, other_id), (other_id, one_id)] if either_way else [(one_id, other_id)]
+    found = [
+        exists().where(or_(*(and_(m.blocker_id == a, m.blocked_id == b) for a, b in pairs)))
+        for m in models
+    ]
+    return bool(db.session.scalar(select(or_(*found))))  # one statement, whatever it finds
+
+
 def blocked_between(one_id: int, other_id: int) -> bool:
     """A block either way, from a profile or from a private reply."""
-    pair = [(one_id, other_id), (other_id, one_id)]
-    return bool(
-        db.session.scalar(
-            select(
-                exists().where(
-                    or_(*(and_(Block.blocker_id == a, Block.blocked_id == b) for a, b in pair))
-                )
-                | exists().where(
-                    or_(
-                        *(
-                            and_(MessageBlock.blocker_id == a, MessageBlock.blocked_id == b)
-                            for a, b in pair
-                        )
-                    )
-                )
-            )
-        )
-    )
+    return _any_block((Block, MessageBlock), one_id, other_id)
+
+
+def _named_block_between(one_id: int, other_id: int) -> bool:
+    return _any_block((Block,), one_id, other_id)
 
 
 def _has_blocked(member: User, other_id: int) -> bool:
-    return bool(
-        db.session.scalar(
-            select(
-                exists().where(Block.blocker_id == member.id, Block.blocked_id == other_id)
-                | exists().where(
-                    MessageBlock.blocker_id == member.id, MessageBlock.blocked_id == other_id
-                )
-            )
-        )
-    )
+    """A block she made by name. One made from a private reply is never named back to her (it
+    would say who the alias was): a request across it is silenced instead (blocked_between)."""
+    return _any_block((Block,), member.id, other_id, either_way=False)
+
+
+def _has_blocked_privately(member: User, other_id: int) -> bool:
+    return _any_block((MessageBlock,), member.id, other_id, either_way=False)
 
 
 def talked_with(one: User, other: User) -> bool:
@@ -113,7 +108,10 @@ def talked_with(one: User, other: User) -> bool:
         .where(
             me.user_id == one.id,
             them.user_id == other.id,
+            me.alias.is_(None),
+            them.alias.is_(None),
             Conversation.post_id.is_(None),
+            ~Conversation.from_moderators,
             Conversation.state.in_([ConversationState.OPEN, ConversationState.CLOSED]),
         )
         .exists()
@@ -229,17 +227,20 @@ def request(
 ) -> Sent:
     """A first message: text only, up to 500 characters. `post`: a private reply to that
     anonymous post, whose author is the recipient (the caller never needs to know who)."""
-    if post is not None:
-        if not post.is_visible or post.is_deleted or not post.anonymous or not post.private_replies:
-            raise ServiceError(UNAVAILABLE, "body")
-        recipient = post.author
-    assert recipient is not None  # noqa: S101 -- a recipient or a post always
     message_checks.check_body(body, message_checks.REQUEST_MAX)
-    _check_sender(sender)
-    _check_pair(sender, recipient, post)
-    html = render_markdown(body)
-    message_checks.check_request_html(html)
-    html = mentions.link(html, sender)[0]  # linked only: nobody else can read it to be told
+    with unsent.crisis_first(sender, body, REPLIER_ALIAS if post is not None else None):
+        if post is not None:
+            if not (post.is_visible and not post.is_deleted and post.anonymous):
+                raise ServiceError(UNAVAILABLE, "body")
+            if not post.private_replies:
+                raise ServiceError(UNAVAILABLE, "body")
+            recipient = post.author
+        assert recipient is not None  # noqa: S101 -- a recipient or a post always
+        _check_sender(sender)
+        _check_pair(sender, recipient, post)
+        html = render_markdown(body)
+        message_checks.check_request_html(html)
+    html = mentions.link(html)[0]  # linked only: nobody else can read it to be told
     crisis = message_checks.pause(body, kind_ok, contact_ok)
     now = utcnow()
     conversation = Conversation(
@@ -303,15 +304,17 @@ def send(
     other = conversation.other_party(sender)
     if party is None or other is None:
         raise NotAllowed()
-    accounts.ensure_can_post(sender)
     message_checks.check_body(body, message_checks.MESSAGE_MAX)
-    if conversation.state == ConversationState.REQUESTED:
-        raise ServiceError(
-            "Your request is waiting for an answer: nothing more can be sent until it's accepted.",
-            "body",
-        )
-    if conversation.state != ConversationState.OPEN or blocked_between(sender.id, other.user_id):
-        raise ServiceError("This conversation is closed, so nothing more can be sent.", "body")
+    with unsent.crisis_first(sender, body, party.alias):
+        accounts.ensure_can_post(sender)
+        if conversation.state == ConversationState.REQUESTED:
+            raise ServiceError(WAITING, "body")
+        # A block ends the conversations of its own kind (blocking.end_conversations); one of
+        # the other kind must not stop this one, which would link an alias to a name.
+        if conversation.state != ConversationState.OPEN or (
+            not conversation.hides_someone and _named_block_between(sender.id, other.user_id)
+        ):
+            raise ServiceError("This conversation is closed, so nothing more can be sent.", "body")
     crisis = message_checks.pause(body, kind_ok, contact_ok)
     now = utcnow()
     # Only the conversation as it was read: a second sender meanwhile doesn't move it back.
@@ -321,7 +324,7 @@ def send(
         .values(last_message_at=now, last_sender_id=sender.id)
     )
     party.read_at = now
-    html = mentions.link(render_markdown(body), sender)[0]
+    html = mentions.link(render_markdown(body))[0]
     _write(conversation, sender, body, html, now, crisis)
     if other.left_at is None:
         notify.message_sent(other.user, conversation)
@@ -366,12 +369,15 @@ def block(member: User, conversation: Conversation) -> None:
     other = conversation.other_party(member)
     if other is None or conversation.from_moderators:
         raise ServiceError("You can't block the moderators, but you can leave the conversation.")
-    if conversation.is_alias or other.alias is not None:
-        if not _has_blocked(member, other.user_id):
+    if conversation.hides_someone:
+        # Only this conversation ends: closing her named ones too would say who the alias is.
+        if not _has_blocked_privately(member, other.user_id):
             db.session.add(MessageBlock(blocker_id=member.id, blocked_id=other.user_id))
+        if conversation.state in (ConversationState.OPEN, ConversationState.REQUESTED):
+            conversation.state = ConversationState.CLOSED
     else:
         blocking.block(member, other.user)
-    blocking.end_conversations(member.id, other.user_id)
+        blocking.end_conversations(member.id, other.user_id)  # by name, even if blocked before
     party = conversation.party_of(member)
     party.left_at = utcnow()
 

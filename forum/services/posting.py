@@ -209,7 +209,7 @@ def revise(editor: User, post: Post, body: str, title: str | None = None) -> Pos
     )
     db.session.add(revision)
     post.body_markdown = body
-    post.body_html = mentions.link(render_markdown(body), editor)[0]  # nobody is told again
+    post.body_html = mentions.link(render_markdown(body))[0]  # nobody is told again
     post.body_text = plain_text(post.body_html)
     post.edited_at = revision.created_at
     thread.title = new_title
@@ -317,7 +317,7 @@ def _new_post(
     anonymous: bool,
     content_note: str | None,
 ) -> Post:
-    html, mentioned = mentions.link(render_markdown(body), author)
+    html, mentioned = mentions.link(render_markdown(body))
     post = Post(
         thread_id=thread.id,
         author_id=author.id,

@@ -208,6 +208,7 @@ def remove_avatar(user: User) -> None:
             select(Upload.id).where(Upload.key == user.avatar_key, Upload.kind == UploadKind.AVATAR)
         )
     user.avatar_key = None
+    page_cache.changed(everything=True)  # her picture is beside her posts everywhere
 
 
 def split_name(name: str) -> tuple[str, bool] | None:

@@ -99,6 +99,15 @@ def test_ids_and_cursors_past_what_a_database_holds_are_refused_kindly(client, m
     for junk in ("e30", "!!!!", "W10", "bnVsbA"):
         answer = client.get(f"/api/v1/categories/back-to-work/threads?cursor={junk}")
         assert answer.status_code == 400, junk
+    odd = (
+        '[true, "2024-01-01T00:00:00", Infinity]', '[true, "2024-01-01T00:00:00", NaN]',
+        '[true, "2024-01-01T00:00:00", 1.5]', '[true, 20240101, 1]', '["yes", "2024-01-01", 1]',
+        '[true, "2024-01-01T00:00:00", true]',
+    )  # fmt: skip
+    for raw in odd:
+        junk = base64.urlsafe_b64encode(raw.encode()).decode()
+        answer = client.get(f"/api/v1/categories/back-to-work/threads?cursor={junk}")
+        assert answer.status_code == 400, junk
 
 
 def test_control_characters_are_dropped_as_the_forms_drop_them(client, member, other_member):

@@ -263,7 +263,17 @@ def test_a_profile_picture_shows_on_named_posts_and_never_on_anonymous_ones(app,
         content_type="multipart/form-data",
     )  # fmt: skip
     assert response.status_code == 400 and "empty" in response.text
+    # A new picture, then none: visitors' cached pages follow at once.
+    response = browser.post(
+        "/settings/picture", data={"picture": (io.BytesIO(photos.phone_jpeg()), "me2.jpg")},
+        content_type="multipart/form-data",
+    )  # fmt: skip
+    assert response.status_code == 302, response.text
+    newer = db.session.get(type(member), member.id).avatar_key
+    page = app.test_client().get(f"/t/{named.id}").text
+    assert newer in page and key not in page
     assert browser.post("/settings/picture", data={"remove": "1"}).status_code == 302
+    assert newer not in app.test_client().get(f"/t/{named.id}").text
     queue.run_waiting()
     assert app.test_client().get(f"/images/{key}.webp").status_code == 404
     assert store.get(f"{key}.webp") is None

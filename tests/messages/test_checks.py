@@ -1,9 +1,12 @@
 """Kind words, contact details and crisis first, in messages and requests."""
 
+from html import unescape
+
 from sqlalchemy import func, select
 
 from forum.database import db
 from forum.models import Message, MessageReport
+from forum.services import messaging
 from forum.services.message_checks import has_contact_details
 from tests.helpers import signed_in
 from tests.messages.people import accepted, talked
@@ -81,3 +84,47 @@ def test_crisis_words_in_a_silenced_request_still_reach_the_moderators(app, memb
     )
     assert "You're not alone" in sent.text.replace("&#39;", "'")
     assert db.session.scalar(select(MessageReport.reason)) == "at_risk"
+
+
+def test_crisis_words_that_cant_be_sent_still_bring_support_and_reach_the_moderators(
+    app, member, other_member, moderator
+):
+    from forum.models import Conversation, Party
+    from tests import factories
+
+    carmen = factories.member("carmen", messages_from="nobody")
+    talked(member, other_member, carmen)
+    conversation = accepted(member, other_member)
+    messaging.leave(other_member, conversation)
+    db.session.commit()
+    hannah = signed_in(app, member)
+    hannah.get("/")  # the welcome is read
+    words = "I want to die, I can't do this any more"
+    # A plain refusal files nothing.
+    plain = hannah.post("/u/carmen/message", data={"body": "Hello Carmen"})
+    assert plain.status_code == 403 and "You're not alone" not in plain.text.replace("&#39;", "'")
+    assert db.session.scalar(select(func.count(MessageReport.id))) == 0
+    refusals = (
+        ("/u/carmen/message", 403, "isn&#39;t taking message requests"),
+        (f"/messages/{conversation.key}", 400, "closed"),
+    )
+    for number, (url, status, why) in enumerate(refusals, 1):
+        page = hannah.post(url, data={"body": words})
+        assert page.status_code == status and why in page.text, url
+        assert "You're not alone" in page.text.replace("&#39;", "'"), url
+        if url.startswith("/u/"):
+            assert words in unescape(page.text)  # her text is kept
+        reports = db.session.scalars(select(MessageReport)).all()
+        assert len(reports) == number and {r.reason for r in reports} == {"at_risk"}
+    # Nothing reaches anyone else: the copies have her as their only party, already left.
+    for report in reports:
+        parties = db.session.scalars(
+            select(Party).where(Party.conversation_id == report.message.conversation_id)
+        ).all()
+        assert [p.user_id for p in parties] == [member.id] and parties[0].left_at is not None
+        assert db.session.get(Conversation, report.message.conversation_id).silenced
+    for other in (other_member, carmen):
+        assert "want to die" not in signed_in(app, other).get("/messages").text
+    assert "want to die" not in hannah.get("/messages").text
+    queue = signed_in(app, moderator).get("/mod/").text
+    assert "Someone may be at risk" in queue

@@ -1,7 +1,10 @@
 """@mentions: linked, stored by member id, told once and only where they may be."""
 
+from datetime import timedelta
+
 from sqlalchemy import func, select
 
+from forum import queue
 from forum.database import db
 from forum.models import Mention, Notification
 from forum.services import blocking, following, posting
@@ -61,12 +64,39 @@ def test_an_anonymous_posts_mention_names_only_its_label(app, member, other_memb
     assert "hannah" not in page.lower().split("<main", 1)[1]
 
 
-def test_a_new_account_mentions_at_most_two(app, member):
+def test_a_new_account_tells_at_most_two_but_links_as_anyone_would(app, member):
     others = [factories.member(f"parent{n}") for n in range(3)]
     thread = factories.thread(member, title="Hello everyone here")
     post = factories.reply(member, thread, "Hi @parent0 @parent1 @parent2")
-    assert post.body_html.count('class="mention"') == 2
+    assert post.body_html.count('class="mention"') == 3
     assert [mentions_of(o) for o in others] == [1, 1, 0]
+
+
+def test_an_anonymous_post_reads_the_same_from_a_new_account_as_an_old_one(app, member):
+    [factories.member(f"parent{n}") for n in range(4)]
+    old = factories.member("olwen")
+    old.created_at = old.created_at - timedelta(days=30)
+    db.session.commit()
+    assert member.is_new_account and not old.is_new_account
+    bodies = []
+    for author in (member, old):
+        thread = factories.thread(author, title="Asking without my name", anonymous=True)
+        post = posting.reply(author, thread, "Hi @parent0 @parent1 @parent2 @parent3",
+                             anonymous=True)  # fmt: skip
+        bodies.append(post.body_html)
+    assert bodies[0] == bodies[1] and bodies[0].count('class="mention"') == 4
+
+
+def test_an_anonymous_posts_mentions_ignore_the_authors_blocks(app, member, other_member):
+    carmen = factories.member("carmen")
+    blocking.block(other_member, member)
+    blocking.block(member, carmen)
+    db.session.commit()
+    thread = factories.thread(member, title="Anonymous and blocked", anonymous=True)
+    posting.reply(member, thread, "Hello @priya and @carmen", anonymous=True)
+    db.session.commit()
+    queue.run_waiting()
+    assert mentions_of(other_member) == 1 and mentions_of(carmen) == 1
 
 
 def test_autocomplete_offers_the_thread_and_those_she_talked_with_only(app, member, other_member):

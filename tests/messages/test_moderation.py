@@ -103,3 +103,31 @@ def test_a_check_in_about_an_anonymous_post_names_her_only_by_its_label(app, mem
     assert member_party.alias == "Anonymous parent (original poster)"
     assert "hannah" not in mod.get("/messages").text.lower()
     assert "Anonymous parent (original poster)" in mod.get(f"/messages/{conversation.key}").text
+
+
+def test_reading_a_message_in_a_check_in_under_a_label_names_nobody_in_the_log(
+    app, member, moderator
+):
+    thread = factories.thread(member, title="Hard night", body="I can't go on", anonymous=True)
+    post = factories.opening_post(thread)
+    mod = signed_in(app, moderator)
+    mod.post(
+        f"/mod/posts/{post.id}/check_in",
+        data={"reason": "Reached out", "message": "Thinking of you."},
+    )
+    conversation = db.session.scalar(select(Conversation))
+    hannah = signed_in(app, member)
+    answer = hannah.post(f"/messages/{conversation.key}", data={"body": "I want to die tonight"})
+    assert answer.status_code == 302
+    report_id = db.session.scalar(select(MessageReport.id))
+    assert report_id is not None
+    assert mod.post(f"/mod/messages/{report_id}/read").status_code == 200
+    reading = db.session.scalar(
+        select(ModerationAction).where(ModerationAction.action == Action.READ_MESSAGES)
+    )
+    assert reading.target_user_id is None
+    assert "hannah" not in mod.get("/mod/log").text.lower()
+    # Nor does the check-in count as talking by name: her requests stay closed to him.
+    from forum.services.messaging import talked_with
+
+    assert not talked_with(moderator, member) and not talked_with(member, moderator)

@@ -12,7 +12,7 @@ from forum.models import Conversation, ModerationAction, User
 from forum.services import mail, messaging, posting
 from tests import factories
 from tests.helpers import signed_in
-from tests.messages.people import ready
+from tests.messages.people import accepted, ready, talked
 from tests.support.anonymity import ANON_ID, anonymous_author, leaks, text_leaks
 
 REPLIER_ID = 73857
@@ -209,3 +209,76 @@ def test_a_private_reply_to_someone_she_blocked_by_name_is_answered_as_any_other
     conversation = db.session.scalar(select(Conversation))
     assert conversation.silenced
     assert conversation.key not in signed_in(app, member).get("/messages").text
+
+
+def private_reply(author: User, replier: User) -> tuple:
+    """A private reply to the author's anonymous post, accepted."""
+    thread, post = anonymous_post(author)
+    post.private_replies = True
+    db.session.commit()
+    ready(replier)
+    conversation = messaging.request(replier, None, "Hello there", post=post).conversation
+    messaging.accept(author, conversation)
+    db.session.commit()
+    return thread, conversation
+
+
+def test_a_block_from_a_private_reply_is_never_named_back_to_either_side(app, member, other_member):
+    """Neither the one who blocked an alias nor the one blocked is told "you've blocked this
+    member" when writing to the other by name: that would say who the alias was."""
+    carmen = factories.member("carmen")
+    thread, conversation = private_reply(member, other_member)
+    talked(member, other_member, carmen)
+    for who in (member, other_member, carmen):
+        who.messages_from = "anyone"
+    db.session.commit()
+    # The replier blocks the alias: each side then writes to the other by name.
+    priya, hannah = signed_in(app, other_member), signed_in(app, member)
+    assert priya.post(f"/messages/{conversation.key}/block").status_code == 302
+    for writer, browser, to in ((other_member, priya, "hannah"), (member, hannah, "priya")):
+        browser.get("/")
+        answer = browser.post(f"/u/{to}/message", data={"body": "Hi, a question"})
+        assert answer.status_code == 302, answer.text
+        assert "blocked" not in browser.get(answer.location).text.lower(), writer
+        sent = db.session.scalar(select(Conversation).order_by(Conversation.id.desc()))
+        assert sent.silenced
+        messaging.leave(writer, sent)  # so that the other may write in turn
+        db.session.commit()
+
+
+def test_a_block_ends_only_the_conversations_of_its_own_kind(app, member, other_member):
+    """A block by name leaves private replies open and a block of an alias leaves named
+    conversations open: otherwise blocking, looking and unblocking would unmask the alias."""
+    from forum.services import blocking
+
+    talked(member, other_member)
+    named = accepted(member, other_member, "Hello by name")
+    thread, alias = private_reply(member, other_member)
+    blocking.block(member, other_member)
+    db.session.commit()
+    db.session.expire_all()
+    assert db.session.get(Conversation, named.id).state == "closed"
+    assert db.session.get(Conversation, alias.id).state == "open"
+    priya = signed_in(app, other_member)
+    sent = priya.post(f"/messages/{alias.key}", data={"body": "Still here for you"})
+    assert sent.status_code == 302
+    blocking.unblock(member, other_member)
+    db.session.commit()
+    again = accepted(member, other_member, "Sorry, hello again")
+    hannah = signed_in(app, member)
+    assert hannah.post(f"/messages/{alias.key}/block").status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Conversation, alias.id).state == "closed"
+    assert db.session.get(Conversation, again.id).state == "open"
+    sent = hannah.post(f"/messages/{again.key}", data={"body": "How are you?"})
+    assert sent.status_code == 302
+
+
+def test_an_alias_stays_an_alias_when_its_account_is_deleted(app, member, other_member):
+    from forum.services import privacy
+
+    thread, conversation = private_reply(member, other_member)
+    privacy.delete_account(member, factories.PASSWORD, keep_posts=True)
+    db.session.commit()
+    page = signed_in(app, other_member).get(f"/messages/{conversation.key}").text
+    assert "Anonymous parent (original poster)" in page and "former member" not in page.lower()
