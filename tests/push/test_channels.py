@@ -3,9 +3,11 @@ waiting thread, and a private message, arrive decrypted at a real push service n
 
 from datetime import timedelta
 
+from sqlalchemy import select
+
 from forum import queue
 from forum.database import db, utcnow
-from forum.models import MessagesFrom, Notification, NotificationKind
+from forum.models import MessagesFrom, Notification, NotificationKind, User
 from forum.services import care, messaging
 from tests import factories
 from tests.push.test_push import turn_on
@@ -49,3 +51,27 @@ def test_a_private_message_reaches_her_phone_naming_nobody(app, pushing):
     for private in ("priya", "Priya", "nursery"):
         assert private not in words
     assert talk.conversation is not None
+
+
+def test_on_the_demo_data_a_waiting_first_thread_reaches_a_helpers_phone(app, pushing):
+    from forum.services.demo import seed_demo
+
+    seed_demo()
+    db.session.commit()
+    helpers = db.session.scalars(
+        select(User).where(User.username.in_(["rosa_moderator", "sam_k", "zoe_w"]))
+    ).all()
+    known = factories.member("known").password_hash  # the tests' password, to sign them in
+    for helper in helpers:
+        helper.password_hash = known
+    db.session.commit()
+    devices = [turn_on(app, helper, pushing)[0] for helper in helpers]
+    assert care.nudge_waiting(utcnow() + timedelta(minutes=1)) == 2
+    db.session.commit()
+    queue.run_waiting()
+    assert pushing.errors == []
+    received = [push for device in devices for push in pushing.to(device)]
+    assert len(received) == 2
+    assert all(
+        push.shown["body"].startswith("Someone is waiting for a reply in") for push in received
+    )
