@@ -44,11 +44,14 @@ def post(shape: PostShape) -> schemas.PostOut:
         folded=shape.folded,
         helped=shown and p.helped_at is not None and p.is_visible,
         mine=shape.mine,
-        reactions=[
-            schemas.Reaction(kind=r.kind, count=r.count, mine=r.mine) for r in shape.reactions
-        ],
+        reactions=reactions(shape.reactions),
         can=schemas.Can(edit=shape.can_edit, react=shape.can_react, report=shape.can_report),
     )
+
+
+def reactions(counts) -> list[schemas.Reaction]:
+    """A post's reaction counts, as the post shows them and as a reaction answers."""
+    return [schemas.Reaction(kind=r.kind, count=r.count, mine=r.mine) for r in counts]
 
 
 def _photo(image: dict) -> schemas.Photo:

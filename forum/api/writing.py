@@ -157,7 +157,7 @@ def _set_reaction(post_id: int, kind: str, wanted: bool):
         schemas.Reacted(
             kind=kind,
             reacted=reacted,
-            reactions=[schemas.Reaction(kind=r.kind, count=r.count, mine=r.mine) for r in counts],
+            reactions=serialise.reactions(counts),
         )
     )
 
