@@ -13,24 +13,19 @@ class _Writing(Form):
     contact_ok = BooleanField()
 
 
-class RequestForm(_Writing):
-    body = TextAreaField(
+def _body(maximum: int) -> TextAreaField:
+    return TextAreaField(
         "Your message",
-        validators=[
-            required("Write a few words first."),
-            chars("Your message", maximum=REQUEST_MAX),
-        ],
+        validators=[required("Write a few words first."), chars("Your message", maximum=maximum)],
     )
+
+
+class RequestForm(_Writing):
+    body = _body(REQUEST_MAX)
 
 
 class MessageForm(_Writing):
-    body = TextAreaField(
-        "Your message",
-        validators=[
-            required("Write a few words first."),
-            chars("Your message", maximum=MESSAGE_MAX),
-        ],
-    )
+    body = _body(MESSAGE_MAX)
 
 
 class MessageReportForm(Form):
