@@ -3,8 +3,17 @@
 from collections.abc import Callable
 from contextlib import suppress
 from datetime import UTC, datetime
+from typing import TypeVar
 
-from flask import Flask, Response, g, has_app_context, has_request_context, request
+from flask import (
+    Flask,
+    Response,
+    current_app,
+    g,
+    has_app_context,
+    has_request_context,
+    request,
+)
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import Engine, MetaData, event
 from sqlalchemy.exc import DBAPIError
@@ -20,6 +29,7 @@ NAMING_CONVENTION = {
 }
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+View = TypeVar("View", bound=Callable)
 
 
 class Base(DeclarativeBase):
@@ -91,10 +101,23 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if writing_request() else "BEGIN")
 
 
+def records_on_get(view: View) -> View:
+    """Marks one of the few GET views that records something (a confirmed address, a read
+    receipt): on SQLite it takes the write lock up front like a POST. A reader that turns writer
+    fails at once with "database is locked" if anything was committed since it began to read."""
+    view.records_on_get = True  # type: ignore[attr-defined]
+    return view
+
+
 def writing_request() -> bool:
     """A request that may change something, or a task of the worker that writes: on SQLite its
     session holds the write lock from its first statement, so anything it writes goes through
     that session, not a second one."""
     if has_app_context() and g.get("takes_write_lock", False):
         return True
-    return has_request_context() and request.method not in SAFE_METHODS
+    if not has_request_context():
+        return False
+    if request.method not in SAFE_METHODS:
+        return True
+    view = current_app.view_functions.get(request.endpoint or "")
+    return getattr(view, "records_on_get", False)

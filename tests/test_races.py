@@ -5,6 +5,7 @@ Each round sends its requests from threads released by one barrier, each request
 context and transaction, as gunicorn's workers would; several rounds make a lost race likely to
 show at least once."""
 
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from html import unescape
@@ -12,10 +13,18 @@ from threading import Barrier
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from forum.database import db
-from forum.models import Action, Appeal, ModerationAction, Post, PostStatus, Thread
+from forum.models import (
+    Action,
+    Appeal,
+    ModerationAction,
+    Notification,
+    Post,
+    PostStatus,
+    Thread,
+)
 from forum.services import moderation_actions, reporting
 from tests import factories
 from tests.helpers import signed_in
@@ -164,3 +173,32 @@ def test_a_double_submitted_appeal_is_taken_once_and_the_second_told_so(
 
     appealed = db.session.scalars(select(Appeal.action_id)).all()
     assert sorted(appealed) == removals
+
+
+def test_opening_a_notification_while_another_write_is_under_way_waits_for_it(
+    app, member, other_member
+):
+    """The GETs that record something take the write lock as a POST does. Read first and then
+    write, on SQLite, and a write committed in between fails them at once ("database is
+    locked", a 503): here a worker's commit lands while the notification is being opened."""
+    thread = factories.thread(member)
+    factories.reply(other_member, thread)
+    notification = db.session.scalar(select(Notification).where(Notification.user_id == member.id))
+    notification_id = notification.id
+    browser = signed_in(app, member)
+    db.session.commit()
+    with db.engine.connect() as worker:
+        worker.execute(
+            update(Notification)
+            .where(Notification.id == notification_id)
+            .values(group_key="worker was here")
+        )  # the worker's transaction holds the write lock (SQLite) and the row (PostgreSQL)
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            opened = pool.submit(lambda: browser.get(f"/notifications/{notification_id}"))
+            time.sleep(0.5)  # the page has begun by now, and waits on the worker
+            worker.commit()
+            response = opened.result(timeout=30)
+    assert response.status_code == 302, response.text
+    db.session.expire_all()
+    notification = db.session.get(Notification, notification_id)
+    assert notification.read_at is not None and notification.group_key == "worker was here"

@@ -15,7 +15,7 @@ from flask_login import current_user, logout_user
 from werkzeug.exceptions import HTTPException
 
 from forum.auth.forms import ForgotForm, LoginForm, ResetForm, SignupForm
-from forum.database import db
+from forum.database import db, records_on_get
 from forum.extensions import login_manager
 from forum.forms import refused, render_form
 from forum.limits import limited
@@ -135,6 +135,7 @@ def guidelines():
 
 
 @bp.get("/verify/<token>")
+@records_on_get
 def verify(token: str):
     """Opened in the browser that signed up, the link confirms, signs her in and takes her back
     to what she was doing; anywhere else it confirms and says why she isn't signed in there."""
@@ -156,6 +157,7 @@ def verify(token: str):
 
 
 @bp.get("/verify/new-address/<token>")
+@records_on_get
 def confirm_email_change(token: str):
     user = recovery.confirm_email_change(token)
     db.session.commit()

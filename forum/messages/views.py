@@ -4,7 +4,7 @@ conversation's key answers 404 to anyone who is not a party, as for a key that d
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from forum.database import db, roll_back
+from forum.database import db, records_on_get, roll_back
 from forum.forms import refused, render_form, show_error
 from forum.limits import limited
 from forum.messages.forms import MessageForm, MessageReportForm, MessagesFromForm, RequestForm
@@ -119,6 +119,7 @@ def _page(conversation, form=None, status: int = 200, **extra):
 
 
 @bp.get("/messages/<key>")
+@records_on_get
 @login_required
 def show(key: str):
     conversation = _mine(key)

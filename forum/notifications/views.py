@@ -3,7 +3,7 @@
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from forum.database import db
+from forum.database import db, records_on_get
 from forum.extensions import csrf
 from forum.forms import render_form
 from forum.models import EmailTopic, FollowState, Thread
@@ -34,6 +34,7 @@ def _own(notification_id: int):
 
 
 @bp.get("/notifications/<id:notification_id>")
+@records_on_get
 @login_required
 def show(notification_id: int):
     """Go to what a notification is about, and count it as read.
