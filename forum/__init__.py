@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from flask import Flask
+from flask_babel import lazy_gettext
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from forum import (
@@ -29,6 +30,7 @@ from forum.database import configure_engine, end_readers_with_commit
 from forum.errors import register_error_pages
 from forum.extensions import csrf, db, login_manager, migrate
 from forum.headers import register_security_headers
+from forum.i18n import init_i18n
 from forum.image_storage import init_image_storage
 from forum.limits import init_limits
 from forum.models import User
@@ -61,6 +63,7 @@ def create_app(config: type[Config] = Config) -> Flask:
     else:
         app.config["VAPID_PRIVATE_KEY"] = instance_vapid_key(app.instance_path)
     init_extensions(app)
+    init_i18n(app)
     blueprints = (
         auth,
         threads,
@@ -106,7 +109,7 @@ def init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
-    login_manager.login_message = "Please log in first. It only takes a moment."
+    login_manager.login_message = lazy_gettext("Please log in first. It only takes a moment.")
     login_manager.login_message_category = "info"
 
 

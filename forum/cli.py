@@ -11,7 +11,7 @@ from flask_migrate import upgrade
 from sqlalchemy import select
 from werkzeug.serving import run_simple
 
-from forum import page_cache, queue
+from forum import catalogs, page_cache, queue
 from forum.database import db
 from forum.models import Role, Thread
 from forum.services import (
@@ -38,6 +38,8 @@ def _say_moderator(seeded) -> None:
 
 
 def register_commands(app: Flask) -> None:
+    app.cli.add_command(translations)
+
     @app.cli.command("seed-categories")
     def seed_categories_command() -> None:
         """Create the default categories that are missing."""
@@ -170,3 +172,36 @@ def register_commands(app: Flask) -> None:
         queue.start_in_process()  # the worker, beside the server
         click.echo(f"Blossom is at http://{host}:{port}/ (Ctrl+C to stop).")
         run_simple(host, port, app, threaded=True)
+
+
+@click.group()
+def translations() -> None:
+    """Keep the translation catalogs (forum/translations) up to date."""
+
+
+@translations.command("update")
+def update_translations() -> None:
+    """Extract every message again and bring each language's catalog up to date."""
+    for language in catalogs.TRANSLATED:
+        catalog = catalogs.update(language)
+        left = sum(1 for message in catalog if message.id and not message.string)
+        click.echo(f"{language}: {len(catalog)} messages, {left} to translate.")
+
+
+@translations.command("check")
+def check_translations() -> None:
+    """Fail if a shipped language lacks a message, leaves one untranslated or fuzzy."""
+    problems = [f"{code} {gap}" for code in catalogs.TRANSLATED for gap in catalogs.gaps(code)]
+    for problem in problems:
+        click.echo(problem)
+    if problems:
+        raise click.ClickException(f"{len(problems)} messages are not translated.")
+    click.echo("Every message is translated.")
+
+
+@translations.command("pseudo")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+def pseudo_translations(folder: Path) -> None:
+    """Write the pseudo-locale into FOLDER; serve it with BABEL_TRANSLATION_DIRECTORIES=FOLDER."""
+    catalogs.pseudo_catalog(folder)
+    click.echo(f"The pseudo-locale is in {folder}.")

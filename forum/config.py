@@ -133,6 +133,11 @@ class Config:
     PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 -- the name of a hash method, not a password
     SQLITE_BUSY_TIMEOUT_MS = 15_000
     AUTO_HIDE_REPORTS = int(os.environ.get("AUTO_HIDE_REPORTS", 3))
+    # The language and time zone of whoever has not chosen and whose browser asks for none of ours.
+    BABEL_DEFAULT_LOCALE = os.environ.get("BABEL_DEFAULT_LOCALE", "en")
+    BABEL_DEFAULT_TIMEZONE = os.environ.get("BABEL_DEFAULT_TIMEZONE", "UTC")
+    # None: forum/translations, compiled into the instance folder at start.
+    BABEL_TRANSLATION_DIRECTORIES = os.environ.get("BABEL_TRANSLATION_DIRECTORIES")
     SAFETY_CONFIG = os.environ.get("SAFETY_CONFIG")  # None: forum/data/safety.toml
     WAITING_DAYS = 14
     # Helpers (forum/services/care.py): a thread nobody has answered nudges a few of them after

@@ -29,6 +29,7 @@ from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from forum import i18n
 from forum.database import db
 
 log = logging.getLogger(__name__)
@@ -112,6 +113,12 @@ def _for_a_visitor() -> bool:
     )
 
 
+def _varying(response: Response) -> Response:
+    """The same address reads differently by the language asked for, and the footer's cookie."""
+    response.vary.update(("Accept-Language", "Cookie"))
+    return response
+
+
 def for_visitors(scopes: Callable[..., list[str]], varies_on: tuple[str, ...] = ("page",)):
     """Serve this view's page to visitors from the cache, filed under the scopes of what it
     shows (from the view's arguments) and the query arguments in `varies_on`."""
@@ -124,14 +131,15 @@ def for_visitors(scopes: Callable[..., list[str]], varies_on: tuple[str, ...] = 
             try:
                 generations = _generations([EVERYTHING, *scopes(**kwargs)])
                 args = "&".join(f"{name}={request.args.get(name, '')}" for name in varies_on)
-                key = f"page:{request.path}?{args}:{'.'.join(generations or [])}"
+                language = i18n.page_language()  # one visitor's language is not served to all
+                key = f"page:{language}:{request.path}?{args}:{'.'.join(generations or [])}"
                 page = cache.get(key) if generations else None
             except Exception:
                 log.exception("The page cache is unreachable; rendering %s", request.path)
                 return view(**kwargs)
             if page is not None:
-                return Response(page, mimetype="text/html")
-            response = make_response(view(**kwargs))
+                return _varying(Response(page, mimetype="text/html"))
+            response = _varying(make_response(view(**kwargs)))
             if generations and response.status_code == 200 and not session.modified:
                 try:
                     cache.set(key, response.get_data())

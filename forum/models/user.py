@@ -76,6 +76,11 @@ class User(UserMixin, db.Model):
     # Her profile picture's random key (an Upload of kind avatar); None: the letter avatar.
     # Never shown beside an anonymous post.
     avatar_key: Mapped[str | None] = mapped_column(String(40))
+    # Her language ("es"), country for support resources ("MX") and time zone ("America/Mexico_City"):
+    # None follows the browser and the site's defaults.
+    locale: Mapped[str | None] = mapped_column(String(10))
+    country: Mapped[str | None] = mapped_column(String(2))
+    timezone: Mapped[str | None] = mapped_column(String(40))
 
     # Shown on every page until read: loaded with the member at sign-in, so no page asks again.
     warnings_to_read: Mapped[list["MemberWarning"]] = relationship(

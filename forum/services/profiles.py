@@ -29,3 +29,8 @@ def profile(username: str, viewer: User) -> Profile | None:
     )
     row = None if statement is None else db.session.execute(statement).first()
     return None if row is None else Profile(row[0], row[1], bool(row[2]))
+
+
+def choose_language(user: User, language: str) -> None:
+    """Her pages, emails and pushes from now on, in the language she chose."""
+    user.locale = language

@@ -14,7 +14,9 @@ from flask import (
 )
 from flask_login import current_user, login_required
 
+from forum import i18n
 from forum.database import db
+from forum.extensions import csrf
 from forum.limits import limited
 from forum.page_cache import LISTINGS, for_visitors
 from forum.pagination import post_url
@@ -24,11 +26,13 @@ from forum.services import (
     browsing,
     care,
     helpful,
+    profiles,
     reactions,
     safety,
     unanswered,
 )
 from forum.services.errors import ServiceError
+from forum.urls import local_path
 
 bp = Blueprint("support", __name__)
 
@@ -41,6 +45,26 @@ def support_context() -> dict:
 @bp.get("/support")
 def resources():
     return render_template("support/resources.html")
+
+
+@bp.post("/language")
+@csrf.exempt  # a visitor's pages are cached for everyone, so carry no token: a cookie is all
+def choose_language():
+    """The footer's choice: kept in a cookie for a visitor, and on her account for a member."""
+    if current_user.is_authenticated:
+        csrf.protect()  # her account changes: the token her pages carry is asked for
+    language = i18n.supported(request.form.get("language"))
+    back = redirect(local_path(request.form.get("next")) or url_for("threads.home"))
+    if language is None:
+        return back
+    if current_user.is_authenticated:
+        profiles.choose_language(current_user, language)
+        db.session.commit()
+    back.set_cookie(
+        i18n.COOKIE, language, max_age=i18n.COOKIE_AGE, secure=request.is_secure,
+        httponly=True, samesite="Lax",
+    )  # fmt: skip
+    return back
 
 
 @bp.get("/waiting")
