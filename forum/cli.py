@@ -213,9 +213,8 @@ def register_commands(app: Flask) -> None:
             _say_moderator(seed_demo())
         db.session.commit()
         queue.start_in_process()  # the worker, beside the server
-        click.echo(
-            gettext("Blossom is at %(address)s (Ctrl+C to stop).", address=f"http://{host}:{port}/")
-        )
+        address = f"http://{host}:{port}/"
+        click.echo(gettext("Blossom is at %(address)s (Ctrl+C to stop).", address=address))
         run_simple(host, port, app, threaded=True)
 
 
