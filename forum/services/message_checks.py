@@ -5,6 +5,8 @@ Crisis first: words that read as a crisis are never held back by a second look."
 
 import re
 
+from flask_babel import format_decimal, gettext
+
 from forum.services import safety
 from forum.services.errors import ServiceError
 from forum.services.posting_rules import KindnessCheck, Pause
@@ -29,9 +31,11 @@ class ContactCheck(Pause):
 
     def __init__(self) -> None:
         super().__init__(
-            "Sharing contact details? It looks like this message holds a phone number, an email "
-            "address or a social-media handle. Off Blossom, nobody can help if things go wrong. "
-            "If you're sure, you can send it anyway.",
+            gettext(
+                "Sharing contact details? It looks like this message holds a phone number, an "
+                "email address or a social-media handle. Off Blossom, nobody can help if things "
+                "go wrong. If you're sure, you can send it anyway."
+            ),
             "body",
         )
 
@@ -42,11 +46,15 @@ def has_contact_details(text: str) -> bool:
 
 def check_body(text: str, limit: int) -> None:
     if not text.strip():
-        raise ServiceError("Write a few words first.", "body")
+        raise ServiceError(gettext("Write a few words first."), "body")
     if len(text) > limit:
         raise ServiceError(
-            f"Your message is {len(text):,} characters; it can be up to {limit:,}. "
-            "Your text is all still here, so you can trim it.",
+            gettext(
+                "Your message is %(length)s characters; it can be up to %(limit)s. Your text is "
+                "all still here, so you can trim it.",
+                length=format_decimal(len(text)),
+                limit=format_decimal(limit),
+            ),
             "body",
         )
 
@@ -55,8 +63,10 @@ def check_request_html(html: str) -> None:
     """A first message is text only: no links or images."""
     if "<a " in html or "<img" in html:
         raise ServiceError(
-            "A first message can't hold links or images. Your text is still here, so you can "
-            "take them out.",
+            gettext(
+                "A first message can't hold links or images. Your text is still here, so you can "
+                "take them out."
+            ),
             "body",
         )
 
