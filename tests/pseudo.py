@@ -45,15 +45,18 @@ def locale_words() -> frozenset[str]:
 def pseudo_locale(app: Flask, folder: Path) -> Iterator[None]:
     config = get_babel(app)
     kept = config.translation_directories
-    config.translation_directories = [str(catalogs.pseudo_catalog(folder))]
-    babel.domain_instance.cache.clear()
-    page_cache.cache.clear()
+
+    def use(directories: list[str]) -> None:
+        config.translation_directories = directories
+        with app.app_context():  # catalogs already read, and pages kept, are in the old words
+            babel.domain_instance.cache.clear()
+            page_cache.cache.clear()
+
+    use([str(catalogs.pseudo_catalog(folder))])
     try:
         yield
     finally:
-        config.translation_directories = kept
-        babel.domain_instance.cache.clear()
-        page_cache.cache.clear()
+        use(kept)
 
 
 def content_words() -> set[str]:
