@@ -44,22 +44,32 @@ def test_a_request_form_and_its_contact_pause_are_in_spanish(app, member, other_
     assert "Text me on 0612 345 678 any time" in paused.text  # nothing typed is lost
 
 
-def test_a_private_reply_shows_the_aliases_in_spanish_and_stores_them_in_english(app, member):
+def _private_reply_offered(member):
     author = ready(factories.member("juniper"))
     thread = factories.thread(author, title="Back at work and so tired", anonymous=True)
     post = factories.opening_post(thread)
     post.private_replies = True
     ready(member)
     db.session.commit()
-    replier = signed_in(app, member)
-    form = replier.get(f"/p/{post.id}/private-reply", headers=SPANISH).text
-    assert "Responder en privado a Persona anónima (quien abrió el hilo)" in form
-    sent = replier.post(
+    return author, post
+
+
+def test_a_private_reply_sent_from_a_spanish_page_stores_its_aliases_in_english(app, member):
+    _, post = _private_reply_offered(member)
+    sent = signed_in(app, member).post(
         f"/p/{post.id}/private-reply", data={"body": "Me too. How are nights?"}, headers=SPANISH
     )
     assert sent.status_code == 302
     stored = set(db.session.scalars(select(Party.alias)))
     assert stored == {"A parent from the thread", "Anonymous parent (original poster)"}
+
+
+def test_a_private_reply_shows_the_aliases_in_the_readers_language(app, member):
+    author, post = _private_reply_offered(member)
+    replier = signed_in(app, member)
+    form = replier.get(f"/p/{post.id}/private-reply", headers=SPANISH).text
+    assert "Responder en privado a Persona anónima (quien abrió el hilo)" in form
+    sent = replier.post(f"/p/{post.id}/private-reply", data={"body": "Me too. How are nights?"})
     key = sent.headers["Location"].rsplit("/", 1)[-1]
     hers = signed_in(app, author).get(f"/messages/{key}", headers=SPANISH).text
     assert "Con <bdi>Alguien del hilo</bdi>" in hers
