@@ -8,6 +8,7 @@ from flask_babel import force_locale
 
 from forum.database import db
 from forum.services import labels, posting
+from forum.services.text import own_words
 from tests import factories
 
 SPANISH = {"Accept-Language": "es"}
@@ -113,3 +114,17 @@ def test_a_draft_saved_by_the_script_answers_in_spanish(client, member, login):
     html = unescape(client.get(f"/t/{thread.id}", headers=SPANISH).text)
     assert "Aquí tienes tu borrador, tal como lo dejaste." in html
     assert "lo intentaremos de nuevo en un momento" in html  # for the script, if a save fails
+
+
+def test_a_quotation_starts_in_her_language_and_is_still_left_out_of_her_own_words(
+    client, member, other_member, login
+):
+    thread = factories.thread(member, title="Nobody tells you about the nights", anonymous=True)
+    login(other_member)
+    opening = factories.opening_post(thread)
+    answer = client.get(f"/p/{opening.id}/quote", headers=SPANISH).json
+    assert answer["quotation"].startswith("**Persona anónima** escribió:\n> ")
+    body = f"{answer['quotation']}A mí me pasa igual."
+    reply = posting.reply(other_member, thread, body, kindness_confirmed=True)
+    db.session.commit()
+    assert own_words(reply.body_html) == "A mí me pasa igual."
