@@ -114,7 +114,7 @@ def test_the_unavailable_page_is_in_the_readers_language(unreachable_app):
     page = unescape(response.text)
     assert '<html lang="es">' in page
     assert "Blossom se está tomando un pequeño descanso" in page
-    assert "Lo que escribiste (Lo que escribiste): cópialo para no perderlo" in page
+    assert "Lo que escribiste: cópialo para no perderlo" in page
     assert "Hoy no puedo más." in page
     english = unescape(unreachable_app.test_client().get("/").text)
     assert '<html lang="en">' in english and "Blossom is taking a short break" in english
