@@ -14,6 +14,8 @@ from forum.database import db
 from forum.formatting import exact_time, time_ago, wait_in_words
 from forum.i18n import written_for
 from forum.models import User
+from forum.services import policy
+from forum.services.errors import NotAllowed
 from tests import factories
 from tests.helpers import make_app, signed_in
 
@@ -178,3 +180,15 @@ def test_written_for_leaves_the_page_language_as_it_was(app):
             assert time_ago(datetime(2020, 1, 1)).startswith("hace ")
         assert "written_for" not in g
         assert time_ago(datetime(2020, 1, 1)).endswith(" ago")
+
+
+def test_refusals_are_written_in_her_language(app, member):
+    with app.test_request_context(headers=SPANISH):
+        refresh()
+        assert NotAllowed().message == "Eso no se puede hacer aquí."
+        with pytest.raises(NotAllowed) as refused:
+            policy.require_moderator(member)
+        assert refused.value.message == "Solo el equipo de moderación puede hacer eso."
+    with app.test_request_context():
+        refresh()
+        assert NotAllowed().message == "You can't do that here."
