@@ -10,7 +10,6 @@ from forum.forms import refused, render_form, show_error
 from forum.limits import limited
 from forum.messages.forms import MessageForm, MessageReportForm, MessagesFromForm, RequestForm
 from forum.models import ConversationState, Message
-from forum.models.messaging import post_alias
 from forum.pagination import post_url
 from forum.responses import offer_support, page_number
 from forum.services import (
@@ -23,7 +22,6 @@ from forum.services import (
 )
 from forum.services.errors import ServiceError
 from forum.services.posting_rules import Pause
-from forum.services.shapes import label_in_words
 from forum.urls import record_id
 
 bp = Blueprint("messages", __name__)
@@ -83,7 +81,7 @@ def request_alias(post_id: int):
     if not (post.anonymous and post.private_replies and post.is_visible and not post.is_deleted):
         abort(404)
     form = RequestForm()
-    context = {"member": None, "post": post, "label": label_in_words(post_alias(post))}
+    context = {"member": None, "post": post, "label": post.shown_label}
     if not form.validate_on_submit():
         return render_form("messages/request.html", form, **context)
     try:

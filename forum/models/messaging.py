@@ -48,16 +48,6 @@ REPLIER_ALIAS = "A parent from the thread"
 MODERATORS = "the Blossom moderators"
 
 
-def post_alias(post: Post) -> str:
-    """How an anonymous post's author appears in a private reply to it, as stored: its label in
-    the thread, in English whatever the language of the page it was sent from."""
-    if post.anonymous_number is None:
-        return AUTHOR_ALIAS_FALLBACK
-    if post.anonymous_number == 1:
-        return f"{AUTHOR_ALIAS_FALLBACK} (original poster)"
-    return f"{AUTHOR_ALIAS_FALLBACK} {post.anonymous_number}"
-
-
 class Conversation(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     # What addresses name it: random, so a URL says nothing of who or when.

@@ -24,7 +24,6 @@ from forum.models import (
     ReportStatus,
     User,
 )
-from forum.models.messaging import post_alias
 from forum.services import message_checks, messaging, notify
 from forum.services.audit import record, require_reason
 from forum.services.errors import AlreadyHandled, NotAllowed, ServiceError
@@ -178,7 +177,7 @@ def check_in_with(
         key=messaging.new_key(), state=ConversationState.OPEN, from_moderators=True,
         created_at=now, last_message_at=now, last_sender_id=moderator.id,
     )  # fmt: skip
-    label = post_alias(post) if post is not None and post.anonymous else None
+    label = post.anonymous_label if post is not None and post.anonymous else None
     conversation.parties = [
         Party(user_id=moderator.id, starter=True, alias=MODERATORS, read_at=now),
         Party(user_id=member.id, alias=label),

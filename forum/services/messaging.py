@@ -32,7 +32,6 @@ from forum.models import (
     ReportReason,
     User,
 )
-from forum.models.messaging import post_alias
 from forum.services import (
     accounts,
     blocking,
@@ -279,7 +278,7 @@ def request(
     conversation.parties = [
         Party(user_id=sender.id, starter=True, read_at=now,
               alias=REPLIER_ALIAS if post is not None else None),
-        Party(user_id=recipient.id, alias=post_alias(post) if post is not None else None),
+        Party(user_id=recipient.id, alias=post.anonymous_label if post is not None else None),
     ]  # fmt: skip
     db.session.add(conversation)
     db.session.flush()

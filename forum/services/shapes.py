@@ -6,7 +6,6 @@ can't be right in one channel and wrong in another. For an anonymous post the by
 label and nothing else: no member, so no id, username, avatar or profile link to leak.
 """
 
-import re
 from dataclasses import dataclass
 
 from flask_babel import gettext, lazy_gettext
@@ -22,54 +21,48 @@ PLACEHOLDERS = {
     "hidden": lazy_gettext("This post was hidden by a moderator."),
     "removed": lazy_gettext("This post was removed by a moderator."),
 }
-_NUMBERED = re.compile(rf"{re.escape(labels.ANONYMOUS_PARENT)} (\d+)")
 
 
 def label_in_words(label: str) -> str:
-    """A label Blossom writes in place of a person, in the reader's language. Labels are kept
-    and compared in English ("Anonymous parent 2", a private reply's "A parent from the
-    thread"), so only what is shown is translated; the number is the same in every language.
-    Anything else (a member's name) comes back as it is."""
-    if label == labels.ORIGINAL_POSTER:
-        return gettext("Anonymous parent (original poster)")
-    if label == labels.ANONYMOUS_PARENT:
-        return gettext("Anonymous parent")
-    if label == labels.FORMER_MEMBER:
-        return gettext("A former member")
+    """A label Blossom writes in place of a person, in the reader's language: an author's
+    ("Anonymous parent 2", "A former member") or a private reply's ("A parent from the thread",
+    "the Blossom moderators"). Labels are stored and compared in English, so only what is shown
+    is translated. Anything else (a member's name) comes back as it is."""
     if label == REPLIER_ALIAS:
         return gettext("A parent from the thread")
     if label == MODERATORS:
         return gettext("the Blossom moderators")
-    if numbered := _NUMBERED.fullmatch(label):
-        return gettext("Anonymous parent %(number)s", number=numbered.group(1))
-    return label
+    return labels.shown(label)
 
 
 @dataclass(frozen=True)
 class Byline:
     """Who a post or thread shows as written by."""
 
-    # The display name, or "Anonymous parent 2" or "A former member" in the reader's language.
-    label: str
+    label: str  # the display name, or "Anonymous parent 2", or "A former member" (translated)
     member: User | None  # None when anonymous or a former member: nothing more of them is shown
-    anonymous: bool = False
+    former: bool = False  # a former member's
+
+    @property
+    def anonymous(self) -> bool:
+        return self.member is None and not self.former
 
 
 def post_byline(post: Post) -> Byline:
     if post.anonymous:
-        return Byline(label_in_words(post.anonymous_label), None, anonymous=True)
+        return Byline(labels.anonymous_parent(post.anonymous_number), None)
     return _named(post.author)
 
 
 def thread_byline(thread: Thread) -> Byline:
     if thread.anonymous:
-        return Byline(label_in_words(labels.ANONYMOUS_PARENT), None, anonymous=True)
+        return Byline(labels.anonymous_parent(), None)
     return _named(thread.author)
 
 
 def _named(member: User) -> Byline:
     if member.is_deleted:
-        return Byline(label_in_words(labels.FORMER_MEMBER), None)
+        return Byline(labels.former_member(), None, former=True)
     return Byline(member.display_name, member)
 
 
