@@ -20,7 +20,7 @@ def test_a_conversation_page_is_in_spanish(app, member, other_member):
     page = signed_in(app, other_member).get(f"/messages/{conversation.key}", headers=SPANISH)
     assert page.status_code == 200
     text = page.text
-    assert "Denunciar este mensaje" in text
+    assert "Avisar a moderación de este mensaje" in text
     assert "Salir de la conversación" in text
     assert "Puedes usar *asteriscos* para resaltar" in text
     assert "Can I ask about nursery?" in text  # what she wrote stays as she wrote it
