@@ -238,14 +238,12 @@ def test_spanish_phrasings_read_as_a_crisis(app, text):
 
 @pytest.mark.parametrize(
     "text",
-    ["Quiero morirme de la risa con este video", "No quiero volver al trabajo el lunes",
-     "Me corté el pelo", "Se me acabó la leche", "Mi bebé no quiere dormir"],
+    ["No quiero volver al trabajo el lunes", "Me corté el pelo", "Se me acabó la leche",
+     "Mi bebé no quiere dormir", "No puedo seguir dando pecho en el trabajo",
+     "Estaría mejor sin mi jefe", "Quiero que esta semana se acabe ya", "Me muero de sueño"],
 )  # fmt: skip
 def test_ordinary_spanish_sentences_do_not_read_as_a_crisis(app, text):
-    if "morirme" in text:  # said laughing, it still reads as a crisis: crisis first
-        assert safety.mentions_crisis(text)
-    else:
-        assert not safety.mentions_crisis(text)
+    assert not safety.mentions_crisis(text)
 
 
 def test_a_spanish_crisis_post_in_an_english_page_raises_the_at_risk_report(
