@@ -29,6 +29,7 @@ ANYWHERE = "*"  # a single-country file: its resources are shown to everyone
 ENGLISH = "en"  # the language every text has, shown where hers is missing
 
 Text = dict[str, str]  # language -> words
+TEXT_FIELDS = ("name", "detail", "contact", "sms_contact")  # a resource's words a person reads
 
 
 @dataclass(frozen=True)
@@ -312,3 +313,14 @@ def check_post(post: Post, text: str) -> bool:
         )
         db.session.flush()
     return True
+
+
+def resource_texts() -> list[str]:
+    """Every text of the resources, in every language the file gives: configuration a page
+    shows as it is (the pseudo-locale's checks read it as they read members' words)."""
+    texts: list[str] = []
+    for country in rules().countries.values():
+        fields = [country.name, country.region, country.intro, country.elsewhere]
+        fields += [line.get(key) for line in country.lines for key in TEXT_FIELDS]
+        texts += [words for text in fields if text for words in _text(text).values()]
+    return texts
