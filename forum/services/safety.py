@@ -232,6 +232,14 @@ def settings(country: str | None = None, language: str | None = None) -> Safety:
     return Safety(found.code, region, intro, elsewhere, found.elsewhere_href, lines)
 
 
+def choose_region(user: User, country: str | None, timezone: str | None = ...) -> None:
+    """Her country for the support resources (None: the site's), and her time zone (None: the
+    site's; left as it is when not given)."""
+    user.country = shipped(country)
+    if timezone is not ...:
+        user.timezone = timezone or None
+
+
 def mentions_crisis(text: str) -> bool:
     return rules().crisis.search(_normal(text)) is not None
 

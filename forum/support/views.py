@@ -64,7 +64,7 @@ def choose_country():
     if country is None:
         return back
     if current_user.is_authenticated:
-        current_user.country = country
+        safety.choose_region(current_user, country)
         db.session.commit()
     back.set_cookie(
         region.COOKIE, country, max_age=region.COOKIE_AGE, secure=request.is_secure,
@@ -89,8 +89,7 @@ def region_settings():
     if not form.validate_on_submit():
         return render_form("support/region.html", form, 422 if form.errors else 200)
     profiles.choose_language(current_user, form.language.data)
-    current_user.country = form.country.data or None
-    current_user.timezone = form.timezone.data or None
+    safety.choose_region(current_user, form.country.data, form.timezone.data)
     db.session.commit()
     with i18n.written_for(current_user):  # in the language she has just chosen
         flash(gettext("Your language and region are saved."))

@@ -105,6 +105,17 @@ def test_a_visitor_chooses_her_country_on_the_support_page(client):
     assert "Call 024" in unescape(client.get("/support").text)
 
 
+def test_a_members_choice_on_the_support_page_is_kept_on_her_account(app, member):
+    browser = signed_in(app, member)
+    page = browser.get("/support").text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    response = browser.post("/support/country", data={"country": "GB", "csrf_token": token})
+    assert response.status_code == 302
+    db.session.refresh(member)
+    assert member.country == "GB"
+    assert "Samaritans" in unescape(browser.get("/support").text)
+
+
 def test_a_members_setting_beats_her_browser(app, lucia):
     page = unescape(
         signed_in(app, lucia).get("/support", headers={"Accept-Language": "en-GB"}).text
