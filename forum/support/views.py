@@ -34,8 +34,9 @@ from forum.services import (
     unanswered,
 )
 from forum.services.errors import ServiceError
-from forum.support import region
 from forum.support.forms import RegionForm
+from forum.support.region import COOKIE as COUNTRY_COOKIE
+from forum.support.region import COOKIE_AGE, current_country
 from forum.urls import local_path
 
 bp = Blueprint("support", __name__)
@@ -45,7 +46,7 @@ bp = Blueprint("support", __name__)
 def support_context() -> dict:
     """The support resources for the reader's country, in her language, on every page that
     shows them (the support page, the crisis panel, the offline page)."""
-    return {"safety": safety.settings(region.current_country())}
+    return {"safety": safety.settings(current_country())}
 
 
 @bp.get("/support")
@@ -67,7 +68,7 @@ def choose_country():
         safety.choose_region(current_user, country)
         db.session.commit()
     back.set_cookie(
-        region.COOKIE, country, max_age=region.COOKIE_AGE, secure=request.is_secure,
+        COUNTRY_COOKIE, country, max_age=COOKIE_AGE, secure=request.is_secure,
         httponly=True, samesite="Lax",
     )  # fmt: skip
     return back
