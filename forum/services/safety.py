@@ -195,7 +195,7 @@ def countries(language: str | None = None) -> list[tuple[str, str]]:
 
 def _language() -> str:
     locale = get_locale() if has_app_context() else None
-    return str(locale) if locale else ENGLISH
+    return locale.language if locale else ENGLISH  # "es" for es_MX too
 
 
 def settings(country: str | None = None, language: str | None = None) -> Safety:
