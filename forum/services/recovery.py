@@ -21,6 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash
 
 from forum.database import db, utcnow
+from forum.i18n import written_for
 from forum.models import User
 from forum.services import accounts, links, mail
 from forum.services.errors import ServiceError
@@ -33,7 +34,14 @@ RESET_SUBJECT = lazy_gettext("Resetting your Blossom password")
 
 def _send_link(user: User, subject, purpose: str, endpoint: str, payload: dict) -> None:
     link = links.external(endpoint, token=links.make_token(purpose, {"u": user.id} | payload))
-    mail.queue(user.email, subject, purpose, user=user, link=link)
+    _queue(user, user.email, subject, purpose, link=link)
+
+
+def _queue(member: User, address: str, subject, template: str, **context) -> None:
+    """An email about `member`'s account, written in her language whoever's request sends it
+    (someone else signing up with her address, a reset asked for from any browser)."""
+    with written_for(member):
+        mail.queue(address, subject, template, user=member, **context)
 
 
 def _owner_of(key: str) -> User | None:
@@ -70,11 +78,11 @@ def sign_up(
     except accounts.EmailTaken:
         owner = _owner_of(accounts.email_key(email))
         if owner is not None:
-            mail.queue(
+            _queue(
+                owner,
                 owner.email,
                 lazy_gettext("Someone tried to sign up to Blossom with your address"),
                 "signup_attempt",
-                user=owner,
                 name=owner.display_name,
                 login_link=links.external("auth.login"),
                 forgot_link=links.external("auth.forgot"),
@@ -186,11 +194,11 @@ def change_email(user: User, password: str, new_address: str) -> None:
         raise ServiceError(gettext("That's the address you have already."), "email")
     owner = _owner_of(key)
     if owner is not None:
-        mail.queue(
+        _queue(
+            owner,
             owner.email,
             lazy_gettext("Someone tried to use your address on Blossom"),
             "email_in_use",
-            user=owner,
             name=owner.display_name,
             login_link=links.external("auth.login"),
         )
@@ -202,8 +210,7 @@ def change_email(user: User, password: str, new_address: str) -> None:
         ),
     )
     subject = lazy_gettext("Please confirm your new email for Blossom")
-    mail.queue(new_address, subject, "email_change",
-               user=user, name=user.display_name, link=link)  # fmt: skip
+    _queue(user, new_address, subject, "email_change", name=user.display_name, link=link)
 
 
 def confirm_email_change(token: str) -> User:
@@ -238,5 +245,5 @@ def confirm_email_change(token: str) -> User:
     except IntegrityError:
         raise taken from None
     subject = lazy_gettext("Your Blossom email address was changed")
-    mail.queue(old_address, subject, "email_changed", user=user)
+    _queue(user, old_address, subject, "email_changed")
     return user

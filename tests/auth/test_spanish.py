@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from forum.database import db
 from forum.models import OutgoingEmail, User
+from tests import factories
 from tests.auth.test_views import signup_data
 
 SPANISH = {"Accept-Language": "es-ES,es;q=0.9"}
@@ -60,3 +61,22 @@ def test_the_guidelines_in_spanish(client):
     # What to do when someone may be in danger is said in full, in Spanish too.
     assert "Blossom no es un servicio de emergencias" in page
     assert "llama al número de emergencias de tu zona" in page
+
+
+def _subject_to(address: str) -> str:
+    statement = select(OutgoingEmail.subject).where(OutgoingEmail.to_address == address)
+    return db.session.scalars(statement).one()
+
+
+def test_a_reset_asked_for_from_an_english_page_comes_in_her_language(client):
+    factories.member("lucia", locale="es")
+    client.post("/forgot", data={"email": "lucia@example.org"})
+    assert _subject_to("lucia@example.org") == "Restablecer tu contraseña de Blossom"
+
+
+def test_her_address_used_by_someone_signing_up_in_spanish_is_told_in_english(client):
+    factories.member("hannah")  # no language chosen: the site's default, English
+    data = signup_data(username="SomeoneElse", email="hannah@example.org")
+    client.post("/signup", data=data, headers=SPANISH)
+    subject = _subject_to("hannah@example.org")
+    assert subject == "Someone tried to sign up to Blossom with your address"
