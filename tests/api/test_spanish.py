@@ -1,6 +1,7 @@
 """The API's words for people in the language its client asks for (Accept-Language), with the
 same stable codes; no cookie or account choice changes them."""
 
+from forum.database import db
 from tests import factories
 from tests.api.people import token_for
 
@@ -38,3 +39,24 @@ def test_the_api_reads_no_language_cookie(client, member):
     client.set_cookie("lang", "es")
     answer = client.get("/api/v1/me")
     assert answer.get_json()["error"]["message"].startswith("Send a token")
+
+
+def test_a_crisis_answer_gives_her_countrys_helplines_in_the_language_asked_for(client, member):
+    secret = token_for(member)
+    headers = {"Authorization": f"Bearer {secret}", "Accept-Language": "es-MX"}
+    started = client.post(
+        "/api/v1/categories/back-to-work/threads",
+        headers=headers,
+        json={"title": "No puedo más con esto", "body": "I want to end my life."},
+    )
+    assert started.status_code == 201, started.text
+    names = [line["name"] for line in started.get_json()["support"]["lines"]]
+    assert "Línea de la Vida" in names
+    member.country = "GB"  # her own choice comes first
+    db.session.commit()
+    again = client.post(
+        "/api/v1/categories/back-to-work/threads",
+        headers=headers,
+        json={"title": "Todavía no puedo más", "body": "I want to end my life, still."},
+    )
+    assert any("Samaritans" in line["name"] for line in again.get_json()["support"]["lines"])
