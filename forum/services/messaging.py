@@ -9,11 +9,9 @@ answers None to anyone who is not a party, as for a key that doesn't exist.
 
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
 
-from flask import current_app
-from flask_babel import gettext, lazy_gettext, ngettext
-from sqlalchemy import and_, exists, func, or_, select, update
+from flask_babel import gettext, lazy_gettext
+from sqlalchemy import and_, exists, or_, select, update
 from sqlalchemy.orm import aliased
 
 from forum import queue
@@ -52,10 +50,6 @@ UNAVAILABLE = lazy_gettext(
     "This post can't take private replies now: it may have been deleted or hidden, or its "
     "author turned them off."
 )
-
-
-class TooSoon(NotAllowed):
-    status_code = 429
 
 
 # Who may reach whom
@@ -120,51 +114,6 @@ def talked_with(one: User, other: User) -> bool:
         .exists()
     )
     return bool(db.session.scalar(select(in_a_thread | conversed)))
-
-
-def _check_sender(sender: User) -> None:
-    accounts.ensure_can_post(sender)
-    config = current_app.config
-    age = timedelta(days=config["MESSAGE_REQUEST_MIN_AGE_DAYS"])
-    if sender.created_at > utcnow() - age:
-        raise NotAllowed(
-            ngettext(
-                "Message requests open once your account is %(num)d day old. Until then, "
-                "replies in threads are the way to reach other parents.",
-                "Message requests open once your account is %(num)d days old. Until then, "
-                "replies in threads are the way to reach other parents.",
-                age.days,
-            ),
-            "body",
-        )
-    if config["MESSAGE_REQUEST_NEEDS_POST"] and not db.session.scalar(
-        select(exists().where(Post.author_id == sender.id))
-    ):
-        raise NotAllowed(
-            gettext(
-                "Message requests open once you've posted in a thread. Say hello in one first?"
-            ),
-            "body",
-        )
-    since = utcnow() - timedelta(days=1)
-    started = db.session.scalar(
-        select(func.count(Party.id))
-        .join(Conversation, Conversation.id == Party.conversation_id)
-        .where(Party.user_id == sender.id, Party.starter, ~Conversation.from_moderators)
-        .where(Conversation.created_at >= since)
-    )
-    cap = config["MESSAGE_REQUEST_DAILY_CAP"]
-    if started >= cap:
-        raise TooSoon(
-            ngettext(
-                "You can send %(num)d message request a day, and you've sent it. Your text is "
-                "still here: try again tomorrow.",
-                "You can send %(num)d message requests a day, and you've sent them all. Your text "
-                "is still here: try again tomorrow.",
-                cap,
-            ),
-            "body",
-        )
 
 
 def _earlier(sender: User, recipient: User, post: Post | None) -> Conversation | None:
@@ -260,7 +209,7 @@ def request(
                 raise ServiceError(str(UNAVAILABLE), "body")
             recipient = post.author
         assert recipient is not None  # noqa: S101 -- a recipient or a post always
-        _check_sender(sender)
+        message_checks.check_sender(sender)
         _check_pair(sender, recipient, post)
         html = render_markdown(body)
         message_checks.check_request_html(html)
