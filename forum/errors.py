@@ -1,7 +1,5 @@
 """Kind error pages: what happened, in plain words, and where to go next."""
 
-from urllib.parse import urlsplit
-
 from flask import (
     Flask,
     current_app,
@@ -25,7 +23,7 @@ from forum.extensions import login_manager
 from forum.formatting import wait_in_words
 from forum.oversized import register_oversized
 from forum.services.errors import ServiceError
-from forum.urls import local_path
+from forum.urls import came_from
 
 MESSAGES = {
     401: (lazy_gettext("Please log in again"), lazy_gettext("You were logged out before this could be sent. Log in, then paste your text back in.")),
@@ -110,8 +108,8 @@ def _way_back() -> tuple[str, str] | None:
         return url_for("threads.show", thread_id=args["thread_id"]), gettext("Back to the thread")
     if "post_id" in args:
         return url_for("replies.permalink", post_id=args["post_id"]), gettext("Back to the post")
-    came_from = _came_from()
-    return (came_from, gettext("Back to where you were")) if came_from else None
+    back = came_from()
+    return (back, gettext("Back to where you were")) if back else None
 
 
 def unauthorized():
@@ -123,16 +121,8 @@ def unauthorized():
     response = make_response(_page(401))
     if request.headers.get("HX-Request"):  # htmx shows nothing of a 401: go and log in
         flash(login_manager.login_message, login_manager.login_message_category)
-        response.headers["HX-Redirect"] = login_url(login_manager.login_view, next_url=_came_from())
+        response.headers["HX-Redirect"] = login_url(login_manager.login_view, next_url=came_from())
     return response
-
-
-def _came_from() -> str | None:
-    """The page of this site the request was sent from, to come back to after logging in."""
-    parts = urlsplit(request.referrer or "")
-    if parts.netloc != request.host:
-        return None
-    return local_path(parts.path + (f"?{parts.query}" if parts.query else ""))
 
 
 def _kept_text() -> dict[str, str]:

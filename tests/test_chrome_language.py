@@ -64,8 +64,16 @@ def test_an_exact_time_is_in_the_members_own_time_zone(app):
 
 
 def test_the_footer_sets_the_language_for_a_visitor(client):
-    response = client.post("/language", data={"language": "es", "next": "/support"})
-    assert response.status_code == 302 and response.headers["Location"].endswith("/support")
+    came_from = {"Referer": "http://localhost/support?country=MX"}
+    response = client.post("/language", data={"language": "es"}, headers=came_from)
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/support?country=MX")  # back where she was
+    elsewhere = {"Referer": "https://elsewhere.example/phish"}
+    assert (
+        client.post("/language", data={"language": "es"}, headers=elsewhere)
+        .headers["Location"]
+        .endswith("/")
+    )  # another site's page is never where she is sent
     assert re.search(r"lang=es;", response.headers["Set-Cookie"])
     page = unescape(client.get("/").text)
     assert '<html lang="es">' in page and "Ir al contenido" in page

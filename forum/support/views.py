@@ -37,7 +37,7 @@ from forum.services.errors import ServiceError
 from forum.support.forms import RegionForm
 from forum.support.region import COOKIE as COUNTRY_COOKIE
 from forum.support.region import COOKIE_AGE, current_country
-from forum.urls import local_path
+from forum.urls import came_from
 
 bp = Blueprint("support", __name__)
 
@@ -110,7 +110,8 @@ def choose_language():
     if current_user.is_authenticated:
         csrf.protect()  # her account changes: the token her pages carry is asked for
     language = i18n.supported(request.form.get("language"))
-    back = redirect(local_path(request.form.get("next")) or url_for("threads.home"))
+    # Back to the page she chose on: from the Referer, so no page carries its own address.
+    back = redirect(came_from() or url_for("threads.home"))
     if language is None:
         return back
     if current_user.is_authenticated:
