@@ -71,11 +71,14 @@ def select_locale() -> str:
     if "written_for" in g:
         return g.written_for[0]
     if has_request_context():
+        asked = request.accept_languages.best_match(LANGUAGES)
+        if request.path.startswith("/api/"):  # the API: what its client asks for, no cookie
+            return asked or current_app.config["BABEL_DEFAULT_LOCALE"]
         if current_user.is_authenticated and (chosen := supported(current_user.locale)):
             return chosen
         if chosen := supported(request.cookies.get(COOKIE)):
             return chosen
-        if asked := request.accept_languages.best_match(LANGUAGES):
+        if asked:
             return asked
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 

@@ -2,6 +2,7 @@
 
 from urllib.parse import urlsplit
 
+from flask import request
 from werkzeug.routing import IntegerConverter, UnicodeConverter
 
 MAX_ID = 2**31 - 1  # the largest INTEGER primary key on PostgreSQL
@@ -37,3 +38,12 @@ def local_path(target: str | None) -> str | None:
     if parts.scheme or parts.netloc or any(ord(c) < 32 for c in target):
         return None
     return target
+
+
+def came_from() -> str | None:
+    """The page of this site the request was sent from (the Referer, which our
+    Referrer-Policy, same-origin, sends only to us), to go back to."""
+    parts = urlsplit(request.referrer or "")
+    if parts.netloc != request.host:
+        return None
+    return local_path(parts.path + (f"?{parts.query}" if parts.query else ""))

@@ -21,12 +21,16 @@ from sqlalchemy import String, Text, select
 from forum import catalogs, page_cache
 from forum.database import Base, db
 from forum.i18n import LANGUAGES, babel
+from forum.services import safety
+from forum.support.forms import time_zones
 
 WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|')+")
 INNERMOST = re.compile(r"⟦[^⟦⟧]*⟧")
 # Words a page may carry untranslated: the name of the site, language names written in their own
 # language, and what the locale's own data writes in dates and times (CLDR, not our catalog).
 ALWAYS = {"Blossom", "UTC", "AM", "PM", *LANGUAGES.values()}
+SITE_WRITTEN = {"category", "outgoing_email", "security_event", "login_session", "party",
+                "push_subscription", "push_choices"}  # fmt: skip
 # Stored values that are not what a person wrote: never counted as allowed words.
 NOT_CONTENT = {"kind", "status", "reason", "action", "role", "state", "detail", "topic", "slug",
                "device", "group_key", "scopes", "delivery", "locale", "country", "timezone"}  # fmt: skip
@@ -45,23 +49,27 @@ def locale_words() -> frozenset[str]:
 def pseudo_locale(app: Flask, folder: Path) -> Iterator[None]:
     config = get_babel(app)
     kept = config.translation_directories
-    config.translation_directories = [str(catalogs.pseudo_catalog(folder))]
-    babel.domain_instance.cache.clear()
-    page_cache.cache.clear()
+
+    def use(directories: list[str]) -> None:
+        config.translation_directories = directories
+        with app.app_context():  # catalogs already read, and pages kept, are in the old words
+            babel.domain_instance.cache.clear()
+            page_cache.cache.clear()
+
+    use([str(catalogs.pseudo_catalog(folder))])
     try:
         yield
     finally:
-        config.translation_directories = kept
-        babel.domain_instance.cache.clear()
-        page_cache.cache.clear()
+        use(kept)
 
 
 def content_words() -> set[str]:
     """Every word members and moderators wrote into the database (posts, titles, names,
-    messages, notes): a page may show them as they are. Category names are the site's words."""
+    messages, notes): a page may show them as they are. Category names are the site's words, and
+    what the site wrote itself (emails kept in the outbox, device names, aliases) is not content."""
     words: set[str] = set()
     for table in Base.metadata.sorted_tables:
-        if table.name == "category":
+        if table.name in SITE_WRITTEN:
             continue
         columns = [
             c for c in table.columns
@@ -70,6 +78,9 @@ def content_words() -> set[str]:
         for column in columns:
             for value in db.session.scalars(select(column).where(column.is_not(None))):
                 words.update(WORD.findall(str(value)))
+    # Configuration shown as it is: the support resources' own texts, the time zones' names.
+    for text in (*safety.resource_texts(), *time_zones()):
+        words.update(WORD.findall(text))
     return words
 
 

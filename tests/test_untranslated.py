@@ -14,9 +14,11 @@ from pathlib import Path
 import pytest
 from jinja2 import nodes
 
-from forum import catalogs
-from forum.database import db
-from tests import pseudo
+from forum import catalogs, queue
+from forum.database import db, utcnow
+from forum.models import Delivery
+from forum.services import digest, recovery
+from tests import factories, pseudo
 from tests.factories import PASSWORD
 from tests.test_query_counts import MEMBER, MODERATOR, READ_PAGES, VISITOR, build
 
@@ -55,6 +57,7 @@ READ_BY_PEOPLE = {
     "AlreadyHandled", "ValidationError", "StopValidation", "BadLink", "UploadRefused",
     "ImageRefused", "PushRefused", "KindnessCheck", "NamedReplyCheck", "EmailTaken", "TooSoon",
     "ApiError", "BackupError", "Refusal",
+    "queue", "render",  # an email's subject, given to forum.services.mail
 }  # fmt: skip
 READ_KEYWORDS = {"message", "label", "description", "title", "text", "placeholder"}
 
@@ -129,6 +132,39 @@ def test_every_page_in_the_pseudo_locale_shows_no_unwrapped_english(app, tmp_pat
                     words = pseudo.unwrapped(pseudo.visible_text(response.text), allowed)
                     if words:
                         found[f"{who} {url}"] = words
+    assert found == {}
+
+
+def test_every_email_in_the_pseudo_locale_shows_no_unwrapped_english(
+    app, mailbox, member, other_member, tmp_path
+):
+    """Each kind of email, as its recipient reads it: subject, plain text and HTML."""
+    with pseudo.pseudo_locale(app, tmp_path):
+        recovery.sign_up("newcomer", "newcomer@example.org", PASSWORD)  # confirm your address
+        recovery.sign_up("second_try", member.email, PASSWORD)  # someone used your address
+        recovery.request_password_reset(member.email)
+        recovery.change_email(member, PASSWORD, other_member.email)  # that address is in use
+        recovery.change_email(member, PASSWORD, "hannah.new@example.org")
+        for someone in (member, other_member):
+            someone.email_verified_at = utcnow()
+            someone.email_replies = someone.email_own_threads = Delivery.IMMEDIATELY
+        thread = factories.thread(member)
+        factories.reply(other_member, thread)  # a reply, told straight away
+        other_member.email_replies = other_member.email_own_threads = Delivery.DAILY
+        factories.reply(member, factories.thread(other_member))
+        db.session.commit()
+        queue.run_waiting()
+        digest.send_digests()  # a day's notifications in one email
+        db.session.commit()
+        allowed = pseudo.content_words() | {"newcomer", "second_try"}
+        found = {}
+        for message in mailbox.messages:
+            parts = [message["Subject"], message.get_body(("plain",)).get_content()]
+            parts.append(pseudo.visible_text(message.get_body(("html",)).get_content()))
+            if words := pseudo.unwrapped(" ".join(parts), allowed):
+                found[str(message["Subject"])] = words
+    subjects = sorted(str(m["Subject"]) for m in mailbox.messages)
+    assert len(subjects) >= 7, subjects
     assert found == {}
 
 

@@ -6,6 +6,7 @@ from functools import wraps
 from typing import TypeVar
 
 from flask import Blueprint, Response, g, jsonify, request
+from flask_babel import gettext, lazy_gettext
 from flask_login import AnonymousUserMixin
 from pydantic import BaseModel, ValidationError
 from spectree import SpecTree
@@ -38,8 +39,12 @@ spec = SpecTree(
 )
 
 # Words for people, not secrets.
-NO_TOKEN = "Send a token: Authorization: Bearer blossom_pat_… (from Settings › Apps and tokens)."  # noqa: S105
-BAD_TOKEN = "That token isn't valid: it may have expired or been revoked, or it was copied wrong."  # noqa: S105 -- words for people
+NO_TOKEN = lazy_gettext(
+    "Send a token: Authorization: Bearer blossom_pat_… (from Settings › Apps and tokens)."
+)
+BAD_TOKEN = lazy_gettext(
+    "That token isn't valid: it may have expired or been revoked, or it was copied wrong."
+)
 
 
 @bp.before_request
@@ -111,7 +116,9 @@ def needs(scope: str) -> Callable:
                 raise ApiError(401, "token_required", NO_TOKEN)
             if scope not in token.scope_list:
                 raise ApiError(
-                    403, "insufficient_scope", f"This token can't do that: it needs “{scope}”."
+                    403,
+                    "insufficient_scope",
+                    gettext("This token can't do that: it needs “%(scope)s”.", scope=scope),
                 )
             return view(*args, **kwargs)
 
@@ -128,7 +135,11 @@ def readable(view: Callable) -> Callable:
     def check(*args, **kwargs):
         token = g.api_token
         if token is not None and "read" not in token.scope_list:
-            raise ApiError(403, "insufficient_scope", "This token can't do that: it needs “read”.")
+            raise ApiError(
+                403,
+                "insufficient_scope",
+                gettext("This token can't do that: it needs “%(scope)s”.", scope="read"),
+            )
         return view(*args, **kwargs)
 
     check.api_scope = None
@@ -144,8 +155,33 @@ def parsed(model: type[M], data: object) -> M:
         fields = {}
         for problem in error.errors():
             name = ".".join(str(part) for part in problem["loc"]) or "body"
-            fields.setdefault(name, problem["msg"])
-        raise ApiError(400, "invalid", "Some of what was sent isn't right.", fields) from None
+            fields.setdefault(name, field_problem(problem))
+        raise ApiError(
+            400, "invalid", gettext("Some of what was sent isn't right."), fields
+        ) from None
+
+
+def field_problem(problem: dict) -> str:
+    """What was wrong with a field, in the client's language for the usual problems (pydantic's
+    own words, in English, for the rest)."""
+    limits = problem.get("ctx") or {}
+    kind = problem["type"]
+    if kind == "missing":
+        return gettext("This is needed.")
+    if kind == "extra_forbidden":
+        return gettext("This isn't something we take.")
+    if kind == "string_too_long":
+        return gettext("This can be up to %(most)s characters.", most=limits.get("max_length"))
+    if kind == "string_too_short":
+        return gettext("This needs at least %(least)s characters.", least=limits.get("min_length"))
+    if kind in ("string_type", "int_type", "int_parsing", "bool_type", "bool_parsing",
+                "list_type", "dict_type", "int_from_float"):  # fmt: skip
+        return gettext("This isn't the right kind of value.")
+    if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
+        return gettext("This number is out of range.")
+    if kind in ("literal_error", "enum"):
+        return gettext("This isn't one of the values we take.")
+    return problem["msg"]
 
 
 def _cleaned(data: object) -> object:
@@ -165,7 +201,9 @@ def query(model: type[M]) -> M:
 def body(model: type[M]) -> M:
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
-        raise ApiError(400, "invalid", "Send a JSON object, with Content-Type: application/json.")
+        raise ApiError(
+            400, "invalid", gettext("Send a JSON object, with Content-Type: application/json.")
+        )
     return parsed(model, data)
 
 

@@ -21,11 +21,14 @@ CODES = {
 
 
 class ApiError(Exception):
+    """`message` (and each field's) in the language the client asked for; `code` stays as it is."""
+
     def __init__(
         self, status: int, code: str, message: str, fields: dict[str, str] | None = None
     ) -> None:
-        super().__init__(message)
-        self.status, self.code, self.message, self.fields = status, code, message, fields or {}
+        super().__init__(str(message))
+        self.status, self.code, self.message = status, code, str(message)
+        self.fields = {name: str(words) for name, words in (fields or {}).items()}
 
 
 def is_api() -> bool:
@@ -45,8 +48,8 @@ def json_error(
     body = {
         "error": {
             "code": code or CODES.get(status, "invalid" if status < 500 else "server_error"),
-            "message": message,
-            "fields": fields or {},
+            "message": str(message),
+            "fields": {name: str(words) for name, words in (fields or {}).items()},
             "pause": pause,
             "words": words or [],
             "retry_after": retry_after,

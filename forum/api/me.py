@@ -1,6 +1,7 @@
 """The token's own member: her profile, notifications (with mark-read) and what she follows."""
 
 from flask import current_app, g
+from flask_babel import ngettext
 from spectree import Response as Doc
 from sqlalchemy import select
 
@@ -87,7 +88,11 @@ def mark_read():
             count += row.read_at is None
             notifications.mark_read(row)
     db.session.commit()
-    return answer(schemas.Done(ok=True, message=f"{count} marked read."))
+    return answer(
+        schemas.Done(
+            ok=True, message=ngettext("%(num)d marked read.", "%(num)d marked read.", count)
+        )
+    )
 
 
 @bp.get("/me/following")

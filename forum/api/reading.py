@@ -8,6 +8,7 @@ import json
 from datetime import datetime
 
 from flask import abort, url_for
+from flask_babel import gettext
 from spectree import Response as Doc
 
 from forum.api import schemas, serialise
@@ -43,12 +44,16 @@ def _cursor(raw: str | None) -> tuple[bool, datetime, int] | None:
     except (
         ValueError, TypeError, OverflowError, binascii.Error, UnicodeError, json.JSONDecodeError,
     ):  # fmt: skip
-        raise ApiError(
-            400, "invalid", "That cursor isn't one we gave.", {"cursor": "Not ours."}
-        ) from None
+        raise _not_our_cursor() from None
     if not 1 <= found[2] <= MAX_ID or found[1].tzinfo is not None:
-        raise ApiError(400, "invalid", "That cursor isn't one we gave.", {"cursor": "Not ours."})
+        raise _not_our_cursor()
     return found
+
+
+def _not_our_cursor() -> ApiError:
+    return ApiError(
+        400, "invalid", gettext("That cursor isn't one we gave."), {"cursor": gettext("Not ours.")}
+    )
 
 
 def _next_cursor(thread) -> str:
@@ -129,7 +134,12 @@ def search_posts():
     viewer = member()
     chosen = browsing.category_by_slug(asked.category) if asked.category else None
     if asked.category and chosen is None:
-        raise ApiError(400, "invalid", "There is no such category.", {"category": "Not found."})
+        raise ApiError(
+            400,
+            "invalid",
+            gettext("There is no such category."),
+            {"category": gettext("Not found.")},
+        )
     results = search.search(search.parse(asked.q), search.Filters(chosen), asked.page)
     found = [r.post for r in results.items]
     shapes = shape_posts(found, viewer, blocking.blocked_among(viewer, found))

@@ -27,7 +27,10 @@ class Avatar(BaseModel):
 class Author(BaseModel):
     """Who wrote it. Anonymous: the label alone, with null for every other field."""
 
-    label: str = Field(description='The name shown: a display name, "Anonymous parent 2", ...')
+    label: str = Field(
+        description='The name shown: a display name, or "Anonymous parent 2", ... in the language '
+        "asked for with Accept-Language (use `anonymous`, not the words, in a program)."
+    )
     anonymous: bool
     username: str | None
     profile_url: str | None
@@ -232,7 +235,10 @@ class Done(BaseModel):
 
 class ErrorDetail(BaseModel):
     code: str = Field(description="Stable, for programs: not_found, invalid, forbidden, ...")
-    message: str = Field(description="For people: kind and plain.")
+    message: str = Field(
+        description="For people: kind and plain, in the language asked for with Accept-Language "
+        "(English by default).",
+    )
     fields: dict[str, str] = Field(description="A message for each field that was not right.")
     pause: Literal["kindness", "named"] | None = Field(
         description="A second look the member is asked for; send again with the confirmation."

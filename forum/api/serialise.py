@@ -1,7 +1,7 @@
 """Answers built from the same computed objects the pages show (forum/services/shapes.py): an
 author is only ever what the byline holds, so an anonymous post's author can't reach JSON."""
 
-from flask import url_for
+from flask import g, request, url_for
 
 from forum.api import schemas
 from forum.models import Category, User
@@ -96,9 +96,27 @@ def thread_summary(row: ThreadRow, viewer: User) -> schemas.ThreadSummary:
     )
 
 
+def _country() -> str | None:
+    """Whose helplines: the token's member's country, else the region the client's
+    Accept-Language names ("es-MX": Mexico), else the site's (None). No cookie is read."""
+    member = g.get("api_member")
+    if (
+        member is not None
+        and member.is_authenticated
+        and (chosen := safety.shipped(member.country))
+    ):
+        return chosen
+    for value, _quality in request.accept_languages:
+        regions = [p for p in value.replace("_", "-").split("-")[1:] if len(p) == 2 and p.isalpha()]
+        if regions and (asked := safety.shipped(regions[0])):
+            return asked
+    return None
+
+
 def support() -> schemas.Support:
-    """The support resources, as the support panel shows them after words that read as a crisis."""
-    s = safety.settings()
+    """The support resources, as the support panel shows them after words that read as a crisis:
+    for her country, in the language asked for."""
+    s = safety.settings(_country())
     return schemas.Support(
         intro=s.intro,
         lines=[

@@ -2,6 +2,7 @@
 services, rules, limits, second looks and crisis handling as the pages."""
 
 from flask import abort
+from flask_babel import format_decimal, gettext
 from spectree import Response as Doc
 
 from forum.api import schemas, serialise
@@ -26,17 +27,22 @@ REFUSED = {
 def _check_body(text: str) -> None:
     """What the forms check before the services see it: words, and not too many."""
     if not visible(text):
-        raise ApiError(
-            400, "invalid", "Write a few words first.", {"body": "Write a few words first."}
-        )
+        message = gettext("Write a few words first.")
+        raise ApiError(400, "invalid", message, {"body": message})
     if len(text) > BODY_MAX:
-        message = f"Your post can be up to {BODY_MAX:,} characters; this one has {len(text):,}."
+        message = gettext(
+            "Your post can be up to %(most)s characters; this one has %(length)s.",
+            most=format_decimal(BODY_MAX),
+            length=format_decimal(len(text)),
+        )
         raise ApiError(400, "invalid", message, {"body": message})
 
 
 def _check_title(title: str) -> None:
     if not TITLE_MIN <= len(single_line(title)) <= TITLE_MAX:
-        message = f"A title has {TITLE_MIN} to {TITLE_MAX} characters."
+        message = gettext(
+            "A title has %(least)d to %(most)d characters.", least=TITLE_MIN, most=TITLE_MAX
+        )
         raise ApiError(400, "invalid", message, {"title": message})
 
 
@@ -137,7 +143,7 @@ def delete(post_id: int):
     post = _post(post_id)
     posting.delete_post(member(), post)
     db.session.commit()
-    return answer(schemas.Done(ok=True, message="Your post is deleted."))
+    return answer(schemas.Done(ok=True, message=gettext("Your post is deleted.")))
 
 
 def _set_reaction(post_id: int, kind: str, wanted: bool):
@@ -206,10 +212,12 @@ def report(post_id: int):
     filed = reporting.report_post(reporter, post, sent.reason, sent.details)
     db.session.commit()
     message = (
-        "You had already reported this post, so we've updated your report. Thank you."
+        gettext("You had already reported this post, so we've updated your report. Thank you.")
         if filed.updated
-        else "Thank you for telling us. A moderator will look at this soon; the author won't be "
-        "told who reported it."
+        else gettext(
+            "Thank you for telling us. A moderator will look at this soon; the author won't be "
+            "told who reported it."
+        )
     )
     return answer(
         schemas.Reported(

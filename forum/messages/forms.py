@@ -1,3 +1,4 @@
+from flask_babel import lazy_gettext, lazy_ngettext
 from wtforms import BooleanField, RadioField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 
@@ -15,8 +16,11 @@ class _Writing(Form):
 
 def _body(maximum: int) -> TextAreaField:
     return TextAreaField(
-        "Your message",
-        validators=[required("Write a few words first."), chars("Your message", maximum=maximum)],
+        lazy_gettext("Your message"),
+        validators=[
+            required(lazy_gettext("Write a few words first.")),
+            chars(lazy_gettext("Your message"), maximum=maximum),
+        ],
     )
 
 
@@ -30,25 +34,33 @@ class MessageForm(_Writing):
 
 class MessageReportForm(Form):
     reason = RadioField(
-        "What's wrong?",
+        lazy_gettext("What's wrong?"),
         choices=[SelectChoice(str(k), v) for k, v in REASON_LABELS.items()],
-        validators=[required("Please choose a reason.")],
+        validators=[required(lazy_gettext("Please choose a reason."))],
         validate_choice=False,  # the service refuses an unknown reason, at this field
     )
     context = SelectField(
-        "Include earlier messages, so the moderators understand",
+        lazy_gettext("Include earlier messages, so the moderators understand"),
         choices=[
-            SelectChoice(str(n), f"{n} before it" if n else "Only this message")
+            SelectChoice(
+                str(n),
+                lazy_ngettext("%(num)d before it", "%(num)d before it", n)
+                if n
+                else lazy_gettext("Only this message"),
+            )
             for n in range(CONTEXT_MAX + 1)
-        ],  # fmt: skip
+        ],
         default="5",
     )
-    details = TextAreaField("Anything else? (optional)", validators=[chars("This", maximum=1000)])
+    details = TextAreaField(
+        lazy_gettext("Anything else? (optional)"),
+        validators=[chars(lazy_gettext("This"), maximum=1000)],
+    )
 
 
 class MessagesFromForm(Form):
     messages_from = RadioField(
-        "Who may send you a message request?",
+        lazy_gettext("Who may send you a message request?"),
         choices=[SelectChoice(str(k), v) for k, v in MESSAGES_FROM_LABELS.items()],
         validate_choice=True,
     )

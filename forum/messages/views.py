@@ -2,6 +2,7 @@
 conversation's key answers 404 to anyone who is not a party, as for a key that doesn't exist."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext, lazy_gettext
 from flask_login import current_user, login_required
 
 from forum.database import db, records_on_get, roll_back
@@ -69,7 +70,7 @@ def request_member(username: str):
         )  # fmt: skip
     except ServiceError as error:
         return _pause_or_refuse(form, error, "messages/request.html", **context)
-    return _sent(sent, "Your request is sent. You'll see here when they answer.")
+    return _sent(sent, gettext("Your request is sent. You'll see here when they answer."))
 
 
 @bp.route("/p/<id:post_id>/private-reply", methods=["GET", "POST"])
@@ -80,7 +81,7 @@ def request_alias(post_id: int):
     if not (post.anonymous and post.private_replies and post.is_visible and not post.is_deleted):
         abort(404)
     form = RequestForm()
-    context = {"member": None, "post": post}
+    context = {"member": None, "post": post, "label": post.shown_label}
     if not form.validate_on_submit():
         return render_form("messages/request.html", form, **context)
     try:
@@ -90,7 +91,7 @@ def request_alias(post_id: int):
         )  # fmt: skip
     except ServiceError as error:
         return _pause_or_refuse(form, error, "messages/request.html", **context)
-    return _sent(sent, "Your request is sent. Neither of you is named to the other.")
+    return _sent(sent, gettext("Your request is sent. Neither of you is named to the other."))
 
 
 def _sent(sent: messaging.Sent, done: str):
@@ -149,14 +150,14 @@ def send(key: str):
         page, _ = _page(conversation, form, nudge=error if isinstance(error, Pause) else None)
         roll_back(error.keep)
         return page, error.status_code
-    return _sent(sent, "Sent.")
+    return _sent(sent, gettext("Sent."))
 
 
 ACTIONS = {
-    "accept": (messaging.accept, "You accepted. You can write to each other now."),
-    "decline": (messaging.decline, "Declined. They can't send this request again."),
-    "leave": (messaging.leave, "You left the conversation."),
-    "block": (messaging.block, "Blocked. They aren't told, and can't write to you."),
+    "accept": (messaging.accept, lazy_gettext("You accepted. You can write to each other now.")),
+    "decline": (messaging.decline, lazy_gettext("Declined. They can't send this request again.")),
+    "leave": (messaging.leave, lazy_gettext("You left the conversation.")),
+    "block": (messaging.block, lazy_gettext("Blocked. They aren't told, and can't write to you.")),
 }
 
 
@@ -174,7 +175,7 @@ def act(key: str, action: str):
         flash(error.message)
         return redirect(url_for("messages.show", key=key))
     db.session.commit()
-    flash(done)
+    flash(str(done))
     if action == "accept":
         return redirect(url_for("messages.show", key=key))
     return redirect(url_for("messages.index"))
@@ -194,9 +195,9 @@ def name(key: str, choice: str):
         return redirect(url_for("messages.show", key=key))
     db.session.commit()
     flash(
-        "Your name shows if they choose to show theirs too."
+        gettext("Your name shows if they choose to show theirs too.")
         if choice == "show"
-        else "Your name is hidden."
+        else gettext("Your name is hidden.")
     )
     return redirect(url_for("messages.show", key=key))
 
@@ -221,7 +222,9 @@ def report(key: str, message_id: int):
     except ServiceError as error:
         return refused(form, error, "messages/report.html", **context)
     db.session.commit()
-    flash("Thank you. A moderator will look at this message, and only at what you included.")
+    flash(
+        gettext("Thank you. A moderator will look at this message, and only at what you included.")
+    )
     return redirect(url_for("messages.show", key=key))
 
 
@@ -238,9 +241,11 @@ def private_replies(post_id: int):
     there = post_url(post)
     db.session.commit()
     flash(
-        "Others can now reply to this post privately. Neither of you is named to the other."
+        gettext(
+            "Others can now reply to this post privately. Neither of you is named to the other."
+        )
         if allow
-        else "Private replies to this post are off."
+        else gettext("Private replies to this post are off.")
     )
     return redirect(there)
 
@@ -262,5 +267,5 @@ def settings():
         return render_form("messages/settings.html", form)
     current_user.messages_from = form.messages_from.data
     db.session.commit()
-    flash("Saved.")
+    flash(gettext("Saved."))
     return redirect(url_for("messages.settings"))

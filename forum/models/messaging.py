@@ -9,6 +9,7 @@ by a random key, never by a member's id).
 from datetime import datetime
 from enum import StrEnum
 
+from flask_babel import lazy_gettext
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -27,9 +28,9 @@ class MessagesFrom(StrEnum):
 
 
 MESSAGES_FROM_LABELS = {
-    MessagesFrom.NOBODY: "Nobody",
-    MessagesFrom.TALKED: "Members I've talked with in threads",
-    MessagesFrom.ANYONE: "Any member in good standing",
+    MessagesFrom.NOBODY: lazy_gettext("Nobody"),
+    MessagesFrom.TALKED: lazy_gettext("Members I've talked with in threads"),
+    MessagesFrom.ANYONE: lazy_gettext("Any member in good standing"),
 }
 
 
@@ -40,7 +41,8 @@ class ConversationState(StrEnum):
     CLOSED = "closed"  # one of them left or blocked the other: nothing more can be sent
 
 
-# How each side of a private reply to an anonymous post appears.
+# How each side of a private reply to an anonymous post appears: stored as they are, in
+# English, and shown in the reader's language (forum.services.shapes.label_in_words).
 AUTHOR_ALIAS_FALLBACK = "Anonymous parent"
 REPLIER_ALIAS = "A parent from the thread"
 MODERATORS = "the Blossom moderators"

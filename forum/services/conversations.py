@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 from forum.database import db, utcnow
 from forum.models import MODERATORS, Conversation, ConversationState, Message, Party, User
 from forum.services.labels import FORMER_MEMBER
+from forum.services.shapes import label_in_words
 
 EXPIRES_AFTER = timedelta(days=365)  # a conversation silent this long goes
 PER_PAGE = 25
@@ -88,12 +89,15 @@ def mark_read(member: User, conversation: Conversation) -> None:
 
 
 def shown_as(party: Party, conversation: Conversation) -> str:
-    """How a party appears to the other side: an alias in a private reply (names only when
-    both choose), "the Blossom moderators" for a check-in, else her display name."""
+    """How a party appears to the other side, in the reader's language: an alias in a private
+    reply (names only when both choose), "the Blossom moderators" for a check-in, else her
+    display name."""
     if party.alias is not None:
         if party.alias != MODERATORS and all(p.shows_name for p in conversation.parties):
-            return FORMER_MEMBER if party.user.is_deleted else party.user.display_name
-        return party.alias
-    if party.user.is_deleted:
-        return FORMER_MEMBER
-    return party.user.display_name
+            return _name_of(party.user)
+        return label_in_words(party.alias)
+    return _name_of(party.user)
+
+
+def _name_of(member: User) -> str:
+    return label_in_words(FORMER_MEMBER) if member.is_deleted else member.display_name

@@ -3,6 +3,7 @@ deleting her account does to them, and conversations that expire after a year of
 
 from typing import Any
 
+from flask_babel import gettext
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import selectinload
 
@@ -44,7 +45,7 @@ def export(user: User) -> list[dict[str, Any]]:
         me, other = conversation.party_of(user), conversation.other_party(user)
         if not me.starter and conversation.silenced:
             continue  # never shown to her
-        other_name = shown_as(other, conversation) if other is not None else "Someone"
+        other_name = shown_as(other, conversation) if other is not None else gettext("Someone")
         exported.append(
             {
                 "with": other_name,

@@ -5,6 +5,7 @@ check-in, a conversation from "the Blossom moderators" that needs no accepting."
 
 from dataclasses import dataclass
 
+from flask_babel import gettext
 from sqlalchemy import case, func, select, update
 from sqlalchemy.orm import joinedload
 
@@ -26,7 +27,9 @@ from forum.models import (
 from forum.services import message_checks, messaging, notify
 from forum.services.audit import record, require_reason
 from forum.services.errors import AlreadyHandled, NotAllowed, ServiceError
+from forum.services.labels import FORMER_MEMBER
 from forum.services.policy import require_moderator
+from forum.services.shapes import label_in_words
 from forum.services.text import render_markdown
 
 CONTEXT_MAX = 10
@@ -40,7 +43,7 @@ def report(
     if conversation.party_of(reporter) is None or message.conversation_id != conversation.id:
         raise NotAllowed()
     if reason not in set(ReportReason):
-        raise ServiceError("Choose a reason.", "reason")
+        raise ServiceError(gettext("Choose a reason."), "reason")
     context = min(max(context, 0), CONTEXT_MAX)
     open_report = db.session.scalar(
         select(MessageReport).where(
@@ -116,15 +119,17 @@ def read(moderator: User, report_id: int) -> Reading | None:
 
 def _moderators_name(party: Party, conversation: Conversation) -> str:
     if party.alias is not None:
-        return party.alias  # only the reveal says who
-    return party.user.display_name if not party.user.is_deleted else "A former member"
+        return label_in_words(party.alias)  # only the reveal says who
+    if party.user.is_deleted:
+        return label_in_words(FORMER_MEMBER)
+    return party.user.display_name
 
 
 def _open(moderator: User, report_id: int) -> MessageReport:
     require_moderator(moderator)
     entry = db.session.get(MessageReport, report_id)
     if entry is None or entry.status != ReportStatus.OPEN:
-        raise AlreadyHandled("This report was already handled, so nothing was changed.")
+        raise AlreadyHandled(gettext("This report was already handled, so nothing was changed."))
     return entry
 
 
@@ -142,7 +147,7 @@ def close(moderator: User, report_id: int, reason: str, caring: bool = False) ->
         )  # fmt: skip
     ).rowcount
     if not changed:
-        raise AlreadyHandled("This report was already handled, so nothing was changed.")
+        raise AlreadyHandled(gettext("This report was already handled, so nothing was changed."))
     return record(
         moderator, Action.CHECK_IN if caring else Action.DISMISS, reason,
         detail=f"message report {entry.id}",
@@ -155,7 +160,7 @@ def reveal(moderator: User, report_id: int, reason: str) -> User:
     reason = require_reason(reason)
     entry = db.session.get(MessageReport, report_id)
     if entry is None:
-        raise AlreadyHandled("This report is no longer here.")
+        raise AlreadyHandled(gettext("This report is no longer here."))
     record(moderator, Action.REVEAL, reason, detail=f"message report {entry.id}")
     return db.session.get(User, entry.message.sender_id)
 

@@ -9,10 +9,9 @@ answers None to anyone who is not a party, as for a key that doesn't exist.
 
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
 
-from flask import current_app
-from sqlalchemy import and_, exists, func, or_, select, update
+from flask_babel import gettext, lazy_gettext
+from sqlalchemy import and_, exists, or_, select, update
 from sqlalchemy.orm import aliased
 
 from forum import queue
@@ -44,15 +43,13 @@ from forum.services import (
 from forum.services.errors import NotAllowed, ServiceError
 from forum.services.text import render_markdown
 
-WAITING = "Your request is waiting for an answer: nothing more can be sent until it's accepted."
-UNAVAILABLE = (
+WAITING = lazy_gettext(
+    "Your request is waiting for an answer: nothing more can be sent until it's accepted."
+)
+UNAVAILABLE = lazy_gettext(
     "This post can't take private replies now: it may have been deleted or hidden, or its "
     "author turned them off."
 )
-
-
-class TooSoon(NotAllowed):
-    status_code = 429
 
 
 # Who may reach whom
@@ -119,38 +116,6 @@ def talked_with(one: User, other: User) -> bool:
     return bool(db.session.scalar(select(in_a_thread | conversed)))
 
 
-def _check_sender(sender: User) -> None:
-    accounts.ensure_can_post(sender)
-    config = current_app.config
-    age = timedelta(days=config["MESSAGE_REQUEST_MIN_AGE_DAYS"])
-    if sender.created_at > utcnow() - age:
-        raise NotAllowed(
-            f"Message requests open once your account is {age.days} days old. Until then, "
-            "replies in threads are the way to reach other parents.",
-            "body",
-        )
-    if config["MESSAGE_REQUEST_NEEDS_POST"] and not db.session.scalar(
-        select(exists().where(Post.author_id == sender.id))
-    ):
-        raise NotAllowed(
-            "Message requests open once you've posted in a thread. Say hello in one first?", "body"
-        )
-    since = utcnow() - timedelta(days=1)
-    started = db.session.scalar(
-        select(func.count(Party.id))
-        .join(Conversation, Conversation.id == Party.conversation_id)
-        .where(Party.user_id == sender.id, Party.starter, ~Conversation.from_moderators)
-        .where(Conversation.created_at >= since)
-    )
-    cap = config["MESSAGE_REQUEST_DAILY_CAP"]
-    if started >= cap:
-        raise TooSoon(
-            f"You can send {cap} message requests a day, and you've sent them all. Your text is "
-            "still here: try again tomorrow.",
-            "body",
-        )
-
-
 def _earlier(sender: User, recipient: User, post: Post | None) -> Conversation | None:
     """Their latest conversation between the two (about this post, for a private reply)."""
     me, them = aliased(Party), aliased(Party)
@@ -170,37 +135,45 @@ def _earlier(sender: User, recipient: User, post: Post | None) -> Conversation |
 
 def _check_pair(sender: User, recipient: User, post: Post | None) -> Conversation | None:
     if recipient.id == sender.id:
-        raise ServiceError("You can't send a message request to yourself.", "body")
+        raise ServiceError(gettext("You can't send a message request to yourself."), "body")
     if post is not None and recipient.is_deleted:
-        raise ServiceError(UNAVAILABLE, "body")
+        raise ServiceError(str(UNAVAILABLE), "body")
     # To an alias, nothing may say who is behind it: her standing, or a block the sender made
     # of her by name, silences the request (see request) rather than being named.
     if post is None and (recipient.is_deleted or recipient.is_banned):
-        raise ServiceError("This member isn't taking message requests.", "body")
+        raise ServiceError(gettext("This member isn't taking message requests."), "body")
     if post is None and _has_blocked(sender, recipient.id):
         raise ServiceError(
-            "You've blocked this member, so you can't write to them. Unblock them first if "
-            "you'd like to.",
+            gettext(
+                "You've blocked this member, so you can't write to them. Unblock them first if "
+                "you'd like to."
+            ),
             "body",
         )
     earlier = _earlier(sender, recipient, post)
     if earlier is not None and earlier.state == ConversationState.DECLINED:
-        raise ServiceError("An earlier request wasn't accepted, so another can't be sent.", "body")
+        raise ServiceError(
+            gettext("An earlier request wasn't accepted, so another can't be sent."), "body"
+        )
     if earlier is not None and earlier.state in (
         ConversationState.REQUESTED,
         ConversationState.OPEN,
     ):
-        raise ServiceError("You already have a conversation here: it's in your Messages.", "body")
+        raise ServiceError(
+            gettext("You already have a conversation here: it's in your Messages."), "body"
+        )
     if post is None:
         choice = recipient.messages_from
         if choice == MessagesFrom.NOBODY or (
             choice == MessagesFrom.TALKED and not talked_with(sender, recipient)
         ):
             raise NotAllowed(
-                "This member takes message requests only from members they've talked with in "
-                "threads."
+                gettext(
+                    "This member takes message requests only from members they've talked with "
+                    "in threads."
+                )
                 if choice == MessagesFrom.TALKED
-                else "This member isn't taking message requests.",
+                else gettext("This member isn't taking message requests."),
                 "body",
             )
     return earlier
@@ -231,12 +204,12 @@ def request(
     with unsent.crisis_first(sender, body, REPLIER_ALIAS if post is not None else None):
         if post is not None:
             if not (post.is_visible and not post.is_deleted and post.anonymous):
-                raise ServiceError(UNAVAILABLE, "body")
+                raise ServiceError(str(UNAVAILABLE), "body")
             if not post.private_replies:
-                raise ServiceError(UNAVAILABLE, "body")
+                raise ServiceError(str(UNAVAILABLE), "body")
             recipient = post.author
         assert recipient is not None  # noqa: S101 -- a recipient or a post always
-        _check_sender(sender)
+        message_checks.check_sender(sender)
         _check_pair(sender, recipient, post)
         html = render_markdown(body)
         message_checks.check_request_html(html)
@@ -308,13 +281,15 @@ def send(
     with unsent.crisis_first(sender, body, party.alias):
         accounts.ensure_can_post(sender)
         if conversation.state == ConversationState.REQUESTED:
-            raise ServiceError(WAITING, "body")
+            raise ServiceError(str(WAITING), "body")
         # A block ends the conversations of its own kind (blocking.end_conversations); one of
         # the other kind must not stop this one, which would link an alias to a name.
         if conversation.state != ConversationState.OPEN or (
             not conversation.hides_someone and _named_block_between(sender.id, other.user_id)
         ):
-            raise ServiceError("This conversation is closed, so nothing more can be sent.", "body")
+            raise ServiceError(
+                gettext("This conversation is closed, so nothing more can be sent."), "body"
+            )
     crisis = message_checks.pause(body, kind_ok, contact_ok)
     now = utcnow()
     # Only the conversation as it was read: a second sender meanwhile doesn't move it back.
@@ -338,7 +313,7 @@ def send(
 def _pending_for(member: User, conversation: Conversation) -> Party:
     party = conversation.party_of(member)
     if party is None or party.starter or conversation.state != ConversationState.REQUESTED:
-        raise ServiceError("This request has already been answered.")
+        raise ServiceError(gettext("This request has already been answered."))
     return party
 
 
@@ -368,7 +343,9 @@ def block(member: User, conversation: Conversation) -> None:
     it, and folds none of her posts (that would tell who she is)."""
     other = conversation.other_party(member)
     if other is None or conversation.from_moderators:
-        raise ServiceError("You can't block the moderators, but you can leave the conversation.")
+        raise ServiceError(
+            gettext("You can't block the moderators, but you can leave the conversation.")
+        )
     if conversation.hides_someone:
         # Only this conversation ends: closing her named ones too would say who the alias is.
         if not _has_blocked_privately(member, other.user_id):
@@ -385,7 +362,7 @@ def block(member: User, conversation: Conversation) -> None:
 def show_name(member: User, conversation: Conversation, show: bool) -> None:
     party = conversation.party_of(member)
     if party is None or party.alias is None or conversation.from_moderators:
-        raise ServiceError("Names are only hidden in private replies to anonymous posts.")
+        raise ServiceError(gettext("Names are only hidden in private replies to anonymous posts."))
     party.shows_name = show
 
 

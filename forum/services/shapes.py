@@ -8,46 +8,61 @@ label and nothing else: no member, so no id, username, avatar or profile link to
 
 from dataclasses import dataclass
 
-from forum.models import Post, Thread, User
+from flask_babel import gettext, lazy_gettext
+
+from forum.models import MODERATORS, REPLIER_ALIAS, Post, Thread, User
 from forum.services import labels
 from forum.services.reactions import ReactionCount, reactions_for
 
 # What a reader sees in place of a post she may not read.
 PLACEHOLDERS = {
-    "deleted": "This post was deleted by its author.",
-    "pending": "This post is waiting for a moderator.",
-    "hidden": "This post was hidden by a moderator.",
-    "removed": "This post was removed by a moderator.",
+    "deleted": lazy_gettext("This post was deleted by its author."),
+    "pending": lazy_gettext("This post is waiting for a moderator."),
+    "hidden": lazy_gettext("This post was hidden by a moderator."),
+    "removed": lazy_gettext("This post was removed by a moderator."),
 }
+
+
+def label_in_words(label: str) -> str:
+    """A label Blossom writes in place of a person, in the reader's language: an author's
+    ("Anonymous parent 2", "A former member") or a private reply's ("A parent from the thread",
+    "the Blossom moderators"). Labels are stored and compared in English, so only what is shown
+    is translated. Anything else (a member's name) comes back as it is."""
+    if label == REPLIER_ALIAS:
+        return gettext("A parent from the thread")
+    if label == MODERATORS:
+        return gettext("the Blossom moderators")
+    return labels.shown(label)
 
 
 @dataclass(frozen=True)
 class Byline:
     """Who a post or thread shows as written by."""
 
-    label: str  # the display name, or "Anonymous parent 2", or "A former member"
+    label: str  # the display name, or "Anonymous parent 2", or "A former member" (translated)
     member: User | None  # None when anonymous or a former member: nothing more of them is shown
+    former: bool = False  # a former member's
 
     @property
     def anonymous(self) -> bool:
-        return self.member is None and self.label != labels.FORMER_MEMBER
+        return self.member is None and not self.former
 
 
 def post_byline(post: Post) -> Byline:
     if post.anonymous:
-        return Byline(post.anonymous_label, None)
+        return Byline(labels.anonymous_parent(post.anonymous_number), None)
     return _named(post.author)
 
 
 def thread_byline(thread: Thread) -> Byline:
     if thread.anonymous:
-        return Byline(labels.ANONYMOUS_PARENT, None)
+        return Byline(labels.anonymous_parent(), None)
     return _named(thread.author)
 
 
 def _named(member: User) -> Byline:
     if member.is_deleted:
-        return Byline(labels.FORMER_MEMBER, None)
+        return Byline(labels.former_member(), None, former=True)
     return Byline(member.display_name, member)
 
 
@@ -70,9 +85,9 @@ class PostShape:
 
 def placeholder_for(post: Post, viewer: User) -> str | None:
     if post.is_deleted:
-        return PLACEHOLDERS["deleted"]
+        return str(PLACEHOLDERS["deleted"])
     if not post.can_see_body(viewer):
-        return PLACEHOLDERS[post.status]
+        return str(PLACEHOLDERS[post.status])
     return None
 
 
