@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 from flask import Flask
+from flask_babel import format_number, gettext, ngettext
 from flask_migrate import upgrade
 from sqlalchemy import select
 from werkzeug.serving import run_simple
@@ -32,8 +33,20 @@ from forum.services.errors import ServiceError
 
 def _say_moderator(seeded) -> None:
     click.echo(
-        f"Demo moderator: sign in as {seeded.moderator} with the password "
-        f"{seeded.moderator_password} to try the moderation queue."
+        gettext(
+            "Demo moderator: sign in as %(username)s with the password %(password)s to try the "
+            "moderation queue.",
+            username=seeded.moderator,
+            password=seeded.moderator_password,
+        )
+    )
+
+
+def _sent(result: mail.Sent) -> str:
+    return gettext(
+        "Sent %(sent)d emails; %(failed)d will be tried again.",
+        sent=result.sent,
+        failed=result.failed,
     )
 
 
@@ -45,14 +58,16 @@ def register_commands(app: Flask) -> None:
         """Create the default categories that are missing."""
         added = create_default_categories()
         db.session.commit()
-        click.echo(f"Added {len(added)} categories.")
+        click.echo(ngettext("Added %(num)d category.", "Added %(num)d categories.", len(added)))
 
     @app.cli.command("seed-demo")
     def seed_demo_command() -> None:
         """Add demo members and threads (running it again adds nothing twice)."""
         seeded = seed_demo()
         db.session.commit()
-        click.echo(f"Added {seeded.threads} demo threads.")
+        click.echo(
+            ngettext("Added %(num)d demo thread.", "Added %(num)d demo threads.", seeded.threads)
+        )
         _say_moderator(seeded)
 
     @app.cli.command("set-role")
@@ -62,19 +77,21 @@ def register_commands(app: Flask) -> None:
         """Make a member a moderator or admin, or a member again."""
         user = accounts.find_by_username(username)
         if user is None:
-            raise click.ClickException(f"No member is called {username!r}.")
+            raise click.ClickException(
+                gettext("No member is called %(username)s.", username=repr(username))
+            )
         try:
             sanctions.set_role(None, user, Role(role), "Set from the command line.")
         except ServiceError as error:
             raise click.ClickException(error.message) from None
         db.session.commit()
-        click.echo(f"{user.username} is now {role}.")
+        click.echo(gettext("%(username)s is now %(role)s.", username=user.username, role=role))
 
     @app.cli.command("send-emails")
     def send_emails_command() -> None:
         """Send the emails waiting in the outbox (those a mail server refused or missed)."""
         result = mail.send_pending()
-        click.echo(f"Sent {result.sent} emails; {result.failed} will be tried again.")
+        click.echo(_sent(result))
 
     @app.cli.command("worker")
     @click.option("--workers", default=2, show_default=True, help="Threads running tasks.")
@@ -87,15 +104,28 @@ def register_commands(app: Flask) -> None:
         """Enqueue all work still due now (after losing the queue; the worker's sweeps do it too)."""
         fan_outs = notify.enqueue_due_fan_outs(timedelta(0))
         emails = mail.enqueue_waiting(timedelta(0))
-        click.echo(f"Enqueued telling the followers of {fan_outs} replies and {emails} emails.")
+        click.echo(
+            gettext(
+                "Enqueued telling the followers of %(replies)d replies and %(emails)d emails.",
+                replies=fan_outs,
+                emails=emails,
+            )
+        )
 
     @app.cli.command("send-digests")
     def send_digests_command() -> None:
         """Send each member their daily digest of what they missed, then the outbox."""
         run = digest.send_digests()
         click.echo(
-            f"Wrote digests for {run.members} members. Sent {run.emails.sent} emails; "
-            f"{run.emails.failed} will be tried again."
+            ngettext(
+                "Wrote a digest for %(num)d member. Sent %(sent)d emails; %(failed)d will be "
+                "tried again.",
+                "Wrote digests for %(num)d members. Sent %(sent)d emails; %(failed)d will be "
+                "tried again.",
+                run.members,
+                sent=run.emails.sent,
+                failed=run.emails.failed,
+            )
         )
 
     @app.cli.command("remove-due-posts")
@@ -103,15 +133,24 @@ def register_commands(app: Flask) -> None:
         """Erase the anonymous posts of deleted accounts whose moment has come."""
         removed = privacy.remove_due_posts()
         db.session.commit()
-        click.echo(f"Removed {removed} posts.")
+        click.echo(ngettext("Removed %(num)d post.", "Removed %(num)d posts.", removed))
 
     @app.cli.command("reindex")
     def reindex_command() -> None:
         """Build the search index again from every post."""
-        with click.progressbar(length=search.last_post_id(), label="Indexing posts") as bar:
+        with click.progressbar(
+            length=search.last_post_id(), label=gettext("Indexing posts")
+        ) as bar:
             indexed = search.rebuild(progress=bar.update)
         db.session.commit()
-        click.echo(f"Indexed {indexed:,} posts that everyone can read.")
+        click.echo(
+            ngettext(
+                "Indexed %(count)s post that everyone can read.",
+                "Indexed %(count)s posts that everyone can read.",
+                indexed,
+                count=format_number(indexed),
+            )
+        )
 
     @app.cli.command("check-consistency")
     @click.option("--repair", is_flag=True, help="Set every counter that drifted to its recount.")
@@ -121,16 +160,20 @@ def register_commands(app: Flask) -> None:
         for each in drift:
             click.echo(str(each))
         if not drift:
-            click.echo("All counters are exact.")
+            click.echo(gettext("All counters are exact."))
             return
         if not repair:
             db.session.rollback()
             raise click.ClickException(
-                f"{len(drift)} counters drifted; run again with --repair to mend them."
+                ngettext(
+                    "%(num)d counter drifted; run again with --repair to mend it.",
+                    "%(num)d counters drifted; run again with --repair to mend them.",
+                    len(drift),
+                )
             )
         changed = consistency.repair()
         db.session.commit()
-        click.echo(f"Repaired {changed} counters.")
+        click.echo(ngettext("Repaired %(num)d counter.", "Repaired %(num)d counters.", changed))
 
     @app.cli.command("backup")
     @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
@@ -140,7 +183,7 @@ def register_commands(app: Flask) -> None:
             backup(db.engine, path)
         except BackupError as error:
             raise click.ClickException(str(error)) from None
-        click.echo(f"Backed up to {path}.")
+        click.echo(gettext("Backed up to %(path)s.", path=str(path)))
 
     @app.cli.command("restore")
     @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
@@ -152,7 +195,7 @@ def register_commands(app: Flask) -> None:
         except BackupError as error:
             raise click.ClickException(str(error)) from None
         page_cache.forget_everything()
-        click.echo(f"Restored {path}.")
+        click.echo(gettext("Restored %(path)s.", path=str(path)))
 
     @app.cli.command("demo")
     @click.option("--host", default="127.0.0.1", show_default=True)
@@ -170,7 +213,8 @@ def register_commands(app: Flask) -> None:
             _say_moderator(seed_demo())
         db.session.commit()
         queue.start_in_process()  # the worker, beside the server
-        click.echo(f"Blossom is at http://{host}:{port}/ (Ctrl+C to stop).")
+        address = f"http://{host}:{port}/"
+        click.echo(gettext("Blossom is at %(address)s (Ctrl+C to stop).", address=address))
         run_simple(host, port, app, threaded=True)
 
 

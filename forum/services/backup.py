@@ -10,6 +10,7 @@ import sqlite3
 import subprocess  # noqa: S404 -- runs pg_dump/pg_restore only, with an argument list
 from pathlib import Path
 
+from flask_babel import gettext
 from sqlalchemy import Engine, inspect
 from sqlalchemy.engine import URL
 
@@ -21,9 +22,11 @@ class BackupError(Exception):
 def backup(engine: Engine, path: Path) -> None:
     path = Path(path)
     if path.exists():
-        raise BackupError(f"{path} already exists; choose a new file name.")
+        raise BackupError(
+            gettext("%(path)s already exists; choose a new file name.", path=str(path))
+        )
     if not path.parent.is_dir():
-        raise BackupError(f"The folder {path.parent} does not exist.")
+        raise BackupError(gettext("The folder %(path)s does not exist.", path=str(path.parent)))
     url = engine.url
     if url.get_backend_name() == "sqlite":
         source = _sqlite_file(url)
@@ -33,18 +36,25 @@ def backup(engine: Engine, path: Path) -> None:
     if url.get_backend_name() == "postgresql":
         _run_tool("pg_dump", ["--format=custom", "--no-owner", f"--file={path}"], url)
         return
-    raise BackupError(f"Backups of {url.get_backend_name()} databases are not supported.")
+    raise BackupError(
+        gettext(
+            "Backups of %(database)s databases are not supported.",
+            database=url.get_backend_name(),
+        )
+    )
 
 
 def restore(engine: Engine, path: Path, replace: bool = False) -> None:
     """Load a backup into the configured database, which must be empty unless `replace`."""
     path = Path(path)
     if not path.is_file():
-        raise BackupError(f"There is no backup at {path}.")
+        raise BackupError(gettext("There is no backup at %(path)s.", path=str(path)))
     if inspect(engine).get_table_names() and not replace:
         raise BackupError(
-            "The database already has tables. Restore into an empty database, "
-            "or pass --replace to overwrite everything in it."
+            gettext(
+                "The database already has tables. Restore into an empty database, "
+                "or pass --replace to overwrite everything in it."
+            )
         )
     url = engine.url
     engine.dispose()  # nothing of ours holds the database while it is rewritten
@@ -59,12 +69,18 @@ def restore(engine: Engine, path: Path, replace: bool = False) -> None:
             options += ["--clean", "--if-exists"]
         _run_tool("pg_restore", [*options, str(path)], url)
         return
-    raise BackupError(f"Restoring {url.get_backend_name()} databases is not supported.")
+    raise BackupError(
+        gettext(
+            "Restoring %(database)s databases is not supported.", database=url.get_backend_name()
+        )
+    )
 
 
 def _sqlite_file(url: URL) -> Path:
     if not url.database or url.database == ":memory:":
-        raise BackupError("This SQLite database lives in memory; there is no file to back up.")
+        raise BackupError(
+            gettext("This SQLite database lives in memory; there is no file to back up.")
+        )
     return Path(url.database)
 
 
@@ -80,8 +96,11 @@ def _run_tool(tool: str, arguments: list[str], url: URL) -> None:
     program = shutil.which(tool)
     if program is None:
         raise BackupError(
-            f"{tool} was not found. Install the PostgreSQL client tools (Debian: "
-            f"apt-get install postgresql-client, the same major version as the server)."
+            gettext(
+                "%(tool)s was not found. Install the PostgreSQL client tools (Debian: "
+                "apt-get install postgresql-client, the same major version as the server).",
+                tool=tool,
+            )
         )
     env = {**os.environ}
     if url.password:
@@ -95,4 +114,10 @@ def _run_tool(tool: str, arguments: list[str], url: URL) -> None:
         check=False,
     )
     if result.returncode != 0:
-        raise BackupError(f"{tool} failed: {result.stderr.strip() or result.returncode}")
+        raise BackupError(
+            gettext(
+                "%(tool)s failed: %(error)s",
+                tool=tool,
+                error=result.stderr.strip() or str(result.returncode),
+            )
+        )

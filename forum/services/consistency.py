@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import gettext
 from sqlalchemy import ColumnElement, func, select, text, update
 
 from forum import page_cache
@@ -35,7 +36,13 @@ class Drift:
     expected: Any
 
     def __str__(self) -> str:
-        return f"{self.counter} id={self.row_id}: stored {self.stored}, recounted {self.expected}"
+        return gettext(
+            "%(counter)s id=%(id)s: stored %(stored)s, recounted %(expected)s",
+            counter=self.counter,
+            id=self.row_id,
+            stored=self.stored,
+            expected=self.expected,
+        )
 
 
 def _count(model, *where) -> ColumnElement:

@@ -7,10 +7,12 @@ sends nothing twice.
 
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext
 from sqlalchemy import select, update
 
 from forum import queue as jobs
 from forum.database import db
+from forum.i18n import written_for
 from forum.models import Delivery, Notification, User, topic_of
 from forum.services import email_settings, links, mail, notifications
 
@@ -71,13 +73,15 @@ def _digest_for(member_id: int) -> bool:
     ]
     if not missed or member.email_verified_at is None or member.is_banned:
         return False
+    with written_for(member):  # her language and time zone, the words of each item too
+        items = notifications.describe(missed)
     mail.queue(
         member.email,
-        "Your Blossom digest",
+        lazy_gettext("Your Blossom digest"),
         "digest",
         user=member,
         unsubscribe_url=links.unsubscribe_url(member, email_settings.DIGEST),
-        items=notifications.describe(missed),
+        items=items,
         show_content=member.email_show_content,
     )
     return True

@@ -10,6 +10,8 @@ MAIL_MAX_ATTEMPTS tries. A message is claimed before it is sent, so two senders 
 import logging
 import smtplib
 import ssl
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email import policy
@@ -19,12 +21,15 @@ from functools import partial
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, g, has_app_context
+from flask import Flask, current_app, g, has_app_context, has_request_context
+from flask_babel import LazyString
+from flask_login import current_user
 from sqlalchemy import event, or_, select, update
 from sqlalchemy.orm import Session
 
 from forum import queue as jobs
 from forum.database import db, utcnow
+from forum.i18n import page_language, written_for
 from forum.models import OutgoingEmail, User
 from forum.services import links
 
@@ -38,18 +43,17 @@ BATCH = 500  # emails in one sending task
 
 def queue(
     to_address: str,
-    subject: str,
+    subject: str | LazyString,
     template: str,
     *,
     user: User | None = None,
     unsubscribe_url: str | None = None,
     **context,
 ) -> OutgoingEmail:
-    """Write an email into the outbox. It goes out once the transaction that wrote it commits."""
-    subject = " ".join(subject.split())  # one line: a header can't hold a member's line breaks
-    if len(subject) > SUBJECT_MAX:
-        subject = subject[: SUBJECT_MAX - 1].rstrip() + "…"
-    text_body, html_body = render(template, subject, unsubscribe_url=unsubscribe_url, **context)
+    """Write an email into the outbox, in the recipient's language and time zone (see
+    `recipient_language`). It goes out once the transaction that wrote it commits."""
+    with recipient_language(user):
+        text_body, html_body, subject = _written(template, subject, unsubscribe_url, context)
     email = OutgoingEmail(
         user_id=user.id if user else None,
         to_address=to_address,
@@ -64,12 +68,46 @@ def queue(
     return email
 
 
+@contextmanager
+def recipient_language(user: User | None) -> Iterator[None]:
+    """An email is written in its recipient's language, whoever caused it (another member, a
+    task): her own choice. One who never chose, emailed from a request nobody else is signed in
+    to (signing up, a forgotten password: her own doing), gets the language of that request, as
+    does an address with no account."""
+    own_request = (
+        user is not None
+        and not user.locale
+        and has_request_context()
+        and g.get("serving_request", False)  # a member's request, not a task's made for links
+        and (not current_user.is_authenticated or current_user.id == user.id)
+    )
+    if user is None or own_request:
+        yield
+        return
+    with written_for(user):
+        yield
+
+
+def _one_line(subject: str | LazyString) -> str:
+    subject = " ".join(str(subject).split())  # one line: a header can't hold line breaks
+    if len(subject) > SUBJECT_MAX:
+        subject = subject[: SUBJECT_MAX - 1].rstrip() + "…"
+    return subject
+
+
+def _written(template: str, subject, unsubscribe_url: str | None, context: dict):
+    subject = _one_line(subject)
+    text_body, html_body = render(template, subject, unsubscribe_url=unsubscribe_url, **context)
+    return text_body, html_body, subject
+
+
 def render(
-    template: str, subject: str, *, unsubscribe_url: str | None = None, **context
+    template: str, subject: str | LazyString, *, unsubscribe_url: str | None = None, **context
 ) -> tuple[str, str]:
-    """An email's plain and HTML text."""
+    """An email's plain and HTML text, in the language of the moment (`recipient_language`)."""
+    subject = str(subject)  # a lazy subject, in the language it is written in
     public = urlsplit(current_app.config["PUBLIC_URL"])  # links are paths from the site's root
-    context.update(subject=subject, unsubscribe_url=unsubscribe_url,
+    context.update(subject=subject, unsubscribe_url=unsubscribe_url, language=page_language(),
                    base=f"{public.scheme}://{public.netloc}")  # fmt: skip
     # Straight from the template environment: an email needs none of a page's context (the
     # header's counts, the signed-in member), and its addresses are the public site's.

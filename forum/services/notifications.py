@@ -8,6 +8,7 @@ A notification names who acted exactly as the thread page does: an anonymous pos
 from dataclasses import dataclass
 
 from flask import url_for
+from flask_babel import format_number, gettext, lazy_gettext, ngettext
 from sqlalchemy import Select, func, select, update
 from sqlalchemy.orm import joinedload
 
@@ -25,32 +26,56 @@ from forum.models import (
 )
 from forum.pagination import post_url
 
-# Moderation decisions a member hears about, and how each reads to them.
+# Moderation decisions a member hears about, and how each reads to them: alone, and about a post
+# in a thread (the thread's title in the sentence).
 DECISIONS = {
-    Action.HIDE: "A moderator hid your post",
-    Action.REMOVE: "A moderator removed your post",
-    Action.RESTORE: "A moderator restored your post",
-    Action.EDIT: "A moderator edited your post",
-    Action.WARN: "The moderators sent you a message",
-    Action.SUSPEND: "Your account was suspended",
-    Action.UNSUSPEND: "Your suspension was lifted",
-    Action.APPEAL: "The moderators answered your appeal",
-}
-# "4 parents sent hugs on your post"
-REACTION_WORDS = {
-    ReactionKind.HEART: ("sent a heart", "sent hearts"),
-    ReactionKind.HUG: ("sent a hug", "sent hugs"),
-    ReactionKind.ME_TOO: ("said “me too”", "said “me too”"),
-    ReactionKind.GOT_THIS: ("said “you've got this”", "said “you've got this”"),
-    ReactionKind.THANK_YOU: ("said thank you", "said thank you"),
+    Action.HIDE: (
+        lazy_gettext("A moderator hid your post"),
+        lazy_gettext("A moderator hid your post in “%(title)s”"),
+    ),
+    Action.REMOVE: (
+        lazy_gettext("A moderator removed your post"),
+        lazy_gettext("A moderator removed your post in “%(title)s”"),
+    ),
+    Action.RESTORE: (
+        lazy_gettext("A moderator restored your post"),
+        lazy_gettext("A moderator restored your post in “%(title)s”"),
+    ),
+    Action.EDIT: (
+        lazy_gettext("A moderator edited your post"),
+        lazy_gettext("A moderator edited your post in “%(title)s”"),
+    ),
+    Action.WARN: (
+        lazy_gettext("The moderators sent you a message"),
+        lazy_gettext("The moderators sent you a message about your post in “%(title)s”"),
+    ),
+    Action.SUSPEND: (
+        lazy_gettext("Your account was suspended"),
+        lazy_gettext("Your account was suspended, after your post in “%(title)s”"),
+    ),
+    Action.UNSUSPEND: (
+        lazy_gettext("Your suspension was lifted"),
+        lazy_gettext("Your suspension was lifted"),
+    ),
+    Action.APPEAL: (
+        lazy_gettext("The moderators answered your appeal"),
+        lazy_gettext("The moderators answered your appeal about your post in “%(title)s”"),
+    ),
 }
 # A report's outcome as its reporter reads it. Someone who worried a parent may be at risk cared
 # about the parent, not the post: she hears that a moderator has seen it, whatever became of it.
 AT_RISK_SEEN = "at_risk_seen"
 REPORT_OUTCOMES = {
-    ReportStatus.ACTIONED: "A moderator acted on a post you reported. Thank you for looking out for others.",
-    ReportStatus.DISMISSED: "A moderator reviewed a post you reported and left it up.",
-    AT_RISK_SEEN: "Thank you for looking out for them. A moderator has seen it and is keeping an eye on the thread.",
+    ReportStatus.ACTIONED: lazy_gettext(
+        "A moderator acted on a post you reported. Thank you for looking out for others."
+    ),
+    ReportStatus.DISMISSED: lazy_gettext(
+        "A moderator reviewed a post you reported and left it up."
+    ),
+    AT_RISK_SEEN: lazy_gettext(
+        "Thank you for looking out for them. A moderator has seen it and is keeping an eye on "
+        "the thread."
+    ),
 }
 
 
@@ -96,69 +121,133 @@ def describe(notifications: list[Notification]) -> list[Shown]:
     return [_describe(n, counts) for n in notifications]
 
 
+def _reactions(kind: str | None, count: int, title: str) -> tuple[str, str]:
+    """ "4 parents sent hugs on your post in “...”", and the same without the thread."""
+    num = format_number(count)
+    if kind == ReactionKind.HEART:
+        return (
+            ngettext("%(count)s parent sent a heart on your post in “%(title)s”",
+                     "%(count)s parents sent hearts on your post in “%(title)s”",
+                     count, count=num, title=title),
+            ngettext("%(count)s parent sent a heart on one of your posts.",
+                     "%(count)s parents sent hearts on one of your posts.", count, count=num),
+        )  # fmt: skip
+    if kind == ReactionKind.HUG:
+        return (
+            ngettext("%(count)s parent sent a hug on your post in “%(title)s”",
+                     "%(count)s parents sent hugs on your post in “%(title)s”",
+                     count, count=num, title=title),
+            ngettext("%(count)s parent sent a hug on one of your posts.",
+                     "%(count)s parents sent hugs on one of your posts.", count, count=num),
+        )  # fmt: skip
+    if kind == ReactionKind.ME_TOO:
+        return (
+            ngettext("%(count)s parent said “me too” on your post in “%(title)s”",
+                     "%(count)s parents said “me too” on your post in “%(title)s”",
+                     count, count=num, title=title),
+            ngettext("%(count)s parent said “me too” on one of your posts.",
+                     "%(count)s parents said “me too” on one of your posts.", count, count=num),
+        )  # fmt: skip
+    if kind == ReactionKind.GOT_THIS:
+        return (
+            ngettext("%(count)s parent said “you've got this” on your post in “%(title)s”",
+                     "%(count)s parents said “you've got this” on your post in “%(title)s”",
+                     count, count=num, title=title),
+            ngettext("%(count)s parent said “you've got this” on one of your posts.",
+                     "%(count)s parents said “you've got this” on one of your posts.",
+                     count, count=num),
+        )  # fmt: skip
+    if kind == ReactionKind.THANK_YOU:
+        return (
+            ngettext("%(count)s parent said thank you on your post in “%(title)s”",
+                     "%(count)s parents said thank you on your post in “%(title)s”",
+                     count, count=num, title=title),
+            ngettext("%(count)s parent said thank you on one of your posts.",
+                     "%(count)s parents said thank you on one of your posts.", count, count=num),
+        )  # fmt: skip
+    return (
+        ngettext("%(count)s parent reacted to your post in “%(title)s”",
+                 "%(count)s parents reacted to your post in “%(title)s”",
+                 count, count=num, title=title),
+        ngettext("%(count)s parent reacted to one of your posts.",
+                 "%(count)s parents reacted to one of your posts.", count, count=num),
+    )  # fmt: skip
+
+
 def _describe(n: Notification, counts: dict) -> Shown:
     post, thread = n.post, n.thread or (n.post.thread if n.post else None)
-    title = f"“{thread.public_title}”" if thread else ""  # in emails and pushes too
+    title = thread.public_title if thread else ""  # in emails and pushes too
     url = post_url(post) if post is not None else url_for("reports.notices")
     kind = NotificationKind(n.kind)
-    if kind == NotificationKind.REPLY:
-        who = _who(post) if post.is_visible else "Someone"
-        return Shown(n, f"{who} replied in {title}", "There's a new reply in a thread you follow.",
-                     "New reply on Blossom", url)  # fmt: skip
-    if kind == NotificationKind.QUOTE:
-        who = _who(post) if post.is_visible else "Someone"
-        return Shown(n, f"{who} quoted you in {title}", "Someone quoted one of your posts.",
-                     "Someone quoted you on Blossom", url)  # fmt: skip
-    if kind == NotificationKind.MENTION:
-        who = _who(post) if post.is_visible else "Someone"  # "Anonymous parent 2", never a name
-        return Shown(n, f"{who} mentioned you in {title}", "Someone mentioned you in a post.",
-                     "Someone mentioned you on Blossom", url)  # fmt: skip
+    if kind in (NotificationKind.REPLY, NotificationKind.QUOTE, NotificationKind.MENTION):
+        # "Anonymous parent 2", never a name, for an anonymous post
+        who = _who(post) if post.is_visible else gettext("Someone")
+        if kind == NotificationKind.REPLY:
+            return Shown(n, gettext("%(who)s replied in “%(title)s”", who=who, title=title),
+                         gettext("There's a new reply in a thread you follow."),
+                         gettext("New reply on Blossom"), url)  # fmt: skip
+        if kind == NotificationKind.QUOTE:
+            return Shown(n, gettext("%(who)s quoted you in “%(title)s”", who=who, title=title),
+                         gettext("Someone quoted one of your posts."),
+                         gettext("Someone quoted you on Blossom"), url)  # fmt: skip
+        return Shown(n, gettext("%(who)s mentioned you in “%(title)s”", who=who, title=title),
+                     gettext("Someone mentioned you in a post."),
+                     gettext("Someone mentioned you on Blossom"), url)  # fmt: skip
     if kind == NotificationKind.REACTION:
         count = counts.get((n.post_id, n.detail), 0)
-        one, many = REACTION_WORDS.get(n.detail, ("reacted", "reacted"))
         if count == 0:
-            return Shown(n, f"A reaction on your post in {title} was taken back",
-                         "A reaction on one of your posts was taken back.",
-                         "Kind words on Blossom", url)  # fmt: skip
-        parents = f"1 parent {one}" if count == 1 else f"{count:,} parents {many}"
-        return Shown(n, f"{parents} on your post in {title}", f"{parents} on one of your posts.",
-                     "Kind words on Blossom", url)  # fmt: skip
+            return Shown(n, gettext("A reaction on your post in “%(title)s” was taken back",
+                                    title=title),
+                         gettext("A reaction on one of your posts was taken back."),
+                         gettext("Kind words on Blossom"), url)  # fmt: skip
+        text, discreet = _reactions(n.detail, count, title)
+        return Shown(n, text, discreet, gettext("Kind words on Blossom"), url)
     if kind == NotificationKind.HELPED:
-        return Shown(n, f"Your reply in {title} helped the parent who started it",
-                     "Your reply helped the parent who started a thread.",
-                     "Your reply helped someone on Blossom", url)  # fmt: skip
+        return Shown(n, gettext("Your reply in “%(title)s” helped the parent who started it",
+                                title=title),
+                     gettext("Your reply helped the parent who started a thread."),
+                     gettext("Your reply helped someone on Blossom"), url)  # fmt: skip
     if kind == NotificationKind.NUDGE:
         # Discreet everywhere: the category alone, never the title's words or who wrote them.
-        where = f"Someone is waiting for a reply in {thread.category.name}"
-        return Shown(n, where, where, "Someone is waiting for a reply on Blossom",
+        where = gettext("Someone is waiting for a reply in %(category)s",
+                        category=thread.category.name)  # fmt: skip
+        return Shown(n, where, where, gettext("Someone is waiting for a reply on Blossom"),
                      url_for("threads.show", thread_id=thread.id))  # fmt: skip
     if kind in (NotificationKind.MESSAGE, NotificationKind.MESSAGE_REQUEST):
         # Names nobody, in any channel: a private reply's parties are aliases.
         url = url_for("messages.show", key=n.conversation.key) if n.conversation else url
         if kind == NotificationKind.MESSAGE_REQUEST:
-            text = "Someone asked to talk with you privately"
-            return Shown(n, text, f"{text}.", "A message request on Blossom", url)
-        text = "You have a new private message"
-        return Shown(n, text, f"{text}.", "A new message on Blossom", url)
+            return Shown(n, gettext("Someone asked to talk with you privately"),
+                         gettext("Someone asked to talk with you privately."),
+                         gettext("A message request on Blossom"), url)  # fmt: skip
+        return Shown(n, gettext("You have a new private message"),
+                     gettext("You have a new private message."),
+                     gettext("A new message on Blossom"), url)  # fmt: skip
     if kind == NotificationKind.REPORT:
-        text = REPORT_OUTCOMES.get(n.detail, "A moderator looked at a post you reported.")
-        return Shown(n, text, text, "About a post you reported on Blossom", url_for("reports.mine"))
+        outcome = REPORT_OUTCOMES.get(n.detail)
+        text = str(outcome) if outcome else gettext("A moderator looked at a post you reported.")
+        return Shown(n, text, text, gettext("About a post you reported on Blossom"),
+                     url_for("reports.mine"))  # fmt: skip
     return _decision(n, title, url)
 
 
 def _decision(n: Notification, title: str, url: str) -> Shown:
     action = n.action
-    text = DECISIONS.get(n.detail, "A message from the moderators")
+    plain, about_post = DECISIONS.get(n.detail, (None, None))
+    if plain is None:
+        text = gettext("A message from the moderators")
+    elif title and n.post is not None and n.kind == NotificationKind.MODERATION:
+        text = str(about_post) % {"title": title}
+    else:
+        text = str(plain)
     if action is not None and action.detail and n.detail in (Action.SUSPEND, Action.APPEAL):
-        text = f"{text} ({action.detail})"  # "7 days", "overturned"
-    if title and n.post is not None and n.kind == NotificationKind.MODERATION:
-        text = f"{text} in {title}"
+        text = gettext("%(decision)s (%(detail)s)", decision=text, detail=action.detail)
     if action is not None:
-        text = f"{text}. Their note: {action.reason}"
+        text = gettext("%(decision)s. Their note: %(note)s", decision=text, note=action.reason)
     if n.kind == NotificationKind.WARNING or n.post is None:
         url = url_for("reports.notices")
-    return Shown(n, text, "The moderators have a message for you about your post or account.",
-                 "A message from the Blossom moderators", url)  # fmt: skip
+    return Shown(n, text, gettext("The moderators have a message for you about your post or account."),
+                 gettext("A message from the Blossom moderators"), url)  # fmt: skip
 
 
 def preloaded(statement: Select) -> Select:

@@ -13,6 +13,7 @@ import random
 from collections.abc import Iterable
 from datetime import timedelta
 
+from flask_babel import gettext
 from sqlalchemy import delete, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -20,6 +21,7 @@ from sqlalchemy.exc import IntegrityError
 
 from forum import queue as jobs
 from forum.database import db, utcnow
+from forum.i18n import written_for
 from forum.models import (
     Action,
     Block,
@@ -100,17 +102,18 @@ def _deliver(user: User, notification: Notification) -> None:
     if delivery == Delivery.DAILY:
         notification.digest_pending = True
         return
-    with links.public_request():  # from a request, or a command such as seed-demo
+    # In her language, whoever replied: the words of the notification as much as the email's.
+    with links.public_request(), written_for(user):  # from a request, a task, or a command
         shown = describe([notification])[0]
-    mail.queue(
-        user.email,
-        shown.text if user.email_show_content else shown.subject,
-        "notification",
-        user=user,
-        unsubscribe_url=links.unsubscribe_url(user, topic),
-        items=[shown],
-        show_content=user.email_show_content,
-    )
+        mail.queue(
+            user.email,
+            shown.text if user.email_show_content else shown.subject,
+            "notification",
+            user=user,
+            unsubscribe_url=links.unsubscribe_url(user, topic),
+            items=[shown],
+            show_content=user.email_show_content,
+        )
 
 
 def _members(ids: Iterable[int]) -> list[User]:
@@ -125,13 +128,13 @@ def how_you_will_hear(user: User, topic: EmailTopic = EmailTopic.OWN_THREADS) ->
     """What a member reads after posting: when and how she will hear of replies (in her own
     thread, or in one she follows), as she has chosen."""
     if push.reaches(user):
-        return "We'll let you know here and on this phone when someone replies."
+        return gettext("We'll let you know here and on this phone when someone replies.")
     delivery = getattr(user, f"email_{topic}")
     if user.email_verified_at is None or delivery == Delivery.NEVER:
-        return "We'll let you know here when someone replies."
+        return gettext("We'll let you know here when someone replies.")
     if delivery == Delivery.DAILY:
-        return "We'll let you know here when someone replies, and in your daily email."
-    return "We'll let you know here and by email when someone replies."
+        return gettext("We'll let you know here when someone replies, and in your daily email.")
+    return gettext("We'll let you know here and by email when someone replies.")
 
 
 def reply_posted(post: Post, quoted: Post | None = None) -> None:

@@ -20,6 +20,7 @@ from functools import cache
 
 from cryptography.hazmat.primitives.asymmetric import ec
 from flask import current_app, url_for
+from flask_babel import gettext, lazy_gettext, ngettext
 from sqlalchemy import ColumnElement, and_, delete, false, func, or_, select
 
 from forum.database import db, utcnow
@@ -41,11 +42,11 @@ from forum.services.notifications import AT_RISK_SEEN, Shown, describe, preloade
 
 # Kinds a member chooses about, in the order the settings page shows them.
 TOPICS = {
-    EmailTopic.REPLIES: "Replies, mentions and private messages",
-    EmailTopic.REACTIONS: "Reactions to your posts",
-    EmailTopic.HELPED: "When your reply helped someone",
-    EmailTopic.MODERATION: "Messages from the moderators and about your reports",
-    EmailTopic.HELPING: "Someone is waiting for a reply (when you help)",
+    EmailTopic.REPLIES: lazy_gettext("Replies, mentions and private messages"),
+    EmailTopic.REACTIONS: lazy_gettext("Reactions to your posts"),
+    EmailTopic.HELPED: lazy_gettext("When your reply helped someone"),
+    EmailTopic.MODERATION: lazy_gettext("Messages from the moderators and about your reports"),
+    EmailTopic.HELPING: lazy_gettext("Someone is waiting for a reply (when you help)"),
 }
 # The kinds each choice covers: the same grouping as the email choices.
 KINDS_OF = {topic: tuple(kind for kind, of in TOPIC_OF.items() if of == topic) for topic in TOPICS}
@@ -102,11 +103,13 @@ def time_zones() -> tuple[str, ...]:
 def save_choices(user: User, kinds: dict[str, bool], quiet_days: str, quiet_from: int,
                  quiet_until: int, time_zone: str) -> PushChoices:  # fmt: skip
     if time_zone not in time_zones():
-        raise PushRefused("Choose your time zone from the list.", "time_zone")
+        raise PushRefused(gettext("Choose your time zone from the list."), "time_zone")
     if quiet_days not in set(QuietDays) or not (0 <= quiet_from < 24 and 0 <= quiet_until < 24):
-        raise PushRefused("Choose the hours from the list.", "quiet_from")
+        raise PushRefused(gettext("Choose the hours from the list."), "quiet_from")
     if quiet_days != QuietDays.OFF and quiet_from == quiet_until:
-        raise PushRefused("Quiet hours need to start and end at different times.", "quiet_until")
+        raise PushRefused(
+            gettext("Quiet hours need to start and end at different times."), "quiet_until"
+        )
     choices = db.session.get(PushChoices, user.id) or PushChoices(user_id=user.id)
     db.session.add(choices)
     for topic in TOPICS:
@@ -157,22 +160,25 @@ def subscribe(
         check_endpoint(endpoint, current_app.config["PUSH_ALLOWED_HOSTS"])
     except NotAllowedEndpoint:
         raise PushRefused(
-            "This browser's notification service isn't one Blossom can use.", "endpoint"
+            gettext("This browser's notification service isn't one Blossom can use."), "endpoint"
         ) from None
     point, secret = _decode(p256dh, 65), _decode(auth, 16)
     if point is None or secret is None:
-        raise PushRefused("This browser sent keys Blossom can't use.", "keys")
+        raise PushRefused(gettext("This browser sent keys Blossom can't use."), "keys")
     try:
         ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), point)
     except ValueError:
-        raise PushRefused("This browser sent keys Blossom can't use.", "keys") from None
+        raise PushRefused(gettext("This browser sent keys Blossom can't use."), "keys") from None
     key = hashlib.sha256(endpoint.encode()).hexdigest()
     found = db.session.scalar(select(PushSubscription).where(PushSubscription.endpoint_key == key))
     if found is None:
         count = db.session.scalar(select(func.count()).where(PushSubscription.user_id == user.id))
         if count >= MAX_DEVICES:
             raise PushRefused(
-                f"Notifications are on for {MAX_DEVICES} devices already: remove one first."
+                gettext(
+                    "Notifications are on for %(count)d devices already: remove one first.",
+                    count=MAX_DEVICES,
+                )
             )
         found = PushSubscription(endpoint=endpoint, endpoint_key=key, failures=0)
         db.session.add(found)
@@ -270,7 +276,12 @@ def payload(subscription: PushSubscription, due: list[Notification]) -> Payload:
         if newest.kind == NotificationKind.REPORT and newest.detail == AT_RISK_SEEN:
             support = url_for("support.resources")
         if len(due) > 1:
-            body = f"You have {len(due)} new notifications on {title}."
+            body = ngettext(
+                "You have %(num)d new notification on %(name)s.",
+                "You have %(num)d new notifications on %(name)s.",
+                len(due),
+                name=title,
+            )
             url = url_for("notifications.index")
         else:
             body = shown.text if subscription.show_more else shown.discreet
@@ -278,7 +289,12 @@ def payload(subscription: PushSubscription, due: list[Notification]) -> Payload:
             url = shown.link
     if support:  # what every at-risk notice says: where help is, before anything else
         first = safety.settings().lines[0]
-        body = f"{body} If someone is in danger now: {first.name}, {first.contact}."
+        body = gettext(
+            "%(text)s If someone is in danger now: %(name)s, %(contact)s.",
+            text=body,
+            name=first.name,
+            contact=first.contact,
+        )
     topic = next(t for t, kinds in KINDS_OF.items() if NotificationKind(newest.kind) in kinds)
     return Payload(title, body, url, str(topic), support)
 

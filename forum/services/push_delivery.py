@@ -16,10 +16,12 @@ import logging
 from datetime import datetime, timedelta
 
 from flask import current_app, g, has_app_context
+from flask_babel import gettext
 from sqlalchemy import delete, func, or_, select, true, update
 
 from forum import queue
 from forum.database import db, utcnow
+from forum.i18n import written_for
 from forum.models import Notification, PushChoices, PushSubscription, User
 from forum.push_transport import NotAllowedEndpoint, send
 from forum.services import push
@@ -70,7 +72,9 @@ def _push_member(user_id: int) -> None:
             continue  # one push per burst: the sweep sends what came meanwhile, as one
         due = push.due_for(sub, choices, now)
         if due:
-            _send(sub, push.payload(sub, due), now)
+            with written_for(user):  # her language, whoever caused it
+                message = push.payload(sub, due)
+            _send(sub, message, now)
 
 
 def _send(sub: PushSubscription, message: push.Payload, now: datetime) -> None:
@@ -166,7 +170,9 @@ def send_test_push(subscription_id: int) -> None:
     if sub is None:
         return
     name = current_app.config["APP_NAME"]
-    message = push.Payload(
-        name, f"This is a test from {name}. Notifications work on this device.", "/", "test"
-    )
+    with written_for(db.session.get(User, sub.user_id)):
+        text = gettext(
+            "This is a test from %(name)s. Notifications work on this device.", name=name
+        )
+    message = push.Payload(name, text, "/", "test")
     _send(sub, message, sub.last_push_at or sub.created_at)
