@@ -26,6 +26,7 @@ from forum.support.forms import time_zones
 
 WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|')+")
 INNERMOST = re.compile(r"⟦[^⟦⟧]*⟧")
+ADDRESS = re.compile(r"(?:https?://|mailto:)[^\s⟦⟧·]+")
 # Words a page may carry untranslated: the name of the site, language names written in their own
 # language, and what the locale's own data writes in dates and times (CLDR, not our catalog).
 ALWAYS = {"Blossom", "UTC", "AM", "PM", *LANGUAGES.values()}
@@ -120,7 +121,9 @@ def visible_text(html: str) -> str:
 
 
 def unwrapped(text: str, allowed: Iterable[str] = ()) -> list[str]:
-    """The English words in `text` that no translated message carried."""
+    """The English words in `text` that no translated message carried. Addresses are left
+    out: links in emails carry tokens and paths, not words."""
+    text = ADDRESS.sub(" ", text)
     while INNERMOST.search(text):
         text = INNERMOST.sub(" ", text)
     allowed = set(allowed) | ALWAYS | locale_words()
