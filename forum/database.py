@@ -19,6 +19,8 @@ from sqlalchemy import Engine, MetaData, event
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import DeclarativeBase
 
+from forum import stemming
+
 # Stable constraint names, so migrations can refer to them on every database.
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -95,6 +97,10 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
         cursor.close()
+        # The search index's triggers stem Spanish with it (forum/models/search.py).
+        dbapi_connection.create_function(
+            stemming.SQL_NAME, 1, stemming.spanish_stems, deterministic=True
+        )
 
     @event.listens_for(engine, "begin")
     def on_begin(connection) -> None:

@@ -83,6 +83,25 @@ def test_visitors_pages_are_rendered_once_then_served_without_the_database(clien
     assert "Reply number 25" not in client.get(f"/t/{thread.id}").text
 
 
+def test_each_language_has_its_own_cached_page(client, member):
+    """A visitor whose browser asks for Spanish is never served the English page kept for
+    others, nor the reverse; each is kept, and says which it is."""
+    thread = factories.thread(member)
+    for url in ("/", f"/t/{thread.id}"):
+        english = client.application.test_client()
+        spanish = client.application.test_client()
+        spanish.environ_base["HTTP_ACCEPT_LANGUAGE"] = "es-MX,es;q=0.9"
+        for _ in range(2):
+            assert '<html lang="en">' in english.get(url).text
+            page = spanish.get(url)
+            assert '<html lang="es">' in page.text
+            assert {"Accept-Language", "Cookie"} <= set(page.vary)
+        assert count_queries(spanish, url) == 0  # kept, in its own language
+        # The footer's choice outranks what the browser asks for.
+        spanish.set_cookie("lang", "en")
+        assert '<html lang="en">' in spanish.get(url).text
+
+
 def test_a_members_page_is_never_cached_nor_shown_to_visitors(app, client, member, other_member):
     thread = factories.thread(member)
     reader = signed_in(app, other_member)

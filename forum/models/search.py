@@ -4,10 +4,14 @@ One row per post that everyone may read: the thread's title (for the opening pos
 post's plain text. Thread titles have an index of their own, for "similar threads". Triggers on `post` and `thread` add, change and drop rows in the same
 transaction as the change, so a hidden, removed, deleted or pending post is never found.
 
-- SQLite: an FTS5 table `post_search` (porter stemming), its rowid the post's id, and an FTS5
-  table `thread_search` of titles, its rowid the thread's id.
-- PostgreSQL: a table `post_search` of `tsvector`s ('english', titles weighted A above bodies B)
-  with a GIN index, and a GIN index on the titles' `tsvector`s.
+- SQLite: an FTS5 table `post_search` (porter stemming, which is English's), its rowid the post's
+  id, with a column `stems` of the text's Spanish stems (forum/stemming.py, a function registered
+  on each connection), and an FTS5 table `thread_search` of titles and their Spanish stems, its
+  rowid the thread's id.
+- PostgreSQL: a table `post_search` of `tsvector`s ('english' and 'spanish' together, titles
+  weighted A above bodies B) with a GIN index, and a GIN index on the titles' `tsvector`s.
+
+A post is stemmed both ways, whatever language it is in, so a search in either finds it.
 
 The index is not a model: it is created with the `post` table (so `create_all` makes it for the
 tests) and by the migration that added search, which holds its own copy of these statements.
@@ -16,6 +20,7 @@ tests) and by the migration that added search, which holds its own copy of these
 from sqlalchemy import DDL, event
 
 from forum.models.post import Post
+from forum.stemming import SQL_NAME as STEMS
 
 TABLE = "post_search"
 TITLES = "thread_search"  # SQLite
@@ -28,6 +33,8 @@ SCHEMA_NAMES = frozenset(
     | {f"{table}_{part}" for table in (TABLE, TITLES) for part in _FTS5_PARTS}
 )
 
+# A thread's title as PostgreSQL indexes it, and as "similar threads" matches it.
+TITLE_VECTOR = "(to_tsvector('english', title) || to_tsvector('spanish', title))"
 _SQLITE_VISIBLE = "new.status = 'visible' AND new.deleted_at IS NULL"
 _SQLITE_TITLE = (
     "CASE WHEN new.position = 1 THEN (SELECT title FROM thread WHERE id = new.thread_id) "
@@ -36,16 +43,18 @@ _SQLITE_TITLE = (
 
 SQLITE_CREATE = (
     f"CREATE VIRTUAL TABLE {TABLE} USING fts5("
-    "title, body, tokenize = 'porter unicode61 remove_diacritics 2')",
+    "title, body, stems, tokenize = 'porter unicode61 remove_diacritics 2')",
     f"""CREATE TRIGGER post_search_insert AFTER INSERT ON post WHEN {_SQLITE_VISIBLE}
 BEGIN
-  INSERT INTO {TABLE} (rowid, title, body) VALUES (new.id, {_SQLITE_TITLE}, new.body_text);
+  INSERT INTO {TABLE} (rowid, title, body, stems) SELECT new.id, title, new.body_text,
+    {STEMS}(title || ' ' || new.body_text) FROM (SELECT {_SQLITE_TITLE} AS title);
 END""",
     f"""CREATE TRIGGER post_search_update AFTER UPDATE OF status, deleted_at, body_text ON post
 BEGIN
   DELETE FROM {TABLE} WHERE rowid = old.id;
-  INSERT INTO {TABLE} (rowid, title, body)
-    SELECT new.id, {_SQLITE_TITLE}, new.body_text WHERE {_SQLITE_VISIBLE};
+  INSERT INTO {TABLE} (rowid, title, body, stems) SELECT new.id, title, new.body_text,
+    {STEMS}(title || ' ' || new.body_text) FROM (SELECT {_SQLITE_TITLE} AS title)
+    WHERE {_SQLITE_VISIBLE};
 END""",
     f"""CREATE TRIGGER post_search_delete AFTER DELETE ON post
 BEGIN
@@ -53,15 +62,15 @@ BEGIN
 END""",
     f"""CREATE TRIGGER thread_search_title AFTER UPDATE OF title ON thread
 BEGIN
-  UPDATE {TABLE} SET title = new.title
+  UPDATE {TABLE} SET title = new.title, stems = {STEMS}(new.title || ' ' || body)
     WHERE rowid = (SELECT id FROM post WHERE thread_id = new.id AND position = 1);
-  UPDATE {TITLES} SET title = new.title WHERE rowid = new.id;
+  UPDATE {TITLES} SET title = new.title, stems = {STEMS}(new.title) WHERE rowid = new.id;
 END""",
     f"CREATE VIRTUAL TABLE {TITLES} USING fts5("
-    "title, tokenize = 'porter unicode61 remove_diacritics 2')",
+    "title, stems, tokenize = 'porter unicode61 remove_diacritics 2')",
     f"""CREATE TRIGGER thread_search_insert AFTER INSERT ON thread
 BEGIN
-  INSERT INTO {TITLES} (rowid, title) VALUES (new.id, new.title);
+  INSERT INTO {TITLES} (rowid, title, stems) VALUES (new.id, new.title, {STEMS}(new.title));
 END""",
     f"""CREATE TRIGGER thread_search_delete AFTER DELETE ON thread
 BEGIN
@@ -87,8 +96,10 @@ POSTGRESQL_CREATE = (
     f"CREATE INDEX ix_{TABLE}_document ON {TABLE} USING gin (document)",
     """CREATE FUNCTION post_search_document(title text, body text) RETURNS tsvector
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-  SELECT setweight(to_tsvector('english', coalesce(title, '')), 'A')
-      || setweight(to_tsvector('english', body), 'B')
+  SELECT setweight(
+        to_tsvector('english', coalesce(title, '')) || to_tsvector('spanish', coalesce(title, '')),
+        'A')
+      || setweight(to_tsvector('english', body) || to_tsvector('spanish', body), 'B')
 $$""",
     f"""CREATE FUNCTION post_search_refresh() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -116,7 +127,7 @@ END
 $$""",
     """CREATE TRIGGER thread_search_title AFTER UPDATE OF title ON thread
 FOR EACH ROW WHEN (OLD.title IS DISTINCT FROM NEW.title) EXECUTE FUNCTION thread_search_title()""",
-    f"CREATE INDEX {TITLE_INDEX} ON thread USING gin (to_tsvector('english', title))",
+    f"CREATE INDEX {TITLE_INDEX} ON thread USING gin ({TITLE_VECTOR})",
 )
 POSTGRESQL_DROP = (
     f"DROP INDEX IF EXISTS {TITLE_INDEX}",
@@ -130,13 +141,14 @@ POSTGRESQL_DROP = (
 
 # Rebuilding: empty the index, then fill it from the posts in ranges of ids.
 SQLITE_EMPTY = f"DELETE FROM {TABLE}"
-SQLITE_FILL = f"""INSERT INTO {TABLE} (rowid, title, body)
-SELECT post.id, CASE WHEN post.position = 1 THEN thread.title ELSE '' END, post.body_text
+SQLITE_FILL = f"""INSERT INTO {TABLE} (rowid, title, body, stems)
+SELECT post.id, CASE WHEN post.position = 1 THEN thread.title ELSE '' END, post.body_text,
+  {STEMS}(CASE WHEN post.position = 1 THEN thread.title ELSE '' END || ' ' || post.body_text)
 FROM post JOIN thread ON thread.id = post.thread_id
 WHERE post.status = 'visible' AND post.deleted_at IS NULL AND post.id BETWEEN :first AND :last"""
 SQLITE_TITLES = (
     f"DELETE FROM {TITLES}",
-    f"INSERT INTO {TITLES} (rowid, title) SELECT id, title FROM thread",
+    f"INSERT INTO {TITLES} (rowid, title, stems) SELECT id, title, {STEMS}(title) FROM thread",
     f"INSERT INTO {TITLES} ({TITLES}) VALUES ('optimize')",
 )
 SQLITE_TIDY = f"INSERT INTO {TABLE} ({TABLE}) VALUES ('optimize')"

@@ -28,6 +28,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import joinedload
 
+from forum import stemming
 from forum.database import db
 from forum.models import Category, Post, Thread
 from forum.models import search as schema
@@ -61,15 +62,37 @@ def _fts5_string(words: tuple[str, ...] | str) -> str:
     return '"' + joined.replace('"', '""') + '"'
 
 
+def _fts5_forms(word: str) -> list[str]:
+    """A word's near forms in English, and in Spanish by stem and by root (as a prefix)."""
+    spanish = [f"stems : {_fts5_string(stemming.spanish_stem(word))}"]
+    spanish += [f"stems : {_fts5_string(root)} *" for root in stemming.spanish_roots(word)]
+    return [_fts5_string(v) for v in variants(word)] + spanish
+
+
 def fts5_match(query: Query) -> str:
     """Every term must be found; a single word may be found in any of its near forms."""
     groups = []
     for term in query.terms:
         if len(term) == 1:
-            groups.append("(" + " OR ".join(_fts5_string(v) for v in variants(term[0])) + ")")
+            groups.append("(" + " OR ".join(_fts5_forms(term[0])) + ")")
         else:
             groups.append(_fts5_string(term))
     return " AND ".join(groups)
+
+
+def _word_tsquery(word: str) -> ColumnElement:
+    """A word in any of its near forms: English, Spanish, and Spanish roots as prefixes."""
+    parts = [func.plainto_tsquery(literal_column("'english'"), form) for form in variants(word)]
+    parts.append(func.plainto_tsquery(literal_column("'spanish'"), word))
+    # A root is letters and digits only (search_query.WORD), so it is no tsquery syntax.
+    parts += [
+        func.to_tsquery(literal_column("'simple'"), f"{root}:*")
+        for root in stemming.spanish_roots(word)
+    ]
+    combined = parts[0]
+    for part in parts[1:]:
+        combined = combined.op("||")(part)
+    return combined
 
 
 def _tsquery(query: Query) -> ColumnElement:
@@ -77,11 +100,8 @@ def _tsquery(query: Query) -> ColumnElement:
     combined = None
     for term in query.terms:
         if len(term) == 1:
-            part = None
-            for form in variants(term[0]):
-                one = func.plainto_tsquery(literal_column("'english'"), form)
-                part = one if part is None else part.op("||")(one)
-        else:
+            part = _word_tsquery(term[0])
+        else:  # in the English half only: its words' positions are the text's own
             part = func.phraseto_tsquery(literal_column("'english'"), " ".join(term))
         combined = part if combined is None else combined.op("&&")(part)
     return combined
@@ -89,11 +109,9 @@ def _tsquery(query: Query) -> ColumnElement:
 
 def _title_tsquery(words: list[str]) -> ColumnElement:
     """Any of the words, for similar titles."""
-    combined = None
-    for word in words:
-        for form in variants(word):
-            one = func.plainto_tsquery(literal_column("'english'"), form)
-            combined = one if combined is None else combined.op("||")(one)
+    combined = _word_tsquery(words[0])
+    for word in words[1:]:
+        combined = combined.op("||")(_word_tsquery(word))
     return combined
 
 
@@ -308,12 +326,14 @@ def similar_threads(title: str | None, limit: int = SIMILAR_MAX) -> list[Thread]
     # As with posts, only the newest matching titles are ranked, so common words cost no more.
     if _dialect() == "postgresql":
         tsquery = _title_tsquery(words)
-        vector = func.to_tsvector(literal_column("'english'"), Thread.title)
+        vector = func.to_tsvector(literal_column("'english'"), Thread.title).op("||")(
+            func.to_tsvector(literal_column("'spanish'"), Thread.title)
+        )  # as the titles' index (schema.TITLE_VECTOR) has it, so that index is used
         newest = select(Thread.id.label("id")).where(vector.op("@@")(tsquery))
         newest = newest.order_by(Thread.id.desc()).limit(SIMILAR_CANDIDATES).subquery()
         order = func.ts_rank(vector, tsquery).desc()
     else:
-        match = " OR ".join(_fts5_string(form) for word in words for form in variants(word))
+        match = " OR ".join(form for word in words for form in _fts5_forms(word))
         titles = literal_column(schema.TITLES)
         newest = select(_fts_titles.c.rowid.label("id"), (-func.bm25(titles)).label("score"))
         newest = newest.where(titles.op("MATCH")(match)).order_by(_fts_titles.c.rowid.desc())

@@ -10,9 +10,14 @@ WORD_MAX = 60  # characters in one word
 
 # Letters and digits: what both databases' parsers keep as words. Everything else separates them.
 WORD = re.compile(r"[^\W_]+")
-# Words too common to search by on their own (PostgreSQL's 'english' list drops the same ones).
+# Words too common to search by on their own (PostgreSQL's 'english' list drops the same ones),
+# and the commonest of its 'spanish' list.
 STOP_WORDS = frozenset(
-    """a about above after again against all am an and any are as at be because been before
+    """de la que el en y los del se las por un para con una su al lo como pero sus le ya o
+    este porque esta entre cuando muy sin sobre también hasta hay donde quien desde nos
+    durante uno les ni contra ese eso ante ellos e esto antes unos otro otras otra él esa
+    estos estas mí mis tú te ti tu tus
+    a about above after again against all am an and any are as at be because been before
     being below between both but by can could did do does doing don down during each few for
     from further had has have having he her here hers herself him himself his how i if in into
     is it its itself just me more most my myself no nor not now of off on once only or other

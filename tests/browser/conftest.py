@@ -7,7 +7,7 @@ by the migrations, as in production; rows a test needs are made with the forum's
 
 import itertools
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -39,6 +39,7 @@ from tests.browser.helpers import (
     new_context,
     stored_user,
 )
+from tests.browser.people import log_in
 
 HERE = Path(__file__).parent
 ROOT = Path(__file__).resolve().parents[2]
@@ -143,3 +144,19 @@ def open_page(browser, forum, size) -> Iterator:
 @pytest.fixture
 def page(open_page) -> Page:
     return open_page()
+
+
+@pytest.fixture(scope="module")
+def signed_in(browser, forum) -> Callable[[Member], dict]:
+    """Each member logs in through the form once; their later pages reuse the session cookie."""
+    states: dict[str, dict] = {}
+
+    def state(member: Member) -> dict:
+        if member.username not in states:
+            context = new_context(browser, forum, "desktop")
+            log_in(context.new_page(), member)
+            states[member.username] = context.storage_state()
+            context.close()
+        return states[member.username]
+
+    return state

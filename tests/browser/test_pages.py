@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.helpers import Member, Showcase, new_context
-from tests.browser.people import account_menu, log_in
+from tests.browser.helpers import Showcase
+from tests.browser.people import account_menu
 
 AXE = Path(__file__).parent / "vendor" / "axe-core-4.14.1.min.js"
 BLOCKING = {"serious", "critical"}
@@ -99,22 +99,6 @@ def axe_problems(page: Page) -> list[str]:
         if v["impact"] in BLOCKING
         for node in v["nodes"]
     ]
-
-
-@pytest.fixture(scope="module")
-def signed_in(browser, forum) -> Callable[[Member], dict]:
-    """Each member logs in through the form once; their later pages reuse the session cookie."""
-    states: dict[str, dict] = {}
-
-    def state(member: Member) -> dict:
-        if member.username not in states:
-            context = new_context(browser, forum, "desktop")
-            log_in(context.new_page(), member)
-            states[member.username] = context.storage_state()
-            context.close()
-        return states[member.username]
-
-    return state
 
 
 @pytest.mark.parametrize("main", PAGES, ids=[p.name for p in PAGES])

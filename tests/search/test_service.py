@@ -48,7 +48,13 @@ def test_a_long_query_is_cut_and_says_so():
 
 def test_fts5_gets_every_term_quoted():
     match = search.fts5_match(search.parse('guilty "night feeds" NEAR('))
-    assert match == '("guilty" OR "guilt") AND "night feeds" AND ("near")'
+    assert match == (
+        '("guilty" OR "guilt" OR stems : "guilty") AND "night feeds" AND ("near" OR stems : "near")'
+    )
+    # A Spanish word's stem, and its root as a prefix ("culpable": culpabl, culp*).
+    assert search.fts5_match(search.parse("culpable")) == (
+        '("culpable" OR "culpabley" OR stems : "culpabl" OR stems : "culp" *)'
+    )
 
 
 def test_snippets_escape_the_post_and_mark_only_matches():
@@ -69,6 +75,25 @@ def test_guilty_finds_guilt_and_stemming_finds_other_forms(app, member):
     assert found("guilt") == [opening(guilt).id]
     assert found("feelings") == [opening(cried).id]
     assert found("waving") == [opening(guilt).id]
+
+
+def test_spanish_words_are_found_by_their_stems_and_roots(app, member):
+    """ "culpable" finds "culpa", "trabajando" finds "trabajo", on both databases."""
+    guilt = factories.thread(
+        member, title="Vuelta al trabajo", body="La culpa me acompaña cada mañana."
+    )
+    work = factories.thread(member, title="Guardería", body="Sigo trabajando con el bebé en casa.")
+    factories.thread(member, title="Naps", body="The nap is short today.")
+    opening = factories.opening_post
+    assert found("culpable") == [opening(guilt).id]
+    assert found("culpa") == [opening(guilt).id]
+    assert found("trabajo") == [opening(guilt).id, opening(work).id]
+    assert found("mañanas") == [opening(guilt).id]
+    assert [t.id for t in search.similar_threads("Volver a trabajar")] == [guilt.id]
+    # An edit is stemmed again, in the same transaction as the change.
+    posting.edit_post(member, opening(guilt), "Hoy no siento nada.")
+    db.session.commit()
+    assert found("culpable") == []
 
 
 def test_several_words_must_all_be_found(app, member):
