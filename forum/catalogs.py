@@ -39,17 +39,22 @@ def extract() -> Catalog:
         project="Blossom", charset="utf-8", creation_date=datetime(2026, 1, 1, tzinfo=UTC)
     )
     for filename, line, message, comments, context in extract_from_dir(
-        str(ROOT), method_map, options_map, keywords=KEYWORDS, comment_tags=("Translators:",),
+        str(ROOT),
+        method_map,
+        options_map,
+        keywords=KEYWORDS,
+        comment_tags=("Translators:",),
         directory_filter=_searched,
-    ):  # fmt: skip
+    ):
         template.add(message, None, [(filename, line)], auto_comments=comments, context=context)
     return template
 
 
-def _searched(path: str) -> bool:
-    """Every folder but hidden ones and caches: Babel's default skips "_macros" too."""
-    name = Path(path).name
-    return not name.startswith(".") and name != "__pycache__"
+def _searched(folder: str) -> bool:
+    """Every folder but hidden ones and caches: templates/_macros too (Babel's own filter leaves
+    out every folder whose name starts with "_")."""
+    name = Path(folder).name
+    return not (name.startswith(".") or name == "__pycache__")
 
 
 def path_of(language: str) -> Path:

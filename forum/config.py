@@ -139,6 +139,7 @@ class Config:
     # None: forum/translations, compiled into the instance folder at start.
     BABEL_TRANSLATION_DIRECTORIES = os.environ.get("BABEL_TRANSLATION_DIRECTORIES")
     SAFETY_CONFIG = os.environ.get("SAFETY_CONFIG")  # None: forum/data/safety.toml
+    SAFETY_COUNTRY = os.environ.get("SAFETY_COUNTRY", "US")  # whose resources, unless she says
     WAITING_DAYS = 14
     # Helpers (forum/services/care.py): a thread nobody has answered nudges a few of them after
     # CARE_WAIT_MINUTES, a member's first thread sooner; quiet hours are in HELPER_TIMEZONE.

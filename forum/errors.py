@@ -12,12 +12,13 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext, lazy_gettext
 from flask_login import login_url
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from forum import limits
+from forum import i18n, limits
 from forum.api import errors as api_errors
 from forum.database import SAFE_METHODS, db, roll_back
 from forum.extensions import login_manager
@@ -27,28 +28,28 @@ from forum.services.errors import ServiceError
 from forum.urls import local_path
 
 MESSAGES = {
-    401: ("Please log in again", "You were logged out before this could be sent. Log in, then paste your text back in."),
-    400: ("Something didn't come through right", "Your browser sent something we couldn't read. Please go back and try again."),
-    403: ("That's not open to you", "You don't have permission to do that. If you think you should, please contact the moderators."),
-    404: ("We couldn't find that page", "It may have been moved or deleted, or the link may have a typo."),
-    409: ("Someone got there first", "This was already handled, so nothing was changed. Please reload the page to see where things stand."),
-    405: ("That didn't work that way", "That page can't be used like that. Please go back and use the buttons on the page."),
-    413: ("That was too much to send at once", "What you sent is larger than we can take. A post can be up to 20,000 characters."),
-    429: ("Let's take a breath", "That was a lot in a short time, so we've paused here for a moment."),
-    500: ("Something went wrong on our side", "It isn't anything you did. Please try again in a moment."),
+    401: (lazy_gettext("Please log in again"), lazy_gettext("You were logged out before this could be sent. Log in, then paste your text back in.")),
+    400: (lazy_gettext("Something didn't come through right"), lazy_gettext("Your browser sent something we couldn't read. Please go back and try again.")),
+    403: (lazy_gettext("That's not open to you"), lazy_gettext("You don't have permission to do that. If you think you should, please contact the moderators.")),
+    404: (lazy_gettext("We couldn't find that page"), lazy_gettext("It may have been moved or deleted, or the link may have a typo.")),
+    409: (lazy_gettext("Someone got there first"), lazy_gettext("This was already handled, so nothing was changed. Please reload the page to see where things stand.")),
+    405: (lazy_gettext("That didn't work that way"), lazy_gettext("That page can't be used like that. Please go back and use the buttons on the page.")),
+    413: (lazy_gettext("That was too much to send at once"), lazy_gettext("What you sent is larger than we can take. A post can be up to 20,000 characters.")),
+    429: (lazy_gettext("Let's take a breath"), lazy_gettext("That was a lot in a short time, so we've paused here for a moment.")),
+    500: (lazy_gettext("Something went wrong on our side"), lazy_gettext("It isn't anything you did. Please try again in a moment.")),
 }  # fmt: skip
 
 # Fields whose text is shown back when a form can't be accepted, so nothing typed is lost, with
 # what the page calls them.
 KEPT_FIELDS = {
-    "title": "Title",
-    "body": "What you wrote",
-    "content_note": "Content note",
-    "display_name": "Display name",
-    "bio": "About you",
-    "details": "Details",
-    "message": "Message",
-    "reason": "Reason",
+    "title": lazy_gettext("Title"),
+    "body": lazy_gettext("What you wrote"),
+    "content_note": lazy_gettext("Content note"),
+    "display_name": lazy_gettext("Display name"),
+    "bio": lazy_gettext("About you"),
+    "details": lazy_gettext("Details"),
+    "message": lazy_gettext("Message"),
+    "reason": lazy_gettext("Reason"),
 }
 # Choices sent with that text, carried in the form that sends it again, so nothing she chose
 # changes: above all "Post anonymously".
@@ -56,11 +57,14 @@ CARRIED_FIELDS = ("category", "anonymous", "quote")
 
 
 def _page(status: int, message: str | None = None, **context):
-    title, default = MESSAGES.get(status, MESSAGES[400 if status < 500 else 500])
+    title, default = (
+        str(words) for words in MESSAGES.get(status, MESSAGES[400 if status < 500 else 500])
+    )
+    message = str(message) if message else default
     if api_errors.is_api():  # the API answers in JSON, whatever went wrong
-        return api_errors.json_error(status, message or default)
+        return api_errors.json_error(status, message)
     kept = _kept_text() if status in (400, 401, 403, 409, 413, 429) else {}
-    context = {"status": status, "title": title, "message": message or default, "kept": kept,
+    context = {"status": status, "title": title, "message": message, "kept": kept,
                "labels": KEPT_FIELDS, "resend": None, "carried": {}, "back": None} | context  # fmt: skip
     return render_template("errors/error.html", **context), status
 
@@ -69,22 +73,27 @@ def too_many(error: HTTPException):
     """A rate limit was reached: how long until she can go on, in words; her text in a form
     that sends it again, once the wait is over, with what she chose; the way back."""
     wait = limits.wait_seconds()
+    when = (
+        gettext("You can try again %(wait)s.", wait=wait_in_words(wait))
+        if wait
+        else gettext("You can try again in a little while.")
+    )
+    # Whole sentences, each translated as one, side by side.
+    sentences = [str(MESSAGES[429][1]), when]
     if api_errors.is_api():
-        return api_errors.json_error(
-            429, f"{MESSAGES[429][1]} You can try again {wait_in_words(wait) if wait else 'in a little while'}.",
-            retry_after=wait or 60,
-        )  # fmt: skip
-    message = f"{MESSAGES[429][1]} You can try again {wait_in_words(wait) if wait else 'in a little while'}."
+        return api_errors.json_error(429, " ".join(sentences), retry_after=wait or 60)
     kept = _kept_text()
     resend = None
     if kept and request.endpoint:
-        message += (
-            " Your words are below, just as you wrote them: send them from here once the wait "
-            "is over, or copy them to keep them safe."
+        sentences.append(
+            gettext(
+                "Your words are below, just as you wrote them: send them from here once the wait "
+                "is over, or copy them to keep them safe."
+            )
         )
         resend = url_for(request.endpoint, **(request.view_args or {}))
     carried = _carried() if resend else {}
-    return _page(429, message, resend=resend, carried=carried, back=_way_back())
+    return _page(429, " ".join(sentences), resend=resend, carried=carried, back=_way_back())
 
 
 def _carried() -> dict[str, str]:
@@ -98,11 +107,11 @@ def _way_back() -> tuple[str, str] | None:
     """Where she was: the thread (or the post) the request was about, else the page it came from."""
     args = request.view_args or {}
     if "thread_id" in args:
-        return url_for("threads.show", thread_id=args["thread_id"]), "Back to the thread"
+        return url_for("threads.show", thread_id=args["thread_id"]), gettext("Back to the thread")
     if "post_id" in args:
-        return url_for("replies.permalink", post_id=args["post_id"]), "Back to the post"
+        return url_for("replies.permalink", post_id=args["post_id"]), gettext("Back to the post")
     came_from = _came_from()
-    return (came_from, "Back to where you were") if came_from else None
+    return (came_from, gettext("Back to where you were")) if came_from else None
 
 
 def unauthorized():
@@ -146,16 +155,37 @@ def database_unavailable(error: DBAPIError):
         pass  # the connection is gone; the pool replaces it (pool_pre_ping checks each one)
     finally:
         db.session.remove()
-    if api_errors.is_api():
-        response = api_errors.json_error(
-            503, "Blossom can't reach its database just now.", retry_after=10
+    language = _language_without_database()
+    with i18n.written_for(_Reader(language)):  # the member's own choice would ask the database
+        if api_errors.is_api():
+            response = api_errors.json_error(
+                503, gettext("Blossom can't reach its database just now."), retry_after=10
+            )
+            response.headers["Cache-Control"] = "no-store"
+            return response
+        body = current_app.jinja_env.get_template("errors/unavailable.html").render(
+            kept=_kept_text(), url_for=url_for, lang=language, labels=KEPT_FIELDS
         )
-        response.headers["Cache-Control"] = "no-store"
-        return response
-    body = current_app.jinja_env.get_template("errors/unavailable.html").render(
-        kept=_kept_text(), url_for=url_for
-    )
     return body, 503, {"Retry-After": "10", "Cache-Control": "no-store"}
+
+
+class _Reader:
+    """Whoever asked, as far as the page's language goes, when her account can't be read."""
+
+    timezone = None
+
+    def __init__(self, language: str) -> None:
+        self.locale = language
+
+
+def _language_without_database() -> str:
+    """The footer's cookie (a member's choice sets it too), else what the browser asks for,
+    else the site's default: never the account, which is in the database."""
+    if chosen := i18n.supported(request.cookies.get(i18n.COOKIE)):
+        return chosen
+    if asked := request.accept_languages.best_match(i18n.LANGUAGES):
+        return asked
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
 def _database_error(error: DBAPIError):
@@ -175,8 +205,11 @@ def register_error_pages(app: Flask) -> None:
     def csrf_error(error: CSRFError):
         return _page(
             400,
-            "This form had been open a long time or your session changed, so we couldn't be sure "
-            "it came from you. Your text is below: copy it, go back, reload the page and paste it in.",
+            gettext(
+                "This form had been open a long time or your session changed, so we couldn't be "
+                "sure it came from you. Your text is below: copy it, go back, reload the page and "
+                "paste it in."
+            ),
         )
 
     @app.errorhandler(ServiceError)

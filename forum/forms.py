@@ -3,6 +3,7 @@
 import unicodedata
 
 from flask import has_request_context, render_template, request
+from flask_babel import gettext, lazy_gettext
 from flask_wtf import FlaskForm
 from flask_wtf.form import SUBMIT_METHODS, _Auto
 from wtforms import BooleanField, EmailField, PasswordField, StringField, TextAreaField
@@ -10,6 +11,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, EqualTo, ValidationError
 
 from forum.database import roll_back
+from forum.formatting import number
 from forum.services import accounts, browsing
 from forum.services.errors import ServiceError
 from forum.services.posting_rules import BODY_MAX, TITLE_MAX, TITLE_MIN
@@ -46,15 +48,19 @@ class Form(FlaskForm):
         password fields are never sent back to the page, so those she types again."""
         cleared = [f for f in self if getattr(f.widget, "hide_value", False)]
         if not cleared:
-            return "Everything you typed is still here."
+            return gettext("Everything you typed is still here.")
         one = len(cleared) == 1
         typed = [f for f in self if f not in cleared and f.type in TYPED]
         if not typed:
-            return "Please type your password again." if one else "Please type the passwords again."
-        return (
-            "Everything you typed is still here except your password, so please type it again."
-            if one
-            else "Everything you typed is still here except the passwords, so please type them again."
+            if one:
+                return gettext("Please type your password again.")
+            return gettext("Please type the passwords again.")
+        if one:
+            return gettext(
+                "Everything you typed is still here except your password, so please type it again."
+            )
+        return gettext(
+            "Everything you typed is still here except the passwords, so please type them again."
         )
 
 
@@ -73,26 +79,43 @@ def visible(text: str) -> bool:
 
 
 def required(message: str):
-    """Present, and more than white space or invisible characters, with a message in our words."""
+    """Present, and more than white space or invisible characters, with a message in our words
+    (lazy_gettext: it is read when the form is checked, in that page's language)."""
 
     def check(form, field) -> None:
         if not visible(field.data or ""):
-            raise ValidationError(message)
+            raise ValidationError(str(message))
 
     return check
 
 
 def chars(what: str, minimum: int = 0, maximum: int | None = None):
-    """A length check that says how long the text is and how long it may be."""
+    """A length check that says how long the text is and how long it may be. `what` names the
+    text as the start of a sentence ("Your bio", "The title"): a lazy_gettext of its own."""
 
     def check(form, field) -> None:
         length = len(field.data or "")
         if length < minimum:
-            raise ValidationError(f"{what} needs at least {minimum} characters.")
+            raise ValidationError(
+                # Translators: %(what)s is what the field holds, as a sentence begins:
+                # "Your post", "The title", "A content note".
+                gettext(
+                    "%(what)s needs at least %(minimum)s characters.",
+                    what=str(what),
+                    minimum=number(minimum),
+                )
+            )
         if maximum is not None and length > maximum:
             raise ValidationError(
-                f"{what} is {length:,} characters; it can be up to {maximum:,}. "
-                "Your text is all still here, so you can trim it."
+                # Translators: %(what)s is what the field holds, as a sentence begins:
+                # "Your post", "The title", "A content note".
+                gettext(
+                    "%(what)s is %(length)s characters; it can be up to %(maximum)s. Your text "
+                    "is all still here, so you can trim it.",
+                    what=str(what),
+                    length=number(length),
+                    maximum=number(maximum),
+                )
             )
 
     return check
@@ -101,7 +124,10 @@ def chars(what: str, minimum: int = 0, maximum: int | None = None):
 def body_field(label: str) -> TextAreaField:
     return TextAreaField(
         label,
-        validators=[required("Write a few words first."), chars("Your post", maximum=BODY_MAX)],
+        validators=[
+            required(lazy_gettext("Write a few words first.")),
+            chars(lazy_gettext("Your post"), maximum=BODY_MAX),
+        ],
     )
 
 
@@ -111,18 +137,18 @@ def email_field(label: str, missing: str) -> EmailField:
         filters=[strip],
         validators=[
             required(missing),
-            Email("That doesn't look like an email address. Check for typos?"),
+            Email(lazy_gettext("That doesn't look like an email address. Check for typos?")),
         ],
     )
 
 
 def title_field() -> StringField:
     return StringField(
-        "Title",
+        lazy_gettext("Title"),
         filters=[single_line],
         validators=[
-            required("Give your thread a title, so others can find it."),
-            chars("The title", TITLE_MIN, TITLE_MAX),
+            required(lazy_gettext("Give your thread a title, so others can find it.")),
+            chars(lazy_gettext("The title"), TITLE_MIN, TITLE_MAX),
         ],
     )
 
@@ -139,20 +165,42 @@ def rule(check):
     return validate
 
 
-def chosen_password_fields(name: str, label: str = "New password") -> tuple[PasswordField, ...]:
+# The words of a chosen password's fields, by what the first is called: its label, the second's,
+# and what the first says when it is left empty. Whole phrases, each translated as one.
+PASSWORD_WORDS = {
+    "New password": (
+        lazy_gettext("New password"),
+        lazy_gettext("New password again"),
+        lazy_gettext("Choose a new password."),
+    ),
+    "Password": (
+        lazy_gettext("Password"),
+        lazy_gettext("Password again"),
+        lazy_gettext("Choose a password."),
+    ),
+}
+
+
+def chosen_password_fields(
+    name: str, label: str = "New password", again: str | None = None, missing: str | None = None
+) -> tuple[PasswordField, ...]:
     """A password the member chooses, and the same typed again: `password, confirm = ...`
-    in a form, where `name` is what the first is called."""
+    in a form, where `name` is what the first is called. `label` is "New password" or
+    "Password" (in English, or as lazy_gettext of either); another needs `again` and `missing`."""
+    english = getattr(label, "_args", (label,))[0]  # a lazy_gettext's message, or the text
+    known = PASSWORD_WORDS.get(english) if isinstance(english, str) else None
+    if known:
+        label, again, missing = known[0], again or known[1], missing or known[2]
     return (
         PasswordField(
             label,
-            validators=[
-                required(f"Choose a {label.lower()}."),
-                rule(accounts.check_password),
-            ],
+            validators=[required(missing or label), rule(accounts.check_password)],
         ),
         PasswordField(
-            f"{label} again",
-            validators=[EqualTo(name, "The two passwords don't match. Try typing them again.")],
+            again or label,
+            validators=[
+                EqualTo(name, lazy_gettext("The two passwords don't match. Try typing them again."))
+            ],
         ),
     )
 
@@ -161,14 +209,14 @@ CONTENT_NOTE_MAX = 100
 
 
 def anonymous_field() -> BooleanField:
-    return BooleanField("Post anonymously")
+    return BooleanField(lazy_gettext("Post anonymously"))
 
 
 def content_note_field() -> StringField:
     return StringField(
-        "Content note (optional)",
+        lazy_gettext("Content note (optional)"),
         filters=[single_line],
-        validators=[chars("A content note", maximum=CONTENT_NOTE_MAX)],
+        validators=[chars(lazy_gettext("A content note"), maximum=CONTENT_NOTE_MAX)],
     )
 
 

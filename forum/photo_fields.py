@@ -7,9 +7,11 @@ says why at its own place, and nothing of it is stored; her words stay in the fo
 """
 
 from flask import current_app, flash, g, request
+from flask_babel import gettext, lazy_gettext
 from wtforms import BooleanField, HiddenField, StringField
 from wtforms.validators import ValidationError
 
+from forum import formatting
 from forum.database import db
 from forum.models import Upload, User
 from forum.services import safety, uploads
@@ -26,26 +28,41 @@ def _strip(value):
 def _short(form, field) -> None:
     if len(field.data or "") > uploads.ALT_MAX:
         raise ValidationError(
-            f"A description can be up to {uploads.ALT_MAX} characters; this one is "
-            f"{len(field.data):,}. It's all still here, so you can trim it."
+            gettext(
+                "A description can be up to %(maximum)s characters; this one is %(length)s. "
+                "It's all still here, so you can trim it.",
+                maximum=formatting.number(uploads.ALT_MAX),
+                length=formatting.number(len(field.data)),
+            )
         )
+
+
+LEAVE_OUT = lazy_gettext("Leave this photo out")
 
 
 class PhotoFields:
     """Mixed into a post form: alt_1 / kept_1 / drop_1, ... (the files are read from request)."""
 
-    alt_1 = StringField("Describe photo 1", filters=[_strip], validators=[_short])
+    alt_1 = StringField(
+        lazy_gettext("Describe photo %(number)s", number=1), filters=[_strip], validators=[_short]
+    )
     kept_1 = HiddenField()
-    drop_1 = BooleanField("Leave this photo out")
-    alt_2 = StringField("Describe photo 2", filters=[_strip], validators=[_short])
+    drop_1 = BooleanField(LEAVE_OUT)
+    alt_2 = StringField(
+        lazy_gettext("Describe photo %(number)s", number=2), filters=[_strip], validators=[_short]
+    )
     kept_2 = HiddenField()
-    drop_2 = BooleanField("Leave this photo out")
-    alt_3 = StringField("Describe photo 3", filters=[_strip], validators=[_short])
+    drop_2 = BooleanField(LEAVE_OUT)
+    alt_3 = StringField(
+        lazy_gettext("Describe photo %(number)s", number=3), filters=[_strip], validators=[_short]
+    )
     kept_3 = HiddenField()
-    drop_3 = BooleanField("Leave this photo out")
-    alt_4 = StringField("Describe photo 4", filters=[_strip], validators=[_short])
+    drop_3 = BooleanField(LEAVE_OUT)
+    alt_4 = StringField(
+        lazy_gettext("Describe photo %(number)s", number=4), filters=[_strip], validators=[_short]
+    )
     kept_4 = HiddenField()
-    drop_4 = BooleanField("Leave this photo out")
+    drop_4 = BooleanField(LEAVE_OUT)
 
 
 def _sent(number: int):
@@ -61,10 +78,10 @@ def take_photos(form, member: User) -> list[Upload] | None:
     form.photo_errors = {}
     form.kept_photos = {}
     if g.pop("photos_too_large", False):
-        form.photo_errors[0] = (
-            "Those photos were too large to send together (up to "
-            f"{_megabytes(current_app.config['IMAGE_MAX_BYTES'])} each). Your words are all "
-            "still here; please pick the photos again, fewer or smaller ones."
+        form.photo_errors[0] = gettext(
+            "Those photos were too large to send together (up to %(megabytes)s MB each). Your "
+            "words are all still here; please pick the photos again, fewer or smaller ones.",
+            megabytes=_megabytes(current_app.config["IMAGE_MAX_BYTES"]),
         )
     new = [number for number in SLOTS if _sent(number)]
     if new:
@@ -81,9 +98,11 @@ def take_photos(form, member: User) -> list[Upload] | None:
         if number in new:
             data = _sent(number).stream.read(limit + 1)
             if len(data) > limit:
-                form.photo_errors[number] = (
-                    f"That photo is more than {_megabytes(limit)}, too large to take. A photo "
-                    "straight from a phone's camera fits; a smaller copy works too."
+                # The same words static/js/photos.js says before sending (_macros/photos.html).
+                form.photo_errors[number] = gettext(
+                    "That photo is more than %(megabytes)s MB, too large to take. A photo "
+                    "straight from a phone's camera fits; a smaller copy works too.",
+                    megabytes=_megabytes(limit),
                 )
                 continue
             try:
@@ -95,7 +114,7 @@ def take_photos(form, member: User) -> list[Upload] | None:
             upload = uploads.kept_photo(member, kept_field.data)
             if upload is None:
                 kept_field.data = ""
-                form.photo_errors[number] = (
+                form.photo_errors[number] = gettext(
                     "We no longer have the photo you picked here. Please pick it again."
                 )
                 continue
@@ -116,11 +135,13 @@ def crisis_first(form, photos: list[Upload] | None, words: str) -> list[Upload] 
     if photos is not None or not safety.mentions_crisis(words):
         return photos
     flash(
-        "Your words are up. Some photos couldn't go with them; you can add them by editing "
-        "your post when you're ready."
+        gettext(
+            "Your words are up. Some photos couldn't go with them; you can add them by editing "
+            "your post when you're ready."
+        )
     )
     return list(form.kept_photos.values())
 
 
-def _megabytes(size: int) -> str:
-    return f"{size // (1024 * 1024)} MB"
+def _megabytes(size: int) -> int:
+    return size // (1024 * 1024)

@@ -5,6 +5,7 @@ import csv
 import io
 
 from flask import abort, flash, redirect, request, session
+from flask_babel import gettext
 from flask_login import login_user
 from werkzeug.wrappers import Response
 
@@ -35,7 +36,7 @@ def requested_page(count: int) -> Page:
 def offer_support(reads_as_crisis: bool) -> None:
     """After posting: if the words read as a crisis, the next page shows the support panel."""
     if reads_as_crisis:
-        flash("You're not alone.", "crisis")
+        flash(gettext("You're not alone."), "crisis")
 
 
 def posted(post: Post, done: str) -> Response:

@@ -21,6 +21,8 @@ from sqlalchemy import String, Text, select
 from forum import catalogs, page_cache
 from forum.database import Base, db
 from forum.i18n import LANGUAGES, babel
+from forum.services import safety
+from forum.support.forms import time_zones
 
 WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|')+")
 INNERMOST = re.compile(r"⟦[^⟦⟧]*⟧")
@@ -76,6 +78,9 @@ def content_words() -> set[str]:
         for column in columns:
             for value in db.session.scalars(select(column).where(column.is_not(None))):
                 words.update(WORD.findall(str(value)))
+    # Configuration shown as it is: the support resources' own texts, the time zones' names.
+    for text in (*safety.resource_texts(), *time_zones()):
+        words.update(WORD.findall(text))
     return words
 
 

@@ -384,6 +384,7 @@ READ_PAGES = [
     Case("api.search_posts", (VISITOR,), "/api/v1/search?q=naps"),
     Case("api.profile", (VISITOR,), "/api/v1/members/writer1"),
     Case("api.openapi", (VISITOR,), "/api/v1/openapi.json"),
+    Case("support.region_settings", SIGNED_IN, "/settings/language"),
 ]
 
 # GET routes that are not read pages, and why.

@@ -40,4 +40,4 @@ def test_a_reply_sent_while_the_database_is_down_is_shown_back(unreachable_app):
     response = client.post("/t/1/reply", data={"body": "I know this feeling so well."})
     assert response.status_code == 503
     assert "I know this feeling so well." in response.text
-    assert "nothing\n        was half-saved" in response.text
+    assert "nothing was half-saved" in " ".join(response.text.split())

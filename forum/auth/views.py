@@ -11,6 +11,7 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import gettext
 from flask_login import current_user, logout_user
 from werkzeug.exceptions import HTTPException
 
@@ -18,6 +19,7 @@ from forum.auth.forms import ForgotForm, LoginForm, ResetForm, SignupForm
 from forum.database import db, records_on_get
 from forum.extensions import login_manager
 from forum.forms import refused, render_form
+from forum.i18n import page_language
 from forum.limits import limited
 from forum.responses import sign_in, signed_out
 from forum.services import accounts, recovery, sessions
@@ -26,8 +28,9 @@ from forum.urls import local_path
 
 bp = Blueprint("auth", __name__)
 
-# What someone was about to do when she was asked to join or log in, by the page she wanted.
-PURPOSES = {"threads.new": "start a thread", "replies.reply": "reply"}
+# What someone was about to do when she was asked to join or log in, by the page she wanted:
+# each page says it in whole sentences of its own ("...to start a thread", "...to reply").
+PURPOSES = {"threads.new": "thread", "replies.reply": "reply"}
 
 
 def _next() -> str | None:
@@ -39,14 +42,15 @@ def _after_login():
 
 
 def _purpose(path: str | None) -> str | None:
-    """ "start a thread" for /new, "reply" for a reply page: what joining is for, in words."""
+    """ "thread" for /new, "reply" for a reply page, "carry-on" for any other: what joining is
+    for, which the pages put in words."""
     if not path:
         return None
     try:
         endpoint, _ = current_app.url_map.bind("localhost").match(urlsplit(path).path)
     except HTTPException:  # no such page (or a redirect to one): no words for it
         return None
-    return PURPOSES.get(endpoint, "carry on")
+    return PURPOSES.get(endpoint, "carry-on")
 
 
 def _joining() -> dict:
@@ -66,7 +70,13 @@ def signup():
         return render_form("auth/signup.html", form, next=_next(), purpose=_purpose(_next()))
     browser = secrets.token_urlsafe(24)
     try:
-        recovery.sign_up(form.username.data, form.email.data, form.password.data, browser)
+        recovery.sign_up(
+            form.username.data,
+            form.email.data,
+            form.password.data,
+            browser,
+            locale=page_language(),  # her emails come in the language she joined in
+        )
     except ServiceError as error:  # a taken username: usernames are public, so it's said
         return refused(form, error, "auth/signup.html", next=_next(), purpose=_purpose(_next()))
     db.session.commit()
@@ -110,12 +120,12 @@ def login():
         return refused(form, error, "auth/login.html", **asked)
     if user is None:
         error = ServiceError(
-            "That username or email and password don't match. Check them and try again.",
+            gettext("That username or email and password don't match. Check them and try again."),
             "password",
         )
         return refused(form, error, "auth/login.html", **asked)
     sign_in(user, remember=form.remember.data)
-    flash(f"Welcome back, {user.display_name}.")
+    flash(gettext("Welcome back, %(name)s.", name=user.display_name))
     return _after_login()
 
 
@@ -125,7 +135,7 @@ def logout():
         sessions.end_current(current_user)
         db.session.commit()
     logout_user()
-    flash("You're logged out. Take care of yourself.")
+    flash(gettext("You're logged out. Take care of yourself."))
     return signed_out(redirect(url_for("threads.home")))
 
 
@@ -148,10 +158,17 @@ def verify(token: str):
     db.session.commit()
     if confirmation.signs_in:
         sign_in(user, remember=False)  # a fresh session: what "joining" kept is gone with it
-        flash(f"Welcome to Blossom, {user.display_name}. Your email address is confirmed.")
+        flash(
+            gettext(
+                "Welcome to Blossom, %(name)s. Your email address is confirmed.",
+                name=user.display_name,
+            )
+        )
         return redirect(there or url_for("threads.home"))
     if current_user.is_authenticated and current_user.id == user.id:
-        flash(f"Thank you, {user.display_name}: your email address is confirmed.")
+        flash(
+            gettext("Thank you, %(name)s: your email address is confirmed.", name=user.display_name)
+        )
         return redirect(url_for("threads.home"))
     return render_template("auth/confirmed_elsewhere.html", user=user, next=there)
 
@@ -161,7 +178,13 @@ def verify(token: str):
 def confirm_email_change(token: str):
     user = recovery.confirm_email_change(token)
     db.session.commit()
-    flash(f"Thank you, {user.display_name}: your email address is now {user.email}.")
+    flash(
+        gettext(
+            "Thank you, %(name)s: your email address is now %(address)s.",
+            name=user.display_name,
+            address=user.email,
+        )
+    )
     return redirect(url_for("threads.home"))
 
 
@@ -180,9 +203,9 @@ def resend_verification():
     if current_user.email_verified_at is None:
         recovery.send_verification(current_user)
         db.session.commit()
-        flash(f"We've sent a new link to {current_user.email}.")
+        flash(gettext("We've sent a new link to %(address)s.", address=current_user.email))
     else:
-        flash("Your email address is already confirmed.")
+        flash(gettext("Your email address is already confirmed."))
     return redirect(url_for("profiles.email_address"))
 
 
@@ -210,5 +233,5 @@ def reset(token: str):
         return refused(form, error, "auth/reset.html")
     db.session.commit()
     logout_user()
-    flash("Your password is changed. Log in with your new one.")
+    flash(gettext("Your password is changed. Log in with your new one."))
     return redirect(url_for("auth.login"))

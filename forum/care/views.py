@@ -1,6 +1,7 @@
 """Helping: a member's choices as a helper, and "I'll answer this" on a waiting thread."""
 
 from flask import Blueprint, flash, redirect, request, url_for
+from flask_babel import gettext
 from flask_login import current_user, login_required
 
 from forum.care.forms import NO_HOUR, HelperForm
@@ -54,11 +55,13 @@ def settings():
         return refused(form, error, "care/settings.html", helper=helper)
     db.session.commit()
     if form.paused.data:
-        flash("Paused. We won't tell you about waiting threads until you turn it back on.")
+        flash(gettext("Paused. We won't tell you about waiting threads until you turn it back on."))
     elif helper is None:
-        flash("Thank you. We'll tell you, now and then, when someone is waiting for a reply.")
+        flash(
+            gettext("Thank you. We'll tell you, now and then, when someone is waiting for a reply.")
+        )
     else:
-        flash("Your helping choices are saved.")
+        flash(gettext("Your helping choices are saved."))
     return redirect(url_for(".settings"))
 
 
@@ -67,7 +70,7 @@ def settings():
 def stop():
     care.stop_helping(current_user)
     db.session.commit()
-    flash("You've stopped helping. Thank you for every reply you wrote.")
+    flash(gettext("You've stopped helping. Thank you for every reply you wrote."))
     return redirect(url_for(".settings"))
 
 
@@ -82,5 +85,7 @@ def claim(thread_id: int):
         flash(error.message)
         return redirect(local_path(request.form.get("next")) or url_for("support.waiting"))
     db.session.commit()
-    flash("Thank you. Other helpers will see that someone is writing a reply for 15 minutes.")
+    flash(
+        gettext("Thank you. Other helpers will see that someone is writing a reply for 15 minutes.")
+    )
     return redirect(url_for("replies.reply", thread_id=thread.id))

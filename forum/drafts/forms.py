@@ -1,3 +1,4 @@
+from flask_babel import lazy_gettext
 from wtforms import StringField, TextAreaField
 
 from forum.forms import chars, content_note_field, single_line
@@ -6,15 +7,15 @@ from forum.services.posting_rules import BODY_MAX, TITLE_MAX
 from forum.threads.forms import ThreadForm
 
 
-def draft_body(label: str) -> TextAreaField:
+def draft_body(label) -> TextAreaField:
     """A draft may be empty (she erased it) but no longer than a post."""
-    return TextAreaField(label, validators=[chars("Your draft", maximum=BODY_MAX)])
+    return TextAreaField(label, validators=[chars(lazy_gettext("Your draft"), maximum=BODY_MAX)])
 
 
 class ReplyDraftForm(ReplyForm):
     """The reply box as it stands, sent as she types or with "Save draft"."""
 
-    body = draft_body("Your reply")
+    body = draft_body(lazy_gettext("Your reply"))
     content_note = content_note_field()
 
 
@@ -23,15 +24,19 @@ class ThreadDraftForm(ThreadForm):
     kept in, read by the view)."""
 
     title = StringField(
-        "Title", filters=[single_line], validators=[chars("The title", maximum=TITLE_MAX)]
+        lazy_gettext("Title"),
+        filters=[single_line],
+        validators=[chars(lazy_gettext("The title"), maximum=TITLE_MAX)],
     )
-    body = draft_body("What's on your mind?")
+    body = draft_body(lazy_gettext("What's on your mind?"))
 
 
 class EditDraftForm(EditForm):
     """Changes to a post as they stand (the title only on a thread's opening post)."""
 
     title = StringField(
-        "Title", filters=[single_line], validators=[chars("The title", maximum=TITLE_MAX)]
+        lazy_gettext("Title"),
+        filters=[single_line],
+        validators=[chars(lazy_gettext("The title"), maximum=TITLE_MAX)],
     )
-    body = draft_body("Your post")
+    body = draft_body(lazy_gettext("Your post"))

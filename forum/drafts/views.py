@@ -3,6 +3,7 @@
 Nothing here renders the page she is typing in: a save answers with a line of JSON."""
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext, lazy_gettext
 from flask_login import current_user, login_required
 
 from forum.database import db
@@ -16,13 +17,16 @@ from forum.services.errors import ServiceError
 
 bp = Blueprint("drafts", __name__)
 
-SAVED = "Draft saved"
-CLEARED = "Draft cleared"
-DISCARDED = "Draft discarded"
-LOCKED = (
+# What the page's script says under the form (str() them: they go out as JSON).
+SAVED = lazy_gettext("Draft saved")
+CLEARED = lazy_gettext("Draft cleared")
+DISCARDED = lazy_gettext("Draft discarded")
+LOCKED = lazy_gettext(
     "Draft saved. This thread is locked now, so it can't take your reply: your words are "
     "kept in your drafts for you to copy."
 )
+KEPT = lazy_gettext("Your draft is saved. It's here when you come back, on this device or another.")
+GONE = lazy_gettext("Your draft is discarded.")
 
 
 def _quietly() -> bool:
@@ -40,9 +44,9 @@ def _refused(form: Form, error: ServiceError | None, template: str, **context):
     if _quietly():
         field, message = next(
             ((name, messages[0]) for name, messages in form.errors.items() if messages),
-            (None, "This draft couldn't be saved."),
+            (None, gettext("This draft couldn't be saved.")),
         )
-        return {"saved": False, "status": message, "field": field}, 400
+        return {"saved": False, "status": str(message), "field": field}, 400
     return render_form(template, form, 400, **context)
 
 
@@ -87,12 +91,8 @@ def save_reply(thread_id: int):
     db.session.commit()
     status = (LOCKED if locked else SAVED) if kept else CLEARED
     if _quietly():
-        return {"saved": kept, "status": status}
-    flash(
-        "Your draft is saved. It's here when you come back, on this device or another."
-        if kept and not locked
-        else status
-    )
+        return {"saved": kept, "status": str(status)}
+    flash(str(KEPT if kept and not locked else status))
     return redirect(there)
 
 
@@ -105,8 +105,8 @@ def discard_reply(thread_id: int):
     there = _thread_page(thread)
     db.session.commit()
     if _quietly():
-        return {"saved": False, "status": DISCARDED}
-    flash("Your draft is discarded.")
+        return {"saved": False, "status": str(DISCARDED)}
+    flash(str(GONE))
     return redirect(there)
 
 
@@ -151,10 +151,10 @@ def save_thread():
     if _quietly():
         return {
             "saved": kept,
-            "status": SAVED if kept else CLEARED,
+            "status": str(SAVED if kept else CLEARED),
             "draft_from": category.slug if kept else "",
         }
-    flash("Your draft is saved. It's here when you come back, on this device or another.")
+    flash(str(KEPT))
     return redirect(url_for("threads.new", category=category.slug))
 
 
@@ -168,8 +168,8 @@ def discard_thread():
             drafts.discard_thread(current_user, category)
     db.session.commit()
     if _quietly():
-        return {"saved": False, "status": DISCARDED, "draft_from": ""}
-    flash("Your draft is discarded.")
+        return {"saved": False, "status": str(DISCARDED), "draft_from": ""}
+    flash(str(GONE))
     return redirect(url_for("threads.new"))
 
 
@@ -198,8 +198,8 @@ def save_edit(post_id: int):
     there = url_for("replies.edit", post_id=post.id)
     db.session.commit()
     if _quietly():
-        return {"saved": kept, "status": SAVED if kept else CLEARED}
-    flash("Your draft is saved. It's here when you come back, on this device or another.")
+        return {"saved": kept, "status": str(SAVED if kept else CLEARED)}
+    flash(str(KEPT))
     return redirect(there)
 
 
@@ -212,8 +212,8 @@ def discard_edit(post_id: int):
     there = post_url(post)
     db.session.commit()
     if _quietly():
-        return {"saved": False, "status": DISCARDED}
-    flash("Your draft is discarded.")
+        return {"saved": False, "status": str(DISCARDED)}
+    flash(str(GONE))
     return redirect(there)
 
 
@@ -230,5 +230,5 @@ def discard(draft_id: int):
     # Another member's is never found, and reads as one already gone (a second tab, a double tap).
     found = drafts.discard(current_user, draft_id)
     db.session.commit()
-    flash("Your draft is discarded." if found else "That draft is already gone.")
+    flash(str(GONE) if found else gettext("That draft is already gone."))
     return redirect(url_for("drafts.index"))

@@ -11,6 +11,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext
 from flask_login import current_user, login_required
 
 from forum.database import db
@@ -55,19 +56,22 @@ def picture():
         try:
             if request.form.get("remove"):
                 uploads.remove_avatar(current_user)
-                done = "Your picture is removed: your letter avatar is back."
+                done = gettext("Your picture is removed: your letter avatar is back.")
             else:
                 file = request.files.get("picture")
                 if file is None or not file.filename:
-                    raise uploads.UploadRefused("Choose a picture first.")
+                    raise uploads.UploadRefused(gettext("Choose a picture first."))
                 limit = current_app.config["IMAGE_MAX_BYTES"]
                 data = file.stream.read(limit + 1)
                 if len(data) > limit:
                     raise uploads.UploadRefused(
-                        f"That picture is more than {limit // (1024 * 1024)} MB, too large to take."
+                        gettext(
+                            "That picture is more than %(megabytes)d MB, too large to take.",
+                            megabytes=limit // (1024 * 1024),
+                        )
                     )
                 uploads.set_avatar(current_user, data)
-                done = "Your new picture is up."
+                done = gettext("Your new picture is up.")
         except ServiceError as error_:
             db.session.rollback()
             error = error_.message

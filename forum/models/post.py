@@ -120,9 +120,17 @@ class Post(db.Model):
 
     @property
     def anonymous_label(self) -> str:
+        """As stored and compared (a conversation's alias): in English, whoever reads it."""
         if self.anonymous_number == 1:
             return "Anonymous parent (original poster)"
         return f"Anonymous parent {self.anonymous_number}"
+
+    @property
+    def shown_label(self) -> str:
+        """The anonymous author's label in the reader's language, with the same number."""
+        from forum.services.labels import anonymous_parent  # the models load first
+
+        return anonymous_parent(self.anonymous_number)
 
     @hybrid_property
     def is_visible(self) -> bool:

@@ -1,5 +1,6 @@
 from datetime import datetime
 
+from flask_babel import gettext
 from sqlalchemy import ForeignKey, Index, String, false, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -7,7 +8,8 @@ from forum.database import db, utcnow
 from forum.models.category import Category
 from forum.models.user import User
 
-# What everyone but moderators reads for the title of a thread whose opening post isn't shown.
+# What everyone but moderators reads for the title of a thread whose opening post isn't shown
+# (in English; `Thread.public_title` gives it in the reader's language).
 NEUTRAL_TITLE = "A thread whose first post is not shown"
 
 
@@ -41,7 +43,9 @@ class Thread(db.Model):
     def public_title(self) -> str:
         """The title is the opening post's words: while that post is hidden, removed, waiting
         for a moderator or deleted, everyone but moderators reads a neutral one."""
-        return self.title if self.opening_shown else NEUTRAL_TITLE
+        return (
+            self.title if self.opening_shown else gettext("A thread whose first post is not shown")
+        )
 
     def title_for(self, viewer: User) -> str:
         if viewer.is_authenticated and viewer.is_moderator:

@@ -2,6 +2,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from flask_babel import gettext
 from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -13,6 +14,19 @@ if TYPE_CHECKING:
 
 
 NEW_ACCOUNT = timedelta(days=1)
+UNKNOWN_DEVICE = "An unknown browser"  # stored as a sign-in's device when nothing was recognised
+
+
+def device_words(device: str) -> str:
+    """A stored device name ("Safari on iPhone") as the reader's language says it: the browser
+    and the system are names, the words around them are translated."""
+    if device == UNKNOWN_DEVICE:
+        return gettext("An unknown browser")
+    browser, on, system = device.rpartition(" on ")
+    if not on:
+        return device
+    # Translators: a device someone signed in on, such as "Firefox on Android".
+    return gettext("%(browser)s on %(system)s", browser=browser, system=system)
 
 
 class Role(StrEnum):
@@ -180,3 +194,7 @@ class LoginSession(db.Model):
         """Whether the sign-in's device reads as a phone ("Safari on iPhone", "Chrome on Android"),
         so the page can say "this phone" where it is one."""
         return self.device.rsplit(" on ", 1)[-1] in {"iPhone", "Android"}
+
+    @property
+    def shown_device(self) -> str:
+        return device_words(self.device)

@@ -1,11 +1,13 @@
 """The notifications page, following threads, email choices and unsubscribing."""
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 from flask_login import current_user, login_required
 
 from forum.database import db, records_on_get
 from forum.extensions import csrf
 from forum.forms import render_form
+from forum.lazy_words import lazy_gettext
 from forum.models import EmailTopic, FollowState, Thread
 from forum.notifications.forms import EmailChoicesForm
 from forum.pagination import page_count
@@ -63,7 +65,7 @@ def read_one(notification_id: int):
 def read_all():
     notifications.mark_all_read(current_user)
     db.session.commit()
-    flash("All caught up.")
+    flash(gettext("All caught up."))
     return redirect(url_for(".index"))
 
 
@@ -75,9 +77,11 @@ def following_page():
 
 
 FOLLOW_MESSAGES = {
-    FollowState.FOLLOWING: "You're following this thread: we'll tell you about new replies.",
-    FollowState.MUTED: "This thread is muted: you won't hear about its replies.",
-    FollowState.NONE: (
+    FollowState.FOLLOWING: lazy_gettext(
+        "You're following this thread: we'll tell you about new replies."
+    ),
+    FollowState.MUTED: lazy_gettext("This thread is muted: you won't hear about its replies."),
+    FollowState.NONE: lazy_gettext(
         "You're no longer following this thread. Replying follows it again; "
         "mute it to hear nothing from it."
     ),
@@ -91,7 +95,7 @@ def follow(thread_id: int):
     state = request.form.get("state", "")
     following.set_follow(current_user, thread, state)
     db.session.commit()
-    flash(FOLLOW_MESSAGES[state])
+    flash(str(FOLLOW_MESSAGES[state]))
     back = local_path(request.form.get("next"))
     return redirect(back or url_for("threads.show", thread_id=thread.id))
 
@@ -106,7 +110,7 @@ def email_choices():
     if form.validate_on_submit():
         email_settings.set_choices(current_user, form.choices(), form.show_content.data)
         db.session.commit()
-        flash("Your email choices are saved.")
+        flash(gettext("Your email choices are saved."))
         return redirect(url_for(".email_choices"))
     return render_form("notifications/email.html", form)
 
@@ -116,9 +120,8 @@ def email_choices():
 def unsubscribe(token: str):
     """Opening the link (GET, or a link checker's HEAD) asks first; only a POST unsubscribes."""
     user, topic = email_settings.unsubscribe_target(token)
-    what = email_settings.TOPIC_SHORT[topic]
     if request.method != "POST":
-        return render_template("notifications/unsubscribe.html", what=what)
+        return render_template("notifications/unsubscribe.html", stops=email_settings.STOPS[topic])
     email_settings.unsubscribe(user, topic)
     db.session.commit()
-    return render_template("notifications/unsubscribed.html", what=what)
+    return render_template("notifications/unsubscribed.html", stopped=email_settings.STOPPED[topic])

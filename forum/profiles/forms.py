@@ -12,6 +12,8 @@ from forum.forms import (
     single_line,
     strip,
 )
+from forum.lazy_words import lazy_gettext as _l
+from forum.lazy_words import lazy_ngettext
 from forum.services import accounts, tokens
 
 DISPLAY_NAME_MAX = 50
@@ -20,58 +22,59 @@ BIO_MAX = 500
 
 class ProfileForm(Form):
     display_name = StringField(
-        "Display name",
+        _l("Display name"),
         filters=[single_line],
         validators=[
-            required("Choose a name to show beside your posts."),
-            chars("Your display name", maximum=DISPLAY_NAME_MAX),
+            required(_l("Choose a name to show beside your posts.")),
+            chars(_l("Your display name"), maximum=DISPLAY_NAME_MAX),
             rule(accounts.check_display_name),
         ],
     )
     bio = TextAreaField(
-        "About you", filters=[strip], validators=[chars("Your bio", maximum=BIO_MAX)]
+        _l("About you"), filters=[strip], validators=[chars(_l("Your bio"), maximum=BIO_MAX)]
     )
 
 
 class PasswordForm(Form):
     current_password = PasswordField(
-        "Current password", validators=[required("Enter your current password.")]
+        _l("Current password"), validators=[required(_l("Enter your current password."))]
     )
     new_password, confirm = chosen_password_fields("new_password")
 
 
 class EmailAddressForm(Form):
-    email = email_field("New email address", "Enter the new address.")
+    email = email_field(_l("New email address"), _l("Enter the new address."))
     password = PasswordField(
-        "Your password", validators=[required("Enter your password, to show it's you.")]
+        _l("Your password"), validators=[required(_l("Enter your password, to show it's you."))]
     )
 
 
 class DownloadDataForm(Form):
     password = PasswordField(
-        "Your password", validators=[required("Enter your password, to show it's you.")]
+        _l("Your password"), validators=[required(_l("Enter your password, to show it's you."))]
     )
 
 
 class DeleteAccountForm(Form):
     posts = RadioField(
-        "What should happen to your posts?",
+        _l("What should happen to your posts?"),
         choices=[
             SelectChoice(
-                "remove", "Remove them: they show as deleted where they were, their words gone."
+                "remove", _l("Remove them: they show as deleted where they were, their words gone.")
             ),
             SelectChoice(
-                "keep", "Keep them, signed “A former member”, so conversations still make sense."
+                "keep",
+                _l("Keep them, signed “A former member”, so conversations still make sense."),
             ),
         ],
-        validators=[InputRequired("Choose what should happen to your posts.")],
+        validators=[InputRequired(_l("Choose what should happen to your posts."))],
     )
     password = PasswordField(
-        "Your password", validators=[required("Enter your password, to show it's you.")]
+        _l("Your password"), validators=[required(_l("Enter your password, to show it's you."))]
     )
     understood = BooleanField(
-        "I understand this can't be undone.",
-        validators=[InputRequired("Tick this box if you're sure.")],
+        _l("I understand this can't be undone."),
+        validators=[InputRequired(_l("Tick this box if you're sure."))],
     )
 
 
@@ -80,10 +83,10 @@ class TokenForm(Form):
     box each (`scope_read`, `scope_write_posts`, ...), checked by the tokens service."""
 
     name = StringField(
-        "Name",
+        _l("Name"),
         filters=[single_line],
-        validators=[required("Give the token a name, so you know which app has it."),
-                    chars("The name", maximum=tokens.NAME_MAX)],
+        validators=[required(_l("Give the token a name, so you know which app has it.")),
+                    chars(_l("The name"), maximum=tokens.NAME_MAX)],
     )  # fmt: skip
     scope_read = BooleanField(tokens.SCOPES["read"], default=True)
     scope_notifications = BooleanField(tokens.SCOPES["notifications"])
@@ -91,8 +94,11 @@ class TokenForm(Form):
     scope_write_reactions = BooleanField(tokens.SCOPES["write:reactions"])
     scope_write_reports = BooleanField(tokens.SCOPES["write:reports"])
     days = RadioField(
-        "Lasts for",
-        choices=[SelectChoice(str(d), f"{d} days") for d in tokens.EXPIRY_DAYS],
+        _l("Lasts for"),
+        choices=[
+            SelectChoice(str(d), lazy_ngettext("%(num)d day", "%(num)d days", d))
+            for d in tokens.EXPIRY_DAYS
+        ],
         default=str(tokens.DEFAULT_DAYS),
     )
 

@@ -11,6 +11,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import format_number, gettext, ngettext
 from flask_login import current_user, login_required, logout_user
 
 from forum.database import db
@@ -53,9 +54,25 @@ def show(username: str):
         member=profile.member,
         threads=browsing.recent_threads_by(profile.member),
         replies=browsing.recent_replies_by(profile.member),
-        helped=profile.parents_helped,
+        stats=_stats(profile.member, profile.parents_helped),
         blocked=profile.blocked,
     )
+
+
+def _stats(member, helped: int) -> list[str]:
+    """Her numbers, as the reader's language counts them: "2 threads started", "5 posts"."""
+    threads, posts = member.thread_count, member.post_count
+    stats = [
+        ngettext("%(shown)s thread started", "%(shown)s threads started", threads,
+                 shown=format_number(threads)),
+        ngettext("%(shown)s post", "%(shown)s posts", posts, shown=format_number(posts)),
+    ]  # fmt: skip
+    if helped:
+        stats.append(
+            ngettext("helped %(shown)s parent", "helped %(shown)s parents", helped,
+                     shown=format_number(helped))
+        )  # fmt: skip
+    return stats
 
 
 @bp.get("/settings/blocked")
@@ -79,7 +96,7 @@ def settings():
     except ServiceError as error:
         return refused(form, error, "profiles/settings.html")
     db.session.commit()
-    flash("Your profile is saved.")
+    flash(gettext("Your profile is saved."))
     return redirect(url_for("profiles.settings"))
 
 
@@ -97,7 +114,9 @@ def password():
     # Every sign-in ended with the old password; this device goes on with a new one.
     remembered = request.cookies.get(current_app.config["REMEMBER_COOKIE_NAME"])
     sign_in(current_user._get_current_object(), remember=bool(remembered))
-    flash("Your password is changed. Any other device you were signed in on is signed out.")
+    flash(
+        gettext("Your password is changed. Any other device you were signed in on is signed out.")
+    )
     return redirect(url_for("profiles.settings"))
 
 
@@ -116,8 +135,12 @@ def email_address():
     db.session.commit()
     # The same words whether or not the address has an account: its owner is emailed instead.
     flash(
-        f"We sent a link to {form.email.data.strip()}. Your address changes when you open it; "
-        f"until then we keep writing to {current_user.email}."
+        gettext(
+            "We sent a link to %(new)s. Your address changes when you open it; until then we "
+            "keep writing to %(old)s.",
+            new=form.email.data.strip(),
+            old=current_user.email,
+        )
     )
     return redirect(url_for("profiles.email_address"))
 
@@ -141,9 +164,13 @@ def end_device(session_id: int):
     db.session.commit()
     if this_one is not None and this_one.id == session_id:
         logout_user()
-        flash("You're signed out on this device.")
+        flash(gettext("You're signed out on this device."))
         return signed_out(redirect(url_for("auth.login")))
-    flash("That device is signed out." if ended else "That device was already signed out.")
+    flash(
+        gettext("That device is signed out.")
+        if ended
+        else gettext("That device was already signed out.")
+    )
     return redirect(url_for("profiles.devices"))
 
 
@@ -154,9 +181,9 @@ def end_other_devices():
     ended += tokens.revoke_all(current_user.id, tokens.SIGNED_OUT_EVERYWHERE)
     db.session.commit()
     flash(
-        "You're signed out on every other device."
+        gettext("You're signed out on every other device.")
         if ended
-        else "You weren't signed in anywhere else."
+        else gettext("You weren't signed in anywhere else.")
     )
     return redirect(url_for("profiles.devices"))
 
@@ -187,6 +214,8 @@ def _tokens_context() -> dict:
         "tokens": tokens.active_of(current_user),
         "events": tokens.events_of(current_user),
         "prefix": tokens.PREFIX,
+        "scope_words": tokens.scope_words,
+        "event_words": tokens.event_words,
     }
 
 
@@ -201,9 +230,9 @@ def revoke_token(token_id: int):
     revoked = tokens.revoke(current_user, token_id)
     db.session.commit()
     flash(
-        "The token is revoked: apps using it can't any more."
+        gettext("The token is revoked: apps using it can't any more.")
         if revoked
-        else "That token was already revoked."
+        else gettext("That token was already revoked.")
     )
     return redirect(url_for("profiles.access_tokens"))
 

@@ -5,6 +5,9 @@ import hashlib
 from pathlib import Path
 
 from flask import Blueprint, Response, current_app, render_template, url_for
+from flask_babel import gettext
+
+from forum.i18n import page_language
 
 bp = Blueprint("pwa", __name__)
 
@@ -33,9 +36,14 @@ def manifest():
         {"src": url_for("static", filename=config["APP_ICON_512"]), "sizes": "512x512",
          "type": "image/png", "purpose": "any maskable"},
     ]  # fmt: skip
+    # Neutral on a home screen, in every language: the name is the admin's, and the words say
+    # nothing of what the site is about. In the language of whoever adds it.
     body = {
         "name": config["APP_NAME"],
         "short_name": config["APP_SHORT_NAME"],
+        "description": gettext("A quiet place to read and write."),
+        "lang": page_language(),
+        "dir": "ltr",
         "id": "/",
         "start_url": "/",
         "scope": "/",
@@ -48,6 +56,7 @@ def manifest():
         current_app.json.dumps(body), mimetype="application/manifest+json"
     )
     response.headers["Cache-Control"] = "no-cache"
+    response.vary.update(("Accept-Language", "Cookie"))
     return response
 
 
@@ -59,6 +68,7 @@ def service_worker():
     response = Response(body, mimetype="text/javascript")
     # Browsers look for a new worker on every visit; the worker itself is never kept for long.
     response.headers["Cache-Control"] = "no-cache"
+    response.vary.update(("Accept-Language", "Cookie"))  # its words are in the page's language
     return response
 
 

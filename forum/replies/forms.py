@@ -1,3 +1,4 @@
+from flask_babel import lazy_gettext
 from wtforms import BooleanField, HiddenField
 
 from forum.forms import Form, anonymous_field, body_field, content_note_field, title_field
@@ -5,7 +6,7 @@ from forum.photo_fields import PhotoFields
 
 
 class ReplyForm(PhotoFields, Form):
-    body = body_field("Your reply")
+    body = body_field(lazy_gettext("Your reply"))
     content_note = content_note_field()
     anonymous = anonymous_field()
     kindness_confirmed = BooleanField()  # set by the "Post anyway" button after a kindness check
@@ -27,7 +28,7 @@ def reply_defaults(thread, member, draft=None) -> dict:
 
 class EditForm(PhotoFields, Form):
     title = title_field()  # removed for replies: only the opening post carries the title
-    body = body_field("Your post")
+    body = body_field(lazy_gettext("Your post"))
 
 
 class ContentNoteForm(Form):

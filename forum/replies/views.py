@@ -1,4 +1,5 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request
+from flask_babel import gettext
 from flask_login import current_user, login_required
 
 from forum.database import db
@@ -29,7 +30,7 @@ def _editable_post(post_id: int) -> Post:
     post = browsing.post_with_thread(post_id) or abort(404)
     accounts.ensure_can_write(current_user)  # a suspension says why and until when
     if not post.can_edit(current_user):
-        raise NotAllowed("You can only change your own posts, and not in a locked thread.")
+        raise NotAllowed(gettext("You can only change your own posts, and not in a locked thread."))
     return post
 
 
@@ -96,7 +97,11 @@ def reply(thread_id: int):
     except ServiceError as error:
         return refused(form, error, "replies/reply.html", thread=thread)
     return posted(
-        post, f"Your reply is posted. {notify.how_you_will_hear(current_user, EmailTopic.REPLIES)}"
+        post,
+        gettext(
+            "Your reply is posted. %(how_you_will_hear)s",
+            how_you_will_hear=notify.how_you_will_hear(current_user, EmailTopic.REPLIES),
+        ),
     )
 
 
@@ -138,7 +143,7 @@ def edit(post_id: int):
         uploads.change_post_photos(current_user, post, request.form.getlist("remove_photo"), photos)
     except ServiceError as error:
         return refused(form, error, "replies/edit.html", post=post)
-    return posted(post, "Your changes are saved.")
+    return posted(post, gettext("Your changes are saved."))
 
 
 @bp.route("/p/<id:post_id>/delete", methods=["GET", "POST"])
@@ -147,13 +152,13 @@ def delete(post_id: int):
     """GET asks first, so a slip of the thumb deletes nothing."""
     post = browsing.post_with_thread(post_id) or abort(404)
     if post.is_deleted and post.author_id == current_user.id:  # a second click, or another tab
-        flash("That post is already deleted.")
+        flash(gettext("That post is already deleted."))
         return redirect(post_url(post))
     post = _editable_post(post_id)
     if request.method == "POST":
         posting.delete_post(current_user, post)
         db.session.commit()
-        flash("Your post is deleted.")
+        flash(gettext("Your post is deleted."))
         return redirect(post_url(post))
     return render_template("replies/delete.html", post=post)
 
@@ -166,7 +171,7 @@ def make_anonymous(post_id: int):
     covering.make_anonymous(current_user, post)
     there = post_url(post)
     db.session.commit()
-    flash("Your post is anonymous now. Only the moderators can see it was you.")
+    flash(gettext("Your post is anonymous now. Only the moderators can see it was you."))
     return redirect(there)
 
 
@@ -185,5 +190,5 @@ def content_note(post_id: int):
         return refused(form, error, "replies/note.html", post=post)
     there = post_url(post)
     db.session.commit()
-    flash("The note is saved: readers choose when to open your post.")
+    flash(gettext("The note is saved: readers choose when to open your post."))
     return redirect(there)

@@ -1,5 +1,6 @@
 from datetime import date
 
+from flask_babel import gettext, lazy_gettext
 from wtforms import DateField, SelectField, StringField
 from wtforms.validators import Optional, ValidationError
 
@@ -20,10 +21,10 @@ class DayField(DateField):
         try:
             super().process_formdata(valuelist)
         except ValueError:
-            raise ValueError("Please give a date like 2026-05-31.") from None
+            raise ValueError(gettext("Please give a date like 2026-05-31.")) from None
 
 
-def date_field(label: str) -> DayField:
+def date_field(label) -> DayField:
     return DayField(label, validators=[Optional()], format="%Y-%m-%d")
 
 
@@ -33,14 +34,14 @@ class SearchForm(Form):
     class Meta:
         csrf = False
 
-    q = StringField("Search for", filters=[query_text])
-    category = SelectField("Category", validate_choice=False)
-    since = date_field("From")
-    until = date_field("To")
+    q = StringField(lazy_gettext("Search for"), filters=[query_text])
+    category = SelectField(lazy_gettext("Category"), validate_choice=False)
+    since = date_field(lazy_gettext("From"))
+    until = date_field(lazy_gettext("To"))
 
     def validate_category(self, field) -> None:
         if field.data and field.data not in {choice.value for choice in field.choices}:
-            raise ValidationError("We don't have that category. Choose one from the list.")
+            raise ValidationError(gettext("We don't have that category. Choose one from the list."))
 
     def validate_since(self, field) -> None:
         _in_range(field)
@@ -48,9 +49,9 @@ class SearchForm(Form):
     def validate_until(self, field) -> None:
         _in_range(field)
         if field.data and self.since.data and field.data < self.since.data:
-            raise ValidationError("This date is before the first one. Swap them round?")
+            raise ValidationError(gettext("This date is before the first one. Swap them round?"))
 
 
 def _in_range(field) -> None:
     if field.data and not EARLIEST <= field.data <= LATEST:
-        raise ValidationError("Please choose a date between 2000 and 2999.")
+        raise ValidationError(gettext("Please choose a date between 2000 and 2999."))

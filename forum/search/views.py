@@ -1,4 +1,5 @@
 from flask import Blueprint, render_template, request
+from flask_babel import gettext
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
@@ -19,7 +20,10 @@ bp = Blueprint("search", __name__)
 def results():
     categories = browsing.categories()
     form = SearchForm(formdata=request.args)
-    form.category.choices = [SelectChoice("", "All categories"), *category_choices(categories)]
+    form.category.choices = [
+        SelectChoice("", gettext("All categories")),
+        *category_choices(categories),
+    ]
     query = search.parse(form.q.data)
     if not form.validate():
         return render_template("search/results.html", form=form, query=query, results=None), 400

@@ -7,6 +7,7 @@ from importlib import resources
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
+from flask_babel import gettext
 from sqlalchemy import ColumnElement, Select, or_, select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -67,17 +68,22 @@ def _dummy_hash(method: str) -> str:
 def check_username(username: str) -> None:
     if text.has_invisible(username):
         raise ServiceError(
-            "Usernames can't hold invisible characters or ones that change the direction of "
-            "text. Try typing it again.",
+            gettext(
+                "Usernames can't hold invisible characters or ones that change the direction "
+                "of text. Try typing it again."
+            ),
             "username",
         )
     username = normalize_username(username)
     if not USERNAME_PATTERN.fullmatch(username):
         raise ServiceError(
-            "Usernames are 3 to 30 characters: letters, digits, _ and - only.", "username"
+            gettext("Usernames are 3 to 30 characters: letters, digits, _ and - only."),
+            "username",
         )
     if username_key(username) in RESERVED_USERNAMES or labels.passes_for_anonymous(username):
-        raise ServiceError("That username is kept for the forum itself. Try another.", "username")
+        raise ServiceError(
+            gettext("That username is kept for the forum itself. Try another."), "username"
+        )
 
 
 def check_display_name(display_name: str) -> None:
@@ -86,17 +92,20 @@ def check_display_name(display_name: str) -> None:
     who started it, or for someone who has left."""
     if text.has_bidi_controls(display_name):
         raise ServiceError(
-            "Names can't hold characters that change the direction of text. Try typing it again.",
+            gettext(
+                "Names can't hold characters that change the direction of text. "
+                "Try typing it again."
+            ),
             "display_name",
         )
     if labels.passes_for_anonymous(display_name):
         raise ServiceError(
-            "Names starting with “Anonymous” are kept for anonymous posts. Try another.",
+            gettext("Names starting with “Anonymous” are kept for anonymous posts. Try another."),
             "display_name",
         )
     if labels.is_label(display_name):
         raise ServiceError(
-            "That name is kept for members who have left. Try another.", "display_name"
+            gettext("That name is kept for members who have left. Try another."), "display_name"
         )
 
 
@@ -104,13 +113,16 @@ def check_password(password: str, *names: str) -> None:
     """Refuse passwords that are short, common, or just the member's own name."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise ServiceError(
-            f"Passwords need at least {MIN_PASSWORD_LENGTH} characters. A short phrase works well.",
+            gettext(
+                "Passwords need at least %(num)d characters. A short phrase works well.",
+                num=MIN_PASSWORD_LENGTH,
+            ),
             "password",
         )
     lowered = password.lower()
     if lowered in _common_passwords() or any(len(n) >= 4 and n.lower() in lowered for n in names):
         raise ServiceError(
-            "That password is too easy to guess. Try a phrase only you would think of.",
+            gettext("That password is too easy to guess. Try a phrase only you would think of."),
             "password",
         )
 
@@ -130,7 +142,8 @@ def by_username(username: str, *columns: ColumnElement) -> Select | None:
     return select(User, *columns).where(User.username_key == username_key(username))
 
 
-def register(username: str, email: str, password: str) -> User:
+def register(username: str, email: str, password: str, *, locale: str | None = None) -> User:
+    """A new member; `locale` is the language she signed up in, so her emails come in it."""
     check_username(username)
     username = normalize_username(username)
     check_password(password, username, email.split("@")[0])
@@ -147,6 +160,7 @@ def register(username: str, email: str, password: str) -> User:
         display_name=username,
         bio="",
         role=Role.MEMBER,
+        locale=locale,
         last_seen_at=utcnow(),
     )
     try:
@@ -167,7 +181,7 @@ def _check_free(name_key: str, address_key: str | None = None) -> None:
         keys.append(User.email_key == address_key)
     taken = db.session.scalars(select(User.username_key).where(or_(*keys))).all()
     if name_key in taken:
-        raise ServiceError("Someone already has that username. Try another.", "username")
+        raise ServiceError(gettext("Someone already has that username. Try another."), "username")
     if taken:
         raise EmailTaken()
 
@@ -176,7 +190,7 @@ class EmailTaken(ServiceError):
     """Never shown to whoever signed up: the address's owner is emailed instead."""
 
     def __init__(self) -> None:
-        super().__init__("That email address already has an account.", "email")
+        super().__init__(gettext("That email address already has an account."), "email")
 
 
 def login_key(login: str) -> str:
@@ -198,8 +212,11 @@ def authenticate(login: str, password: str) -> User | None:
         return None
     if user.is_banned:  # said only to someone who knows the password
         raise ServiceError(
-            "This account has been banned, so it can't sign in. "
-            f"The moderators' reason: {user.restriction_reason}",
+            gettext(
+                "This account has been banned, so it can't sign in. "
+                "The moderators' reason: %(reason)s",
+                reason=user.restriction_reason,
+            ),
             "login",
         )
     user.last_seen_at = utcnow()
@@ -209,12 +226,17 @@ def authenticate(login: str, password: str) -> User | None:
 def ensure_can_write(user: User) -> None:
     """Suspended and banned members can read, but not post, reply, edit or report."""
     if user.is_banned:
-        raise NotAllowed("This account has been banned, so it can't post or change anything.")
+        raise NotAllowed(
+            gettext("This account has been banned, so it can't post or change anything.")
+        )
     if user.is_suspended:
         raise NotAllowed(
-            f"Your account is suspended until {exact_time(user.suspended_until)}, so you can read "
-            f"but not post, reply, edit or report until then. The moderators' reason: "
-            f"{user.restriction_reason}"
+            gettext(
+                "Your account is suspended until %(until)s, so you can read but not post, "
+                "reply, edit or report until then. The moderators' reason: %(reason)s",
+                until=exact_time(user.suspended_until),
+                reason=user.restriction_reason,
+            )
         )
 
 
@@ -226,8 +248,10 @@ def ensure_can_post(user: User) -> None:
     ensure_can_write(user)
     if current_app.config["REQUIRE_VERIFIED_EMAIL"] and user.email_verified_at is None:
         raise NotAllowed(
-            "Please confirm your email address before posting: we sent you a link. You can "
-            "send a new one from Settings › Email address."
+            gettext(
+                "Please confirm your email address before posting: we sent you a link. You can "
+                "send a new one from Settings › Email address."
+            )
         )
 
 
@@ -245,7 +269,7 @@ def update_profile(user: User, display_name: str, bio: str) -> None:
 
 def change_password(user: User, current: str, new: str) -> None:
     if not check_password_hash(user.password_hash, current):
-        raise ServiceError("That isn't your current password.", "current_password")
+        raise ServiceError(gettext("That isn't your current password."), "current_password")
     try:
         check_password(new, user.username, user.email.split("@")[0])
     except ServiceError as error:

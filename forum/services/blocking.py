@@ -1,5 +1,6 @@
 """Blocking: a member folds away another's posts for herself; the other is never told."""
 
+from flask_babel import gettext
 from sqlalchemy import ColumnElement, and_, delete, exists, false, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, joinedload
@@ -20,7 +21,7 @@ from forum.services.errors import ServiceError
 
 def block(member: User, other: User) -> None:
     if other.id == member.id:
-        raise ServiceError("You can't block yourself.")
+        raise ServiceError(gettext("You can't block yourself."))
     if db.session.scalar(
         select(Block.id).where(Block.blocker_id == member.id, Block.blocked_id == other.id)
     ):

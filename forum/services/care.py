@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
+from flask_babel import gettext
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import joinedload
 
@@ -84,16 +85,20 @@ def save_helper(
 ) -> Helper:
     """Start helping, or change how: the categories (none chosen: all), quiet hours, the cap."""
     if not 1 <= daily_cap <= MAX_DAILY_CAP:
-        raise ServiceError(f"Choose between 1 and {MAX_DAILY_CAP} a day.", "daily_cap")
+        raise ServiceError(
+            gettext("Choose between 1 and %(most)d a day.", most=MAX_DAILY_CAP), "daily_cap"
+        )
     if (quiet_from is None) != (quiet_until is None):
         field = "quiet_until" if quiet_until is None else "quiet_from"
-        raise ServiceError("Choose when quiet hours start and when they end, or neither.", field)
+        raise ServiceError(
+            gettext("Choose when quiet hours start and when they end, or neither."), field
+        )
     for hour, field in ((quiet_from, "quiet_from"), (quiet_until, "quiet_until")):
         if hour is not None and not 0 <= hour <= 23:
-            raise ServiceError("Choose an hour from the list.", field)
+            raise ServiceError(gettext("Choose an hour from the list."), field)
     known = set(db.session.scalars(select(Category.id).where(Category.id.in_(category_ids))))
     if set(category_ids) - known:
-        raise ServiceError("Choose categories from the list.", "categories")
+        raise ServiceError(gettext("Choose categories from the list."), "categories")
     helper = db.session.get(Helper, user.id) or Helper(user_id=user.id)
     helper.category_ids = ",".join(str(i) for i in sorted(known))
     helper.quiet_from, helper.quiet_until = quiet_from, quiet_until
@@ -252,11 +257,13 @@ def claim(user: User, thread: Thread, now: datetime | None = None) -> Claim:
     """A helper says she is writing a reply: nobody else is nudged about it for a while."""
     now = now or utcnow()
     if helper_of(user) is None:
-        raise NotAllowed("Only helpers can say they'll answer. You can volunteer in Settings.")
+        raise NotAllowed(
+            gettext("Only helpers can say they'll answer. You can volunteer in Settings.")
+        )
     if thread.reply_count or thread.locked or not thread.opening_shown:
-        raise ServiceError("This thread isn't waiting for a reply any more.")
+        raise ServiceError(gettext("This thread isn't waiting for a reply any more."))
     if thread.author_id == user.id:
-        raise NotAllowed("This is your own thread.")
+        raise NotAllowed(gettext("This is your own thread."))
     held = db.session.get(Claim, thread.id)
     until = now + timing().claim
     if held is None:
@@ -265,7 +272,9 @@ def claim(user: User, thread: Thread, now: datetime | None = None) -> Claim:
     elif held.helper_id == user.id or held.until <= now:
         held.helper_id, held.until = user.id, until
     else:
-        raise ServiceError("Someone is already writing a reply here. Yours is welcome too.")
+        raise ServiceError(
+            gettext("Someone is already writing a reply here. Yours is welcome too.")
+        )
     return held
 
 

@@ -2,6 +2,7 @@
 content note. Offered with the support panel, when someone who may be at risk realises how
 exposed her words are."""
 
+from flask_babel import gettext
 from sqlalchemy import update
 
 from forum import page_cache
@@ -14,7 +15,7 @@ from forum.services.errors import NotAllowed
 def _require_author(author: User, post: Post) -> None:
     accounts.ensure_can_write(author)
     if not post.can_edit(author):
-        raise NotAllowed("You can only change your own posts, and not in a locked thread.")
+        raise NotAllowed(gettext("You can only change your own posts, and not in a locked thread."))
 
 
 def make_anonymous(author: User, post: Post) -> None:

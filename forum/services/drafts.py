@@ -13,6 +13,7 @@ them: every function here takes her and reads her rows alone.
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
+from flask_babel import format_number, gettext, lazy_gettext
 from sqlalchemy import ColumnElement, delete, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -64,17 +65,41 @@ class Kept:
 
 def check(words: Words) -> None:
     """The same sizes as a post: a draft is what a post will be."""
-    for value, maximum, field, what in (
-        (words.body, BODY_MAX, "body", "Your draft"),
-        (words.title, TITLE_MAX, "title", "The title"),
-        (words.content_note, CONTENT_NOTE_MAX, "content_note", "A content note"),
+    for value, maximum, field, too_long in (
+        (
+            words.body,
+            BODY_MAX,
+            "body",
+            lazy_gettext(
+                "Your draft is %(length)s characters; it can be up to %(maximum)s, so this draft "
+                "isn't saved. Your text is all still here."
+            ),
+        ),
+        (
+            words.title,
+            TITLE_MAX,
+            "title",
+            lazy_gettext(
+                "The title is %(length)s characters; it can be up to %(maximum)s, so this draft "
+                "isn't saved. Your text is all still here."
+            ),
+        ),
+        (
+            words.content_note,
+            CONTENT_NOTE_MAX,
+            "content_note",
+            lazy_gettext(
+                "A content note is %(length)s characters; it can be up to %(maximum)s, so this "
+                "draft isn't saved. Your text is all still here."
+            ),
+        ),
     ):
         if len(value) > maximum:
-            raise ServiceError(
-                f"{what} is {len(value):,} characters; it can be up to {maximum:,}, so this "
-                "draft isn't saved. Your text is all still here.",
-                field,
-            )
+            message = str(too_long) % {
+                "length": format_number(len(value)),
+                "maximum": format_number(maximum),
+            }
+            raise ServiceError(message, field)
 
 
 def _fresh() -> ColumnElement[bool]:
@@ -145,7 +170,7 @@ def save_thread(
 def save_edit(member: User, post: Post, words: Words) -> bool:
     """Changes to one of her posts, as typed so far: only while she may still change it."""
     if not post.can_edit(member):
-        raise NotAllowed("You can only change your own posts, and not in a locked thread.")
+        raise NotAllowed(gettext("You can only change your own posts, and not in a locked thread."))
     title = words.title if post.is_opening else ""
     return _save(member, DraftPlace.EDIT, post.id, Words(words.body, title))
 
@@ -226,17 +251,19 @@ def drafts_of(member: User, *, all_kept: bool = False) -> list[Kept]:
     for draft in drafts:
         if draft.place == DraftPlace.REPLY:
             thread = threads.get(draft.place_id)
-            where = thread.title_for(member) if thread else "A thread that is no longer here"
+            where = (
+                thread.title_for(member) if thread else gettext("A thread that is no longer here")
+            )
             kept.append(Kept(draft, where, thread, None))
         elif draft.place == DraftPlace.EDIT:
             post = posts.get(draft.place_id)
             thread = post.thread if post else None
-            where = thread.title_for(member) if thread else "A post that is no longer here"
+            where = thread.title_for(member) if thread else gettext("A post that is no longer here")
             editable = post if post is not None and post.can_edit(member) else None
             kept.append(Kept(draft, where, thread, None, editable))
         else:
             category = categories.get(draft.place_id)
-            where = category.name if category else "A category that is no longer here"
+            where = category.name if category else gettext("A category that is no longer here")
             kept.append(Kept(draft, where, None, category))
     return kept
 

@@ -1,8 +1,11 @@
 from collections.abc import Callable
 
+from flask_babel import gettext
+
 
 class ServiceError(Exception):
-    """A rule refused the request. The message is written for the member; field names the input.
+    """A rule refused the request. The message is written for the member, in her language (a
+    gettext, or a lazy_gettext made a str here, when it is raised); field names the input.
 
     Whoever catches it rolls back everything the attempt wrote; `keep`, if given, then writes
     what the refusal itself must leave (forum.database.roll_back).
@@ -14,6 +17,7 @@ class ServiceError(Exception):
     def __init__(
         self, message: str, field: str | None = None, keep: Callable[[], object] | None = None
     ) -> None:
+        message = str(message)
         super().__init__(message)
         self.message = message
         self.field = field
@@ -25,11 +29,11 @@ class NotAllowed(ServiceError):
 
     def __init__(
         self,
-        message: str = "You can't do that here.",
+        message: str | None = None,
         field: str | None = None,
         keep: Callable[[], object] | None = None,
     ) -> None:
-        super().__init__(message, field, keep)
+        super().__init__(message or gettext("You can't do that here."), field, keep)
 
 
 class AlreadyHandled(ServiceError):

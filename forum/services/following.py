@@ -1,5 +1,6 @@
 """Following threads: automatically when a member starts or replies, or by choice; or muting."""
 
+from flask_babel import gettext
 from sqlalchemy import delete, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -14,7 +15,7 @@ from forum.services.listing import ThreadRow, row, with_row_columns
 def set_follow(user: User, thread: Thread, state: str) -> None:
     """Follow a thread, mute it (no replies from it, even in one's own thread), or neither."""
     if state not in set(FollowState):
-        raise ServiceError("Choose to follow, mute or stop following.")
+        raise ServiceError(gettext("Choose to follow, mute or stop following."))
     db.session.execute(
         delete(Subscription).where(
             Subscription.user_id == user.id, Subscription.thread_id == thread.id

@@ -1,6 +1,7 @@
 """“This helped me”: the thread's author marks the replies that helped, and members' replies
 count the parents they helped."""
 
+from flask_babel import gettext
 from sqlalchemy import ColumnElement, Select, case, func, select, update
 
 from forum import page_cache
@@ -15,10 +16,14 @@ def mark_helped(member: User, post: Post, helped: bool) -> None:
     accounts.ensure_can_write(member)
     if not post.can_mark_helped(member):
         if post.thread.author_id != member.id:
-            raise NotAllowed("Only the parent who started the thread can mark what helped them.")
+            raise NotAllowed(
+                gettext("Only the parent who started the thread can mark what helped them.")
+            )
         if post.is_opening or post.author_id == member.id:
-            raise ServiceError("Mark the replies others wrote: your own posts can't be marked.")
-        raise ServiceError("This reply isn't shown just now, so it can't be marked.")
+            raise ServiceError(
+                gettext("Mark the replies others wrote: your own posts can't be marked.")
+            )
+        raise ServiceError(gettext("This reply isn't shown just now, so it can't be marked."))
     changed = db.session.execute(
         update(Post)
         .where(

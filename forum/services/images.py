@@ -14,6 +14,7 @@ import re
 import time
 from dataclasses import dataclass
 
+from flask_babel import format_number, gettext
 from PIL import Image, ImageCms, ImageOps
 from pillow_heif import register_heif_opener
 
@@ -56,14 +57,21 @@ class Processed:
     thumb: Encoded
 
 
-def _open(data: bytes, what: str = "photo") -> Image.Image:
-    """The picture's header, read and checked against the budgets; its pixels not yet decoded."""
+def _open(data: bytes, avatar: bool = False) -> Image.Image:
+    """The picture's header, read and checked against the budgets; its pixels not yet decoded.
+    `avatar`: a profile picture, which the messages call a picture rather than a photo."""
     if not data:
-        raise ImageRefused(f"That file is empty. Please pick the {what} again.")
+        raise ImageRefused(
+            gettext("That file is empty. Please pick the picture again.")
+            if avatar
+            else gettext("That file is empty. Please pick the photo again.")
+        )
     if MARKUP.search(data):
         raise ImageRefused(
-            "That file holds more than a picture, so we can't take it. Please save the photo "
-            "again from your photos app and pick the copy."
+            gettext(
+                "That file holds more than a picture, so we can't take it. Please save the photo "
+                "again from your photos app and pick the copy."
+            )
         )
     try:
         image = Image.open(io.BytesIO(data), formats=FORMATS)
@@ -71,8 +79,15 @@ def _open(data: bytes, what: str = "photo") -> Image.Image:
         raise _too_big() from None
     except Exception:  # any reader's failure, of whatever kind: not a photo to her
         raise ImageRefused(
-            f"That file isn't a photo we can read. Blossom takes JPEG, PNG, WebP, GIF and HEIC "
-            f"pictures: please pick a {what} from your camera roll."
+            gettext(
+                "That file isn't a photo we can read. Blossom takes JPEG, PNG, WebP, GIF and "
+                "HEIC pictures: please pick a picture from your camera roll."
+            )
+            if avatar
+            else gettext(
+                "That file isn't a photo we can read. Blossom takes JPEG, PNG, WebP, GIF and "
+                "HEIC pictures: please pick a photo from your camera roll."
+            )
         ) from None
     width, height = image.size
     if width < 1 or height < 1 or width * height > MAX_PIXELS:
@@ -83,17 +98,33 @@ def _open(data: bytes, what: str = "photo") -> Image.Image:
         frames = MAX_FRAMES + 1
     if frames > MAX_FRAMES:
         raise ImageRefused(
-            f"That animation has more than {MAX_FRAMES} frames, more than we can take. "
-            "A still photo works."
+            gettext(
+                "That animation has more than %(most)d frames, more than we can take. "
+                "A still photo works.",
+                most=MAX_FRAMES,
+            )
         )
     return image
 
 
 def _too_big(width: int = 0, height: int = 0) -> ImageRefused:
-    size = f" ({width:,} × {height:,} pixels)" if width else ""
+    most = MAX_PIXELS // 1_000_000
+    if not width:
+        return ImageRefused(
+            gettext(
+                "That picture is too big to take: up to %(most)d megapixels can go up. A photo "
+                "straight from a phone camera fits.",
+                most=most,
+            )
+        )
     return ImageRefused(
-        f"That picture is too big to take{size}: up to {MAX_PIXELS // 1_000_000} megapixels "
-        "can go up. A photo straight from a phone camera fits."
+        gettext(
+            "That picture is too big to take (%(width)s × %(height)s pixels): up to %(most)d "
+            "megapixels can go up. A photo straight from a phone camera fits.",
+            width=format_number(width),
+            height=format_number(height),
+            most=most,
+        )
     )
 
 
@@ -141,7 +172,7 @@ def _skip_sub_blocks(data: bytes, position: int) -> int:
     return position
 
 
-def _pixels(image: Image.Image, what: str) -> Image.Image:
+def _pixels(image: Image.Image, avatar: bool = False) -> Image.Image:
     """Decode the first frame, turned upright and in sRGB, within the time allowed."""
     started = time.monotonic()
     try:
@@ -152,11 +183,22 @@ def _pixels(image: Image.Image, what: str) -> Image.Image:
         raise _too_big(*image.size) from None
     except Exception:  # a decoder's failure, of whatever kind: a damaged file to her
         raise ImageRefused(
-            f"That {what} seems to be cut short or damaged, so it didn't open. Please save it "
-            "again from your photos app, or pick another."
+            gettext(
+                "That picture seems to be cut short or damaged, so it didn't open. Please save "
+                "it again from your photos app, or pick another."
+            )
+            if avatar
+            else gettext(
+                "That photo seems to be cut short or damaged, so it didn't open. Please save it "
+                "again from your photos app, or pick another."
+            )
         ) from None
     if time.monotonic() - started > SECONDS:
-        raise ImageRefused(f"That {what} took too long to open. Please pick a smaller copy.")
+        raise ImageRefused(
+            gettext("That picture took too long to open. Please pick a smaller copy.")
+            if avatar
+            else gettext("That photo took too long to open. Please pick a smaller copy.")
+        )
     return _srgb(upright, image.info.get("icc_profile"))
 
 
@@ -188,12 +230,12 @@ def _encode(image: Image.Image, side: int) -> Encoded:
 
 def process_photo(data: bytes) -> Processed:
     """A photo for a post: the large picture and its thumbnail."""
-    image = _pixels(_open(data), "photo")
+    image = _pixels(_open(data))
     return Processed(_encode(image, MAX_SIDE), _encode(image, THUMB_SIDE))
 
 
 def process_avatar(data: bytes) -> Encoded:
     """A profile picture: the middle square, 256 px."""
-    image = _pixels(_open(data, "picture"), "picture")
+    image = _pixels(_open(data, avatar=True), avatar=True)
     square = ImageOps.fit(image, (AVATAR_SIDE, AVATAR_SIDE), Image.Resampling.LANCZOS)
     return _encode(square, AVATAR_SIDE)

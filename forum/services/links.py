@@ -7,6 +7,7 @@ member a password-reset link to somebody else's server.
 from contextlib import contextmanager
 
 from flask import current_app, url_for
+from flask_babel import gettext
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from forum.database import db
@@ -44,14 +45,18 @@ def read_token(purpose: str, token: str, max_age: int | None = None) -> dict:
         payload = _serializer(purpose).loads(token, max_age=max_age)
     except SignatureExpired:
         raise BadLink(
-            "This link has expired. That's only to keep your account safe: ask for a new one."
+            gettext(
+                "This link has expired. That's only to keep your account safe: ask for a new one."
+            )
         ) from None
     except (BadSignature, UnicodeError, ValueError):
         raise BadLink(
-            "This link isn't complete or isn't right. Try copying the whole link from the email."
+            gettext(
+                "This link isn't complete or isn't right. Try copying the whole link from the email."
+            )
         ) from None
     if not isinstance(payload, dict):
-        raise BadLink("This link isn't right. Try copying the whole link from the email.")
+        raise BadLink(gettext("This link isn't right. Try copying the whole link from the email."))
     return payload
 
 

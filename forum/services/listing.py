@@ -7,6 +7,7 @@ Visitors get no count, so every visitor's copy of a list is the same and can be 
 
 from dataclasses import dataclass
 
+from flask_babel import gettext
 from sqlalchemy import ColumnElement, Select, and_, case, func, null, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -71,7 +72,7 @@ def plain_rows(threads: list[Thread]) -> list[ThreadRow]:
 def preview_of(thread: Thread, text: str) -> str:
     """One line of the opening post: behind a content note, only the note."""
     if thread.content_note:
-        return f"Content note: {thread.content_note}"
+        return gettext("Content note: %(note)s", note=thread.content_note)
     words = " ".join(text.split())
     if len(words) <= PREVIEW_CHARS:
         return words

@@ -5,18 +5,20 @@ Moderation powers come with the role and go while its holder is suspended or ban
 (`User.is_moderator`).
 """
 
+from flask_babel import gettext, lazy_gettext
+
 from forum.models import Post, Role, User
 from forum.services.audit import refusal
 from forum.services.errors import NotAllowed
 
-OWN = "You can't take moderation action on your own account or posts."
+OWN = lazy_gettext("You can't take moderation action on your own account or posts.")
 # Every refusal on an anonymous post: a reason ("that's an admin's post") would say who wrote it.
-ANONYMOUS_REFUSAL = "You can't act on this post. Please ask an admin."
+ANONYMOUS_REFUSAL = lazy_gettext("You can't act on this post. Please ask an admin.")
 
 
 def require_moderator(user: User) -> None:
     if not (user.is_authenticated and user.is_moderator):
-        raise NotAllowed("Only moderators can do that.")
+        raise NotAllowed(gettext("Only moderators can do that."))
 
 
 def require_over(moderator: User, member: User) -> None:
@@ -27,7 +29,7 @@ def require_over(moderator: User, member: User) -> None:
         return
     if member.id == moderator.id:
         raise NotAllowed(OWN)
-    raise NotAllowed("Only an admin can take action about a member of staff.")
+    raise NotAllowed(gettext("Only an admin can take action about a member of staff."))
 
 
 def require_may_decide(
@@ -49,4 +51,4 @@ def require_may_decide(
             post_id=post.id, thread_id=post.thread_id, target_user_id=post.author_id,
         )  # fmt: skip
         raise NotAllowed(ANONYMOUS_REFUSAL, keep=keep)
-    raise NotAllowed(OWN if own else "Moderators can't act against an admin.")
+    raise NotAllowed(OWN if own else gettext("Moderators can't act against an admin."))

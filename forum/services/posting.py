@@ -7,6 +7,7 @@ when many members post at once; a reply's position comes from the same atomic UP
 from collections.abc import Sequence
 from datetime import datetime
 
+from flask_babel import gettext
 from sqlalchemy import ColumnElement, case, func, select, update
 
 from forum import page_cache
@@ -177,7 +178,7 @@ def edit_post(editor: User, post: Post, body: str, title: str | None = None) -> 
     """Change a post, keeping what it said before as a revision. None when nothing changed."""
     accounts.ensure_can_write(editor)
     if not post.can_edit(editor):
-        raise NotAllowed("You can only edit your own posts, and not in a locked thread.")
+        raise NotAllowed(gettext("You can only edit your own posts, and not in a locked thread."))
     revision = revise(editor, post, body, title)
     drafts.discard_edit(editor, post)  # saved: the draft of these changes is done with
     words = f"{title or ''}\n{body}"
@@ -225,7 +226,7 @@ def delete_post(actor: User, post: Post) -> None:
     # finished first (and it is read hidden) or waits, so only one of them counts it out.
     lock_row(Post, post.id, refresh=True)
     if not post.can_edit(actor):
-        raise NotAllowed("You can only delete your own posts, and not in a locked thread.")
+        raise NotAllowed(gettext("You can only delete your own posts, and not in a locked thread."))
     was_visible = post.is_visible
     deleted = db.session.execute(
         update(Post)

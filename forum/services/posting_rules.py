@@ -3,6 +3,7 @@ page or pass for a label, no double tap, and the pauses that ask for a second lo
 
 from datetime import timedelta
 
+from flask_babel import gettext
 from sqlalchemy import Integer, cast, func, select
 
 from forum.database import db, utcnow
@@ -26,8 +27,10 @@ class ThreadLocked(ServiceError):
 
     def __init__(self) -> None:
         super().__init__(
-            "This thread is locked, so it can't take new replies. Your text is still below "
-            "if you'd like to keep it.",
+            gettext(
+                "This thread is locked, so it can't take new replies. Your text is still below "
+                "if you'd like to keep it."
+            ),
             "body",
         )
 
@@ -49,9 +52,11 @@ class KindnessCheck(Pause):
     def __init__(self, words: list[str]) -> None:
         self.words = words  # what gave it pause, shown to the author
         super().__init__(
-            "Before this goes up, could you read it once more? Some of its wording can land hard "
-            "on a tired parent. Our guidelines ask us to answer with kindness. If it says what "
-            "you mean, you can post it anyway.",
+            gettext(
+                "Before this goes up, could you read it once more? Some of its wording can land hard "
+                "on a tired parent. Our guidelines ask us to answer with kindness. If it says what "
+                "you mean, you can post it anyway."
+            ),
             "body",
         )
 
@@ -63,8 +68,10 @@ class NamedReplyCheck(Pause):
 
     def __init__(self) -> None:
         super().__init__(
-            "You started this thread anonymously. If you reply with your name, other parents "
-            "may work out that the thread is yours. Would you like to reply anonymously?",
+            gettext(
+                "You started this thread anonymously. If you reply with your name, other parents "
+                "may work out that the thread is yours. Would you like to reply anonymously?"
+            ),
             "anonymous",
         )
 
@@ -74,8 +81,10 @@ class DuplicatePost(ServiceError):
 
     def __init__(self) -> None:
         super().__init__(
-            "You posted these same words a moment ago, so we haven't posted them twice. "
-            "Your text is still here if you'd like to change it.",
+            gettext(
+                "You posted these same words a moment ago, so we haven't posted them twice. "
+                "Your text is still here if you'd like to change it."
+            ),
             "body",
         )
 
@@ -118,13 +127,17 @@ def _hold_posting_turn(author: User) -> None:
 def check_title(title: str) -> None:
     if has_bidi_controls(title):
         raise ServiceError(
-            "Titles can't hold characters that change the direction of text. Try typing it again.",
+            gettext(
+                "Titles can't hold characters that change the direction of text. Try typing it again."
+            ),
             "title",
         )
     if labels.is_label(title):  # in a listing it would read as who wrote the thread
         raise ServiceError(
-            "That title reads like the name Blossom shows for an anonymous parent or a member "
-            "who has left. Try saying what the thread is about.",
+            gettext(
+                "That title reads like the name Blossom shows for an anonymous parent or a member "
+                "who has left. Try saying what the thread is about."
+            ),
             "title",
         )
 
@@ -133,8 +146,10 @@ def check_content_note(content_note: str | None) -> None:
     """A note is shown beside names and titles, so it follows the same rule as a title."""
     if content_note and has_bidi_controls(content_note):
         raise ServiceError(
-            "Content notes can't hold characters that change the direction of text. "
-            "Try typing it again.",
+            gettext(
+                "Content notes can't hold characters that change the direction of text. "
+                "Try typing it again."
+            ),
             "content_note",
         )
 

@@ -7,6 +7,7 @@ posted anonymously: a notification about an anonymous reply carries only its lab
 import random
 from datetime import datetime, timedelta
 
+from flask_babel import gettext
 from sqlalchemy import delete, select, update
 from werkzeug.security import check_password_hash
 
@@ -48,7 +49,7 @@ UNUSABLE_PASSWORD = "account-deleted"  # noqa: S105 -- matches no password: not 
 
 def _confirm(user: User, password: str) -> None:
     if user.is_deleted or not check_password_hash(user.password_hash, password or ""):
-        raise ServiceError("That isn't your password. Nothing was changed.", "password")
+        raise ServiceError(gettext("That isn't your password. Nothing was changed."), "password")
 
 
 def _when(moment: datetime | None) -> str | None:

@@ -2,10 +2,11 @@
 written once, in text.quote_markdown; the reply page, the quote box under a post and the
 services all take their quotation from here."""
 
-from forum.models import Post
-from forum.services.text import own_words, passage, quote_markdown
+from flask_babel import gettext
 
-ANONYMOUS_NAME = "Anonymous parent"
+from forum.models import Post
+from forum.services import labels
+from forum.services.text import own_words, passage, quote_markdown
 
 
 def quotation(post: Post, selection: str | None = None) -> str:
@@ -15,5 +16,8 @@ def quotation(post: Post, selection: str | None = None) -> str:
         return ""
     words = own_words(post.body_html) or post.body_text
     chosen = passage(words, selection) if selection else None
-    name = ANONYMOUS_NAME if post.anonymous else post.author.display_name
-    return quote_markdown(name, chosen or words)
+    # Unnumbered, as before: the quotation is hers to keep or change.
+    name = labels.anonymous_parent() if post.anonymous else post.author.display_name
+    # Translators: Markdown before a quotation, the name in bold; the line must end as one
+    # of QUOTE_INTRO_ENDINGS in forum/services/text.py ("escribió:").
+    return quote_markdown(name, chosen or words, gettext("**%(name)s** wrote:"))

@@ -15,22 +15,33 @@ import hashlib
 import hmac
 from dataclasses import dataclass
 
+from flask_babel import gettext, lazy_gettext
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash
 
 from forum.database import db, utcnow
+from forum.i18n import written_for
 from forum.models import User
 from forum.services import accounts, links, mail
 from forum.services.errors import ServiceError
 
 VERIFY_MAX_AGE = 3 * 24 * 3600
 RESET_MAX_AGE = 3600
+# Subjects are lazy: each email is written in the language of the member it goes to.
+RESET_SUBJECT = lazy_gettext("Resetting your Blossom password")
 
 
-def _send_link(user: User, subject: str, purpose: str, endpoint: str, payload: dict) -> None:
+def _send_link(user: User, subject, purpose: str, endpoint: str, payload: dict) -> None:
     link = links.external(endpoint, token=links.make_token(purpose, {"u": user.id} | payload))
-    mail.queue(user.email, subject, purpose, user=user, link=link)
+    _queue(user, user.email, subject, purpose, link=link)
+
+
+def _queue(member: User, address: str, subject, template: str, **context) -> None:
+    """An email about `member`'s account, written in her language whoever's request sends it
+    (someone else signing up with her address, a reset asked for from any browser)."""
+    with written_for(member):
+        mail.queue(address, subject, template, user=member, **context)
 
 
 def _owner_of(key: str) -> User | None:
@@ -49,21 +60,29 @@ def browser_mark(browser: str | None) -> str:
     return hashlib.sha256(f"blossom-browser\n{browser or ''}".encode()).hexdigest()[:32]
 
 
-def sign_up(username: str, email: str, password: str, browser: str | None = None) -> User | None:
+def sign_up(
+    username: str,
+    email: str,
+    password: str,
+    browser: str | None = None,
+    *,
+    locale: str | None = None,
+) -> User | None:
     """A new account and a link to confirm its address; or, if the address already has an
     account, an email to its owner saying so. The one signing up is told the same either way,
     so nobody can learn from this form who is a member. `browser` is the random value kept in
-    the signing-up browser's session: the link signs in only there."""
+    the signing-up browser's session: the link signs in only there. `locale` is the language of
+    the page she signed up on: her account's language, so this email and the next come in it."""
     try:
-        user = accounts.register(username, email, password)
+        user = accounts.register(username, email, password, locale=locale)
     except accounts.EmailTaken:
         owner = _owner_of(accounts.email_key(email))
         if owner is not None:
-            mail.queue(
+            _queue(
+                owner,
                 owner.email,
-                "Someone tried to sign up to Blossom with your address",
+                lazy_gettext("Someone tried to sign up to Blossom with your address"),
                 "signup_attempt",
-                user=owner,
                 name=owner.display_name,
                 login_link=links.external("auth.login"),
                 forgot_link=links.external("auth.forgot"),
@@ -75,7 +94,8 @@ def sign_up(username: str, email: str, password: str, browser: str | None = None
 
 def send_verification(user: User, browser: str | None = None) -> None:
     payload = {"e": user.email_key} | ({"b": browser_mark(browser)} if browser else {})
-    _send_link(user, "Please confirm your email for Blossom", "verify", "auth.verify", payload)
+    subject = lazy_gettext("Please confirm your email for Blossom")
+    _send_link(user, subject, "verify", "auth.verify", payload)
 
 
 def send_verification_again(address: str, browser: str | None) -> None:
@@ -98,8 +118,10 @@ def verify_email(token: str, browser: str | None = None) -> Confirmation:
     user = links.member_in(payload)
     if user is None or user.email_key != payload.get("e"):
         raise links.BadLink(
-            "This link is for an email address that is no longer on the account. "
-            "If you changed it, use the link in the newest email."
+            gettext(
+                "This link is for an email address that is no longer on the account. "
+                "If you changed it, use the link in the newest email."
+            )
         )
     if user.email_verified_at is not None:
         return Confirmation(user, confirmed_now=False, signs_in=False)
@@ -127,12 +149,12 @@ def request_password_reset(address: str) -> None:
         token = links.make_token("reset", {"u": 0, "p": "0" * 24})
         mail.render(
             "reset",
-            "Resetting your Blossom password",
+            RESET_SUBJECT,
             name=address,
             link=links.external("auth.reset", token=token),
         )
         return
-    _send_link(user, "Resetting your Blossom password", "reset", "auth.reset",
+    _send_link(user, RESET_SUBJECT, "reset", "auth.reset",
                {"p": _fingerprint(user)})  # fmt: skip
 
 
@@ -141,8 +163,10 @@ def user_for_reset(token: str) -> User:
     user = links.member_in(payload)
     if user is None or user.is_banned or payload.get("p") != _fingerprint(user):
         raise links.BadLink(
-            "This link has already been used, or your password has changed since it was sent. "
-            "You can ask for a new one."
+            gettext(
+                "This link has already been used, or your password has changed since it was "
+                "sent. You can ask for a new one."
+            )
         )
     return user
 
@@ -164,17 +188,17 @@ def change_email(user: User, password: str, new_address: str) -> None:
     so this form tells nobody who is a member."""
     accounts.ensure_can_write(user)
     if not check_password_hash(user.password_hash, password):
-        raise ServiceError("That isn't your current password.", "password")
+        raise ServiceError(gettext("That isn't your current password."), "password")
     new_address, key = new_address.strip(), accounts.email_key(new_address)
     if key == user.email_key:
-        raise ServiceError("That's the address you have already.", "email")
+        raise ServiceError(gettext("That's the address you have already."), "email")
     owner = _owner_of(key)
     if owner is not None:
-        mail.queue(
+        _queue(
+            owner,
             owner.email,
-            "Someone tried to use your address on Blossom",
+            lazy_gettext("Someone tried to use your address on Blossom"),
             "email_in_use",
-            user=owner,
             name=owner.display_name,
             login_link=links.external("auth.login"),
         )
@@ -185,8 +209,8 @@ def change_email(user: User, password: str, new_address: str) -> None:
             "change-email", {"u": user.id, "from": user.email_key, "to": new_address}
         ),
     )
-    mail.queue(new_address, "Please confirm your new email for Blossom", "email_change",
-               user=user, name=user.display_name, link=link)  # fmt: skip
+    subject = lazy_gettext("Please confirm your new email for Blossom")
+    _queue(user, new_address, subject, "email_change", name=user.display_name, link=link)
 
 
 def confirm_email_change(token: str) -> User:
@@ -197,15 +221,21 @@ def confirm_email_change(token: str) -> User:
     new_address = str(payload.get("to", ""))
     key = accounts.email_key(new_address)
     if user is None or user.is_banned:
-        raise links.BadLink("This link is no longer valid.")
+        raise links.BadLink(gettext("This link is no longer valid."))
     if user.email_key == key:
-        raise links.BadLink("This link has already been used: your new address is confirmed.")
+        raise links.BadLink(
+            gettext("This link has already been used: your new address is confirmed.")
+        )
     if user.email_key != payload.get("from"):
         raise links.BadLink(
-            "Your email address has changed since this link was sent. "
-            "If you want this address, ask for the change again."
+            gettext(
+                "Your email address has changed since this link was sent. "
+                "If you want this address, ask for the change again."
+            )
         )
-    taken = links.BadLink("That address has an account now, so it can't be moved to yours.")
+    taken = links.BadLink(
+        gettext("That address has an account now, so it can't be moved to yours.")
+    )
     if _owner_of(key) is not None:
         raise taken
     old_address = user.email
@@ -214,5 +244,6 @@ def confirm_email_change(token: str) -> User:
             user.email, user.email_key, user.email_verified_at = new_address, key, utcnow()
     except IntegrityError:
         raise taken from None
-    mail.queue(old_address, "Your Blossom email address was changed", "email_changed", user=user)
+    subject = lazy_gettext("Your Blossom email address was changed")
+    _queue(user, old_address, subject, "email_changed")
     return user

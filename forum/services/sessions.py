@@ -46,7 +46,9 @@ _SYSTEMS = (
 
 
 def device_name(user_agent: str | None) -> str:
-    """A plain name for the device a sign-in came from, such as "Safari on iPhone"."""
+    """A plain name for the device a sign-in came from, such as "Safari on iPhone". It is stored,
+    so it stays in English (is_phone reads it); the devices page words it in the reader's
+    language."""
     agent = user_agent or ""
     browser = next((name for key, name in _BROWSERS if re.search(rf"\b{key}/", agent)), None)
     system = next((name for key, name in _SYSTEMS if key in agent), None)

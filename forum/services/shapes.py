@@ -25,29 +25,30 @@ PLACEHOLDERS = {
 class Byline:
     """Who a post or thread shows as written by."""
 
-    label: str  # the display name, or "Anonymous parent 2", or "A former member"
+    label: str  # the display name, or "Anonymous parent 2", or "A former member" (translated)
     member: User | None  # None when anonymous or a former member: nothing more of them is shown
+    former: bool = False  # a former member's
 
     @property
     def anonymous(self) -> bool:
-        return self.member is None and self.label != labels.FORMER_MEMBER
+        return self.member is None and not self.former
 
 
 def post_byline(post: Post) -> Byline:
     if post.anonymous:
-        return Byline(post.anonymous_label, None)
+        return Byline(labels.anonymous_parent(post.anonymous_number), None)
     return _named(post.author)
 
 
 def thread_byline(thread: Thread) -> Byline:
     if thread.anonymous:
-        return Byline(labels.ANONYMOUS_PARENT, None)
+        return Byline(labels.anonymous_parent(), None)
     return _named(thread.author)
 
 
 def _named(member: User) -> Byline:
     if member.is_deleted:
-        return Byline(labels.FORMER_MEMBER, None)
+        return Byline(labels.former_member(), None, former=True)
     return Byline(member.display_name, member)
 
 

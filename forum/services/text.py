@@ -101,6 +101,11 @@ def plain_text(html: str) -> str:
     return _readable(parser.parts)
 
 
+# How the line introducing a quotation ends ("Maya wrote:"), in each language a quotation is
+# started in (forum/services/quoting.py).
+QUOTE_INTRO_ENDINGS = ("wrote:", "escribió:")
+
+
 class _OwnWords(_TextOf):
     """The text outside quotations: every blockquote, and the "Maya wrote:" line before one."""
 
@@ -116,7 +121,7 @@ class _OwnWords(_TextOf):
         if tag == "blockquote":
             if not self.quoting:
                 head, _, last = "".join(self.parts).rstrip().rpartition("\n")
-                if last.rstrip().endswith("wrote:"):  # it introduces the quotation
+                if last.rstrip().endswith(QUOTE_INTRO_ENDINGS):  # it introduces the quotation
                     self.parts = [head]
             self.quoting += 1
         super().handle_starttag(tag, attrs)
@@ -153,10 +158,10 @@ def passage(text: str, selection: str) -> str | None:
     return chosen if chosen and chosen in text else None
 
 
-def quote_markdown(name: str, text: str) -> str:
+def quote_markdown(name: str, text: str, intro: str = "**%(name)s** wrote:") -> str:
     """The Markdown a reply starts with to quote plain text: its first lines, at most
     QUOTE_LINES and about QUOTE_CHARS characters, cut at a word, escaped so they read as
-    written."""
+    written. `intro` introduces them, in the writer's language (ending as QUOTE_INTRO_ENDINGS)."""
     lines = [line.rstrip() for line in text.strip().splitlines()]
     kept: list[str] = []
     room, left = QUOTE_CHARS, QUOTE_LINES
@@ -175,7 +180,7 @@ def quote_markdown(name: str, text: str) -> str:
         room -= len(line)
         left -= bool(line)
     quoted = "\n".join(f"> {_escaped(line)}".rstrip() for line in kept)
-    return f"**{_escaped(name)}** wrote:\n{quoted}\n\n"
+    return f"{intro % {'name': _escaped(name)}}\n{quoted}\n\n"
 
 
 def _escaped(line: str) -> str:

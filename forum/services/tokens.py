@@ -9,23 +9,35 @@ data, delete her account, or reveal anyone.
 """
 
 import hashlib
+import re
 import secrets
 from datetime import timedelta
 
+from babel.lists import format_list
+from flask_babel import get_locale, gettext, ngettext
 from sqlalchemy import select, update
 from sqlalchemy.orm import joinedload
 
 from forum.database import db, utcnow
+from forum.lazy_words import lazy_gettext
 from forum.models import AccessToken, SecurityEvent, User
 from forum.services.errors import NotAllowed, ServiceError
 
 PREFIX = "blossom_pat_"
 SCOPES = {
-    "read": "Read threads, posts, profiles, and what you follow",
-    "notifications": "Read your notifications and mark them read",
-    "write:posts": "Start threads, reply, and edit or delete your posts",
-    "write:reactions": "React to posts and take reactions back",
-    "write:reports": "Report posts to the moderators",
+    "read": lazy_gettext("Read threads, posts, profiles, and what you follow"),
+    "notifications": lazy_gettext("Read your notifications and mark them read"),
+    "write:posts": lazy_gettext("Start threads, reply, and edit or delete your posts"),
+    "write:reactions": lazy_gettext("React to posts and take reactions back"),
+    "write:reports": lazy_gettext("Report posts to the moderators"),
+}
+# A scope in a word, where a token's scopes are listed: "reading, posting".
+SCOPE_NAMES = {
+    "read": lazy_gettext("reading"),
+    "notifications": lazy_gettext("notifications"),
+    "write:posts": lazy_gettext("posting"),
+    "write:reactions": lazy_gettext("reacting"),
+    "write:reports": lazy_gettext("reporting"),
 }
 EXPIRY_DAYS = (7, 30, 90, 365)
 DEFAULT_DAYS = 90
@@ -50,15 +62,17 @@ def _record(user_id: int, kind: str, detail: str) -> None:
 
 def check(name: str, scopes: list[str], days: int) -> None:
     if not name.strip():
-        raise ServiceError("Give the token a name, so you know which app has it.", "name")
+        raise ServiceError(gettext("Give the token a name, so you know which app has it."), "name")
     if len(name.strip()) > NAME_MAX:
-        raise ServiceError(f"A name can be up to {NAME_MAX} characters.", "name")
+        raise ServiceError(
+            gettext("A name can be up to %(most)d characters.", most=NAME_MAX), "name"
+        )
     if not scopes:
-        raise ServiceError("Choose at least one thing the app may do.", "scopes")
+        raise ServiceError(gettext("Choose at least one thing the app may do."), "scopes")
     if set(scopes) - set(SCOPES):
-        raise ServiceError("Choose from the list.", "scopes")
+        raise ServiceError(gettext("Choose from the list."), "scopes")
     if days not in EXPIRY_DAYS:
-        raise ServiceError("Choose how long the token lasts from the list.", "days")
+        raise ServiceError(gettext("Choose how long the token lasts from the list."), "days")
 
 
 def create(
@@ -66,11 +80,16 @@ def create(
 ) -> tuple[AccessToken, str]:
     """A new token, and its secret: the only time it exists outside the app that gets it."""
     if not member.can_write:  # a suspension or a ban revoked her tokens: none are made now
-        raise NotAllowed("While your account is restricted you can't make tokens.")
+        raise NotAllowed(gettext("While your account is restricted you can't make tokens."))
     check(name, scopes, days)
     if len(active_of(member)) >= ACTIVE_MAX:
         raise ServiceError(
-            f"You have {ACTIVE_MAX} tokens already. Revoke one you no longer use first.", "name"
+            ngettext(
+                "You have %(num)d token already. Revoke it first if you no longer use it.",
+                "You have %(num)d tokens already. Revoke one you no longer use first.",
+                ACTIVE_MAX,
+            ),
+            "name",
         )
     secret = PREFIX + secrets.token_urlsafe(32)
     chosen = [scope for scope in SCOPES if scope in scopes]  # in the list's order, once each
@@ -167,6 +186,38 @@ def revoke(member: User, token_id: int) -> bool:
     token.revoked_at = utcnow()
     _record(member.id, "token-revoked", f"Token “{token.name}” revoked by you")
     return True
+
+
+def scope_words(scopes: list[str]) -> str:
+    """A token's scopes as the reader's language lists them: "reading, posting and reacting"."""
+    names = [str(SCOPE_NAMES.get(scope, scope)) for scope in scopes]
+    return format_list(names, locale=get_locale() or "en") if names else ""
+
+
+_MADE = re.compile(r"Token “(?P<name>.*)” made \((?P<scopes>.*)\)", re.DOTALL)
+_REVOKED = re.compile(r"Token “(?P<name>.*)” revoked by you", re.DOTALL)
+_ALL_REVOKED = re.compile(r"Every token revoked \((?P<num>\d+)\): (?P<why>.*)", re.DOTALL)
+
+
+def event_words(event: SecurityEvent) -> str:
+    """A line of her security record in her language. The record keeps the English it was
+    written in (as her data download shows it); each kind of line is said again here."""
+    if found := _MADE.fullmatch(event.detail):
+        scopes = scope_words(found["scopes"].split(", "))
+        return gettext("Token “%(name)s” made (%(scopes)s)", name=found["name"], scopes=scopes)
+    if found := _REVOKED.fullmatch(event.detail):
+        return gettext("Token “%(name)s” revoked by you", name=found["name"])
+    if found := _ALL_REVOKED.fullmatch(event.detail):
+        num, why = int(found["num"]), found["why"]
+        if why == SIGNED_OUT_EVERYWHERE:
+            return gettext("Every token revoked (%(num)d): you signed out everywhere", num=num)
+        if why == NEW_PASSWORD:
+            return gettext("Every token revoked (%(num)d): your password changed", num=num)
+        if why == SUSPENDED:
+            return gettext("Every token revoked (%(num)d): your account was suspended", num=num)
+        if why == BANNED:
+            return gettext("Every token revoked (%(num)d): your account was banned", num=num)
+    return event.detail
 
 
 def revoke_all(user_id: int, why: str) -> int:

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from datetime import timedelta
 
 from flask import current_app
+from flask_babel import gettext, ngettext
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import joinedload
 
@@ -48,8 +49,10 @@ def check_can_upload(user: User, how_many: int) -> None:
         "IMAGE_NEW_MEMBER_WAIT", NEW_MEMBER_WAIT
     ):
         raise UploadRefused(
-            "Photos can be added once your account is a day old: it keeps the forum safe from "
-            "people who sign up only to post pictures. Your words can go up now."
+            gettext(
+                "Photos can be added once your account is a day old: it keeps the forum safe "
+                "from people who sign up only to post pictures. Your words can go up now."
+            )
         )
     now = utcnow()
     hour, day = db.session.execute(
@@ -60,8 +63,12 @@ def check_can_upload(user: User, how_many: int) -> None:
     ).one()
     if hour + how_many > PER_HOUR or day + how_many > PER_DAY:
         raise UploadRefused(
-            f"You've added a lot of photos lately (up to {PER_HOUR} an hour and {PER_DAY} a day). "
-            "Your words can go up now; please add the photos a little later."
+            gettext(
+                "You've added a lot of photos lately (up to %(hourly)d an hour and %(daily)d a "
+                "day). Your words can go up now; please add the photos a little later.",
+                hourly=PER_HOUR,
+                daily=PER_DAY,
+            )
         )
 
 
@@ -102,10 +109,12 @@ def attach(author: User, post: Post, photos: Sequence[Upload]) -> None:
     if not photos:
         return
     if len(photos) > MAX_PER_POST:
-        raise UploadRefused(f"A post can have up to {MAX_PER_POST} photos.", field="images")
+        raise UploadRefused(
+            gettext("A post can have up to %(most)d photos.", most=MAX_PER_POST), field="images"
+        )
     for position, upload in enumerate(photos, start=1):
         if upload.uploader_id != author.id or upload.post_id is not None:
-            raise UploadRefused("That photo can't be used here. Please pick it again.")
+            raise UploadRefused(gettext("That photo can't be used here. Please pick it again."))
         upload.post_id = post.id
         upload.position = position
     post.images = [upload.display() for upload in photos]
@@ -123,8 +132,14 @@ def change_post_photos(
     staying = [i for i in post.images or [] if i["key"] not in removed]
     if len(staying) + len(added) > MAX_PER_POST:
         raise UploadRefused(
-            f"A post can have up to {MAX_PER_POST} photos; this one has {len(staying)}. Take "
-            "one off to add another.",
+            ngettext(
+                "A post can have up to %(most)d photos; this one has %(num)d. Take one off to "
+                "add another.",
+                "A post can have up to %(most)d photos; this one has %(num)d. Take one off to "
+                "add another.",
+                len(staying),
+                most=MAX_PER_POST,
+            ),
             field="images",
         )
     if removed:
@@ -135,7 +150,7 @@ def change_post_photos(
         )
     for position, upload in enumerate(added, start=len(staying) + 1):
         if upload.uploader_id != editor.id or upload.post_id is not None:
-            raise UploadRefused("That photo can't be used here. Please pick it again.")
+            raise UploadRefused(gettext("That photo can't be used here. Please pick it again."))
         upload.post_id = post.id
         upload.position = position
     post.images = [*staying, *(upload.display() for upload in added)] or None

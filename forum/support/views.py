@@ -12,11 +12,13 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext
 from flask_login import current_user, login_required
 
 from forum import i18n
 from forum.database import db
 from forum.extensions import csrf
+from forum.forms import render_form
 from forum.limits import limited
 from forum.page_cache import LISTINGS, for_visitors
 from forum.pagination import post_url
@@ -32,6 +34,9 @@ from forum.services import (
     unanswered,
 )
 from forum.services.errors import ServiceError
+from forum.support.forms import RegionForm
+from forum.support.region import COOKIE as COUNTRY_COOKIE
+from forum.support.region import COOKIE_AGE, current_country
 from forum.urls import local_path
 
 bp = Blueprint("support", __name__)
@@ -39,12 +44,63 @@ bp = Blueprint("support", __name__)
 
 @bp.app_context_processor
 def support_context() -> dict:
-    return {"safety": safety.settings()}
+    """The support resources for the reader's country, in her language, on every page that
+    shows them (the support page, the crisis panel, the offline page)."""
+    return {"safety": safety.settings(current_country())}
 
 
 @bp.get("/support")
 def resources():
-    return render_template("support/resources.html")
+    return render_template("support/resources.html", countries=safety.countries())
+
+
+@bp.post("/support/country")
+@csrf.exempt  # like the footer's language: a visitor's choice is a cookie, and needs no token
+def choose_country():
+    """The support page's choice of country: a cookie for a visitor, her setting for a member."""
+    if current_user.is_authenticated:
+        csrf.protect()
+    back = redirect(url_for("support.resources"))
+    country = safety.shipped(request.form.get("country"))
+    if country is None:
+        return back
+    if current_user.is_authenticated:
+        safety.choose_region(current_user, country)
+        db.session.commit()
+    back.set_cookie(
+        COUNTRY_COOKIE, country, max_age=COOKIE_AGE, secure=request.is_secure,
+        httponly=True, samesite="Lax",
+    )  # fmt: skip
+    return back
+
+
+@bp.route("/settings/language", methods=["GET", "POST"])
+@login_required
+def region_settings():
+    """Her language, her country (for the support resources) and her time zone."""
+    form = RegionForm(
+        data={
+            "language": i18n.supported(current_user.locale) or i18n.page_language(),
+            "country": safety.shipped(current_user.country) or "",
+            "timezone": current_user.timezone or "",
+        }
+        if request.method == "GET"
+        else None
+    ).offer()
+    if not form.validate_on_submit():
+        return render_form("support/region.html", form, 422 if form.errors else 200)
+    profiles.choose_language(current_user, form.language.data)
+    safety.choose_region(current_user, form.country.data, form.timezone.data)
+    db.session.commit()
+    with i18n.written_for(current_user):  # in the language she has just chosen
+        flash(gettext("Your language and region are saved."))
+    response = redirect(url_for("support.region_settings"))
+    # The footer's cookie follows, so signing out keeps the language she chose.
+    response.set_cookie(
+        i18n.COOKIE, form.language.data, max_age=i18n.COOKIE_AGE, secure=request.is_secure,
+        httponly=True, samesite="Lax",
+    )  # fmt: skip
+    return response
 
 
 @bp.post("/language")
@@ -115,7 +171,10 @@ def helped(post_id: int):
     marked = request.form.get("helped") == "1"
     helpful.mark_helped(current_user, post, marked)
     db.session.commit()
-    flash("Marked as helping you. Thank you for letting them know." if marked else "Unmarked.")
+    if marked:
+        flash(gettext("Marked as helping you. Thank you for letting them know."))
+    else:
+        flash(gettext("Unmarked."))
     return redirect(post_url(post))
 
 
@@ -125,7 +184,12 @@ def block(username: str):
     other = accounts.find_by_username(username) or abort(404)
     blocking.block(current_user, other)
     db.session.commit()
-    flash(f"You won't see {other.display_name}'s posts unless you choose to. They aren't told.")
+    flash(
+        gettext(
+            "You won't see %(name)s's posts unless you choose to. They aren't told.",
+            name=other.display_name,
+        )
+    )
     return redirect(url_for("profiles.show", username=other.username))
 
 
@@ -135,7 +199,7 @@ def unblock(username: str):
     other = accounts.find_by_username(username) or abort(404)
     blocking.unblock(current_user, other)
     db.session.commit()
-    flash(f"You'll see {other.display_name}'s posts again.")
+    flash(gettext("You'll see %(name)s's posts again.", name=other.display_name))
     if request.form.get("from") == "settings":
         return redirect(url_for("profiles.blocked"))
     return redirect(url_for("profiles.show", username=other.username))

@@ -1,4 +1,5 @@
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 from flask_login import current_user, login_required
 from sqlalchemy.exc import DBAPIError
 
@@ -153,10 +154,13 @@ def new():
         drafts.discard_thread(current_user, moved_from)
     db.session.commit()
     flash(
-        f"Your thread is up. Other parents will see it now. {notify.how_you_will_hear(current_user)}"
+        gettext(
+            "Your thread is up. Other parents will see it now. %(how_you_will_hear)s",
+            how_you_will_hear=notify.how_you_will_hear(current_user),
+        )
     )
     usual = care_dashboard.usual_answer_minutes(chosen.id)
     if usual is not None:  # the real median of the last 30 days, or nothing when too few
-        flash(f"Parents here usually answer within {wait_in_words(usual)}.")
+        flash(gettext("Parents here usually answer within %(wait)s.", wait=wait_in_words(usual)))
     offer_support(thread.reads_as_crisis)
     return redirect(url_for("threads.show", thread_id=thread.id))

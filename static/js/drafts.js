@@ -65,10 +65,13 @@
         .catch(function (error) {
           if (leaving) return;
           var reason = error && error.message;
+          // The words, in the page's language, are on the status line (drafts/_controls.html).
+          var words = (status && status.dataset) || {};
           say(reason === "signed-out"
-            ? "You're signed out, so this draft isn't saved. Your words are still here: log in " +
-              "in another tab and we'll save them."
-            : "Not saved yet: we'll try again in a moment. Your words are still here.");
+            ? words.signedOut || "You're signed out, so this draft isn't saved. Your words are " +
+              "still here: log in in another tab and we'll save them."
+            : words.notSaved || "Not saved yet: we'll try again in a moment. Your words are " +
+              "still here.");
           later(RETRY);
         })
         .then(function () { sending = null; });

@@ -36,8 +36,9 @@
     var file = input.files && input.files[0];
     if (file && file.size > most) {
       input.value = "";
-      say(input, "That photo is more than " + megabytes(most) + ", too large to take. " +
-        "A photo straight from a phone's camera fits; a smaller copy works too.");
+      // In the page's language (templates/_macros/photos.html), else in English.
+      say(input, input.dataset.tooLarge || ("That photo is more than " + megabytes(most) +
+        ", too large to take. A photo straight from a phone's camera fits; a smaller copy works too."));
     } else {
       say(input, "");
     }

@@ -5,13 +5,21 @@
   const button = box.querySelector("[data-push-on]");
   const status = box.querySelector("[data-push-status]");
   const zone = document.querySelector("[data-time-zone]");
+  // The words shown here, in the page's language (templates/base.html); English if missing.
+  let texts = {};
+  try {
+    texts = JSON.parse(document.querySelector('meta[name="blossom-texts"]').content);
+  } catch (error) {
+    texts = {};
+  }
+  const say = (key, english) => texts[key] || english;
   if (zone && zone.value === "UTC") {
     // A first visit: her own time zone, as the browser knows it (she can still change it).
     const here = Intl.DateTimeFormat().resolvedOptions().timeZone;
     if (here && Array.from(zone.options).some((option) => option.value === here)) zone.value = here;
   }
   if (!("serviceWorker" in navigator) || !("PushManager" in window) || !("Notification" in window)) {
-    status.textContent = "This browser can't show notifications. On an iPhone, add Blossom to your home screen first (Share, then Add to Home Screen).";
+    status.textContent = say("pushUnsupported", "This browser can't show notifications. On an iPhone, add Blossom to your home screen first (Share, then Add to Home Screen).");
     return;
   }
   status.textContent = "";
@@ -24,11 +32,11 @@
 
   button.addEventListener("click", async () => {
     button.disabled = true;
-    status.textContent = "Asking your browser…";
+    status.textContent = say("pushAsking", "Asking your browser…");
     try {
       const permission = await Notification.requestPermission();
       if (permission !== "granted") {
-        status.textContent = "Notifications are turned off for this site in your browser's settings. Turn them on there, then try again.";
+        status.textContent = say("pushDenied", "Notifications are turned off for this site in your browser's settings. Turn them on there, then try again.");
         return;
       }
       await navigator.serviceWorker.register("/sw.js", { scope: "/" });
@@ -49,9 +57,9 @@
         return;
       }
       const answer = await response.json().catch(() => ({}));
-      status.textContent = answer.error || "That didn't work. Please try again.";
+      status.textContent = answer.error || say("pushFailed", "That didn't work. Please try again.");
     } catch (error) {
-      status.textContent = "Your browser couldn't turn notifications on just now. Please try again.";
+      status.textContent = say("pushBroken", "Your browser couldn't turn notifications on just now. Please try again.");
     } finally {
       button.disabled = false;
     }

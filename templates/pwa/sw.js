@@ -5,6 +5,8 @@ const PRECACHE = {{ urls|tojson }};
 const OFFLINE = {{ offline|tojson }};
 const NAME = {{ config.APP_NAME|tojson }};
 const ICON = {{ url_for('static', filename=config.APP_ICON_192)|tojson }};
+// In the language of the page that registered (or last updated) the worker.
+const SUPPORT = {{ _("Get support now")|tojson }};
 
 self.addEventListener("install", (event) => {
   event.waitUntil(
@@ -54,7 +56,7 @@ self.addEventListener("push", (event) => {
     data: { url: data.url || "/", support: data.support_url || null },
   };
   if (data.support_url) {
-    options.actions = [{ action: "support", title: "Get support now" }];
+    options.actions = [{ action: "support", title: SUPPORT }];
   }
   event.waitUntil(self.registration.showNotification(data.title || NAME, options));
 });

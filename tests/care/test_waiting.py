@@ -77,9 +77,9 @@ def test_a_claim_shows_other_helpers_that_someone_is_writing(app):
     bea = become_helper(factories.member("bea"))
     amara_browser, bea_browser = signed_in(app, amara), signed_in(app, bea)
     amara_browser.post(f"/t/{thread.id}/answering")
-    assert "You said you&#39;d answer this" in amara_browser.get("/waiting").text
+    assert "You said you'd answer this" in amara_browser.get("/waiting").text
     page = bea_browser.get("/waiting").text
-    assert "Someone is writing a reply" in page and "I&#39;ll answer this" not in page
+    assert "Someone is writing a reply" in page and "I'll answer this" not in page
     assert "amara" not in page
     refused = bea_browser.post(f"/t/{thread.id}/answering", follow_redirects=True)
     assert "Someone is already writing a reply here" in refused.text
