@@ -2,12 +2,13 @@ import re
 from datetime import datetime
 from enum import StrEnum
 
-from flask_babel import gettext, lazy_gettext, ngettext
+from flask_babel import gettext, ngettext
 from sqlalchemy import ColumnElement, ForeignKey, Index, String, Text, and_, or_, select, text
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum.database import db, utcnow
+from forum.lazy_words import lazy_gettext
 from forum.models.post import Post
 from forum.models.thread import Thread
 from forum.models.user import User

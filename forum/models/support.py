@@ -1,11 +1,11 @@
 from datetime import datetime
 from enum import StrEnum
 
-from flask_babel import lazy_gettext, ngettext
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum.database import db, utcnow
+from forum.lazy_words import lazy_gettext
 from forum.models.user import User
 
 
@@ -17,8 +17,8 @@ class ReactionKind(StrEnum):
     THANK_YOU = "thank_you"
 
 
-# What each reaction shows, what its button says, and how its count reads aloud (the last two
-# for older callers: `reaction_count_words` says a count as a whole phrase, in any language).
+# What each reaction shows, what its button says, and how its count reads aloud (a count is said
+# as a whole phrase by forum.services.reactions, in the reader's language).
 REACTIONS = {
     ReactionKind.HEART: ("❤️", lazy_gettext("Send a heart"), lazy_gettext("heart"), lazy_gettext("hearts")),
     ReactionKind.HUG: ("🤗", lazy_gettext("Send a hug"), lazy_gettext("hug"), lazy_gettext("hugs")),
@@ -28,19 +28,6 @@ REACTIONS = {
     ReactionKind.THANK_YOU: ("🙏", lazy_gettext("Thank you"), lazy_gettext("thank you"),
                              lazy_gettext("thank yous")),
 }  # fmt: skip
-
-
-def reaction_count_words(kind: str, count: int) -> str:
-    """What a screen reader says for a reaction's count: "3 hugs"."""
-    if kind == ReactionKind.HEART:
-        return ngettext("%(num)d heart", "%(num)d hearts", count)
-    if kind == ReactionKind.HUG:
-        return ngettext("%(num)d hug", "%(num)d hugs", count)
-    if kind == ReactionKind.ME_TOO:
-        return ngettext("%(num)d me too", "%(num)d me toos", count)
-    if kind == ReactionKind.GOT_THIS:
-        return ngettext("%(num)d you've got this", "%(num)d you've got this", count)
-    return ngettext("%(num)d thank you", "%(num)d thank yous", count)
 
 
 class Reaction(db.Model):

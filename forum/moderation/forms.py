@@ -1,9 +1,9 @@
-from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_ngettext
 from wtforms import BooleanField, RadioField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 
 from forum.forms import Form, body_field, chars, required, title_field
+from forum.lazy_words import lazy_gettext as _l
+from forum.lazy_words import lazy_ngettext
 from forum.models import Role
 from forum.models.moderation import ROLE_NAMES
 from forum.services.audit import PRESET_REASONS, REASON_MAX, compose_reason

@@ -2,12 +2,12 @@
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from forum.database import db
 from forum.extensions import login_manager
 from forum.forms import category_choices, editing, refused, render_form
+from forum.lazy_words import lazy_gettext as _l
 from forum.models import Action, Post, Role, Thread
 from forum.models.moderation import ACTION_NAMES, system_words
 from forum.moderation.forms import (

@@ -1,8 +1,8 @@
-from flask_babel import lazy_gettext as _l
 from wtforms import RadioField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 
 from forum.forms import Form, chars, required
+from forum.lazy_words import lazy_gettext as _l
 from forum.models import REASON_LABELS
 from forum.services.audit import REASON_MAX
 from forum.services.reporting import DETAILS_MAX

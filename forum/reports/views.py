@@ -2,11 +2,11 @@
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from forum.database import db
 from forum.forms import refused, render_form
+from forum.lazy_words import lazy_gettext as _l
 from forum.limits import limited
 from forum.models import MemberWarning, ModerationAction
 from forum.reports.forms import AppealForm, ReportForm

@@ -1,11 +1,12 @@
 """Appeals: a member asks once for a removal, warning or suspension to be looked at again."""
 
-from flask_babel import format_number, gettext, lazy_gettext
+from flask_babel import format_number, gettext
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from forum.database import db, utcnow
+from forum.lazy_words import lazy_gettext
 from forum.models import (
     Action,
     Appeal,
