@@ -1,11 +1,14 @@
+import re
 from datetime import datetime
 from enum import StrEnum
 
+from flask_babel import gettext, ngettext
 from sqlalchemy import ColumnElement, ForeignKey, Index, String, Text, and_, or_, select, text
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum.database import db, utcnow
+from forum.lazy_words import lazy_gettext
 from forum.models.post import Post
 from forum.models.thread import Thread
 from forum.models.user import User
@@ -21,12 +24,12 @@ class ReportReason(StrEnum):
 
 
 REASON_LABELS = {
-    ReportReason.UNKIND: "Unkind or judgemental",
-    ReportReason.HARASSMENT: "Harassment or bullying",
-    ReportReason.SPAM: "Spam or advertising",
-    ReportReason.PRIVATE: "Shares private information",
-    ReportReason.AT_RISK: "Someone may be at risk",
-    ReportReason.OTHER: "Something else",
+    ReportReason.UNKIND: lazy_gettext("Unkind or judgemental"),
+    ReportReason.HARASSMENT: lazy_gettext("Harassment or bullying"),
+    ReportReason.SPAM: lazy_gettext("Spam or advertising"),
+    ReportReason.PRIVATE: lazy_gettext("Shares private information"),
+    ReportReason.AT_RISK: lazy_gettext("Someone may be at risk"),
+    ReportReason.OTHER: lazy_gettext("Something else"),
 }
 
 
@@ -73,7 +76,7 @@ class Report(db.Model):
 
     @property
     def reason_label(self) -> str:
-        return REASON_LABELS.get(ReportReason(self.reason), self.reason)
+        return str(REASON_LABELS.get(ReportReason(self.reason), self.reason))
 
 
 class Action(StrEnum):
@@ -101,6 +104,114 @@ class Action(StrEnum):
     READ_MESSAGES = "read_messages"  # a moderator read a reported message and its context
 
 
+# What the log shows for each action, in the reader's language (the stored value stays as it is).
+ACTION_NAMES = {
+    Action.AUTO_HIDE: lazy_gettext("hidden automatically"),
+    Action.DISMISS: lazy_gettext("dismissed reports"),
+    Action.HIDE: lazy_gettext("hid a post"),
+    Action.RESTORE: lazy_gettext("restored a post"),
+    Action.REMOVE: lazy_gettext("removed a post"),
+    Action.EDIT: lazy_gettext("edited a post"),
+    Action.LOCK: lazy_gettext("locked a thread"),
+    Action.UNLOCK: lazy_gettext("unlocked a thread"),
+    Action.PIN: lazy_gettext("pinned a thread"),
+    Action.UNPIN: lazy_gettext("unpinned a thread"),
+    Action.MOVE: lazy_gettext("moved a thread"),
+    Action.WARN: lazy_gettext("warned"),
+    Action.SUSPEND: lazy_gettext("suspended"),
+    Action.UNSUSPEND: lazy_gettext("lifted a suspension"),
+    Action.BAN: lazy_gettext("banned"),
+    Action.UNBAN: lazy_gettext("lifted a ban"),
+    Action.REVEAL: lazy_gettext("revealed an anonymous author"),
+    Action.SET_ROLE: lazy_gettext("changed the role"),
+    Action.APPEAL: lazy_gettext("answered an appeal"),
+    Action.REFUSED: lazy_gettext("was refused"),
+    Action.CHECK_IN: lazy_gettext("checked in"),
+    Action.READ_MESSAGES: lazy_gettext("read a reported message"),
+}
+
+
+ROLE_NAMES = {
+    "member": lazy_gettext("member"),
+    "moderator": lazy_gettext("moderator"),
+    "admin": lazy_gettext("admin"),
+}
+
+# What a refused attempt was (stored in English in the entry's detail).
+ATTEMPT_NAMES = {
+    "dismiss reports": lazy_gettext("dismiss reports"),
+    "check in": lazy_gettext("check in"),
+    "hide a post": lazy_gettext("hide a post"),
+    "remove a post": lazy_gettext("remove a post"),
+    "restore a post": lazy_gettext("restore a post"),
+    "edit a post": lazy_gettext("edit a post"),
+    "answer an appeal": lazy_gettext("answer an appeal"),
+}
+
+# Common reasons a moderator picks with one tap; her own words may follow. The log keeps the
+# English (the key); a reader sees it in her language.
+PRESET_REASONS = {
+    "Unkind or judgemental towards another parent": lazy_gettext(
+        "Unkind or judgemental towards another parent"
+    ),
+    "Harassment or bullying": lazy_gettext("Harassment or bullying"),
+    "Spam or advertising": lazy_gettext("Spam or advertising"),
+    "Shares someone's private information": lazy_gettext("Shares someone's private information"),
+    "Health advice that could cause harm": lazy_gettext("Health advice that could cause harm"),
+    "Repeated after a warning": lazy_gettext("Repeated after a warning"),
+}
+
+# Words Blossom itself stores (a report's resolution, a post's or an entry's reason), shown in
+# the reader's language.
+SYSTEM_WORDS = {
+    "Reviewed and left up": lazy_gettext("Reviewed and left up"),
+    "Hidden by a moderator": lazy_gettext("Hidden by a moderator"),
+    "Removed by a moderator": lazy_gettext("Removed by a moderator"),
+    "A moderator checked in": lazy_gettext("A moderator checked in"),
+    "Reviewed": lazy_gettext("Reviewed"),
+    "Hidden after reports from members.": lazy_gettext("Hidden after reports from members."),
+    "Read a reported message": lazy_gettext("Read a reported message"),
+}
+REPORTED_BY = re.compile(r"(\d+) members reported it\.")
+
+
+def system_words(text: str | None) -> str:
+    if text is None:
+        return ""
+    if text in SYSTEM_WORDS:
+        return str(SYSTEM_WORDS[text])
+    for preset, label in PRESET_REASONS.items():  # a common reason, then her own words
+        if text == preset:
+            return str(label)
+        if text.startswith(preset + ". "):
+            return f"{label}. {text[len(preset) + 2 :]}"
+    if found := REPORTED_BY.fullmatch(text):
+        count = int(found[1])
+        return ngettext("%(num)d member reported it.", "%(num)d members reported it.", count)
+    return text
+
+
+def detail_in_words(action: str, detail: str | None) -> str:
+    """An entry's stored detail in the reader's language; what it can't read stays as it is."""
+    if not detail:
+        return ""
+    if action == Action.SUSPEND and (days := re.fullmatch(r"(\d+) days?", detail)):
+        return ngettext("%(num)d day", "%(num)d days", int(days[1]))
+    if action == Action.MOVE and detail.startswith("to "):
+        return gettext("to %(category)s", category=detail[3:])
+    if action == Action.SET_ROLE and detail in ROLE_NAMES:
+        return str(ROLE_NAMES[detail])
+    if action == Action.APPEAL and detail in ("upheld", "overturned"):
+        return gettext("upheld") if detail == "upheld" else gettext("overturned")
+    if action == Action.REFUSED and detail in ATTEMPT_NAMES:
+        return str(ATTEMPT_NAMES[detail])
+    if found := re.fullmatch(r"(message )?report (\d+)", detail):
+        if found[1]:
+            return gettext("message report %(number)s", number=found[2])
+        return gettext("report %(number)s", number=found[2])
+    return detail
+
+
 class ModerationAction(db.Model):
     """The audit log: every staff action, written once and never changed."""
 
@@ -123,6 +234,22 @@ class ModerationAction(db.Model):
         Index("ix_moderation_action_target_created", "target_user_id", "created_at"),
         Index("ix_moderation_action_moderator_created", "moderator_id", "created_at"),
     )
+
+    @property
+    def action_name(self) -> str:
+        """What the action is called, in the reader's language."""
+        return str(ACTION_NAMES.get(self.action, self.action))  # type: ignore[call-overload]
+
+    @property
+    def detail_shown(self) -> str:
+        """The stored detail ("7 days", "to Childcare", "upheld") in the reader's language."""
+        return detail_in_words(self.action, self.detail)
+
+    @property
+    def reason_shown(self) -> str:
+        """The reason, in the reader's language when Blossom wrote it; a person's own words as
+        they were written."""
+        return system_words(self.reason)
 
     @hybrid_property
     def about_anonymous(self) -> bool:
@@ -152,6 +279,11 @@ class MemberWarning(db.Model):
     acknowledged_at: Mapped[datetime | None]
 
     action: Mapped[ModerationAction] = relationship()
+
+    @property
+    def message_shown(self) -> str:
+        """The moderator's words as written, a common reason among them in the reader's language."""
+        return system_words(self.message)
 
 
 class AppealStatus(StrEnum):

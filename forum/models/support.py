@@ -5,6 +5,7 @@ from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum.database import db, utcnow
+from forum.lazy_words import lazy_gettext
 from forum.models.user import User
 
 
@@ -16,14 +17,17 @@ class ReactionKind(StrEnum):
     THANK_YOU = "thank_you"
 
 
-# What each reaction shows, what its button says, and how its count reads aloud.
+# What each reaction shows, what its button says, and how its count reads aloud (a count is said
+# as a whole phrase by forum.services.reactions, in the reader's language).
 REACTIONS = {
-    ReactionKind.HEART: ("❤️", "Send a heart", "heart", "hearts"),
-    ReactionKind.HUG: ("🤗", "Send a hug", "hug", "hugs"),
-    ReactionKind.ME_TOO: ("🙋", "Me too", "me too", "me toos"),
-    ReactionKind.GOT_THIS: ("💪", "You've got this", "you've got this", "you've got this"),
-    ReactionKind.THANK_YOU: ("🙏", "Thank you", "thank you", "thank yous"),
-}
+    ReactionKind.HEART: ("❤️", lazy_gettext("Send a heart"), lazy_gettext("heart"), lazy_gettext("hearts")),
+    ReactionKind.HUG: ("🤗", lazy_gettext("Send a hug"), lazy_gettext("hug"), lazy_gettext("hugs")),
+    ReactionKind.ME_TOO: ("🙋", lazy_gettext("Me too"), lazy_gettext("me too"), lazy_gettext("me toos")),
+    ReactionKind.GOT_THIS: ("💪", lazy_gettext("You've got this"), lazy_gettext("you've got this"),
+                            lazy_gettext("you've got this")),
+    ReactionKind.THANK_YOU: ("🙏", lazy_gettext("Thank you"), lazy_gettext("thank you"),
+                             lazy_gettext("thank yous")),
+}  # fmt: skip
 
 
 class Reaction(db.Model):

@@ -2,22 +2,21 @@ from wtforms import BooleanField, RadioField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 
 from forum.forms import Form, body_field, chars, required, title_field
+from forum.lazy_words import lazy_gettext as _l
+from forum.lazy_words import lazy_ngettext
 from forum.models import Role
+from forum.models.moderation import ROLE_NAMES
 from forum.services.audit import PRESET_REASONS, REASON_MAX, compose_reason
 from forum.services.sanctions import SUSPENSION_DAYS
 
+REASON_MISSING = _l("Please write a reason: it goes in the log, and often to the member.")
 
-def reason_field(label: str = "Reason") -> TextAreaField:
+
+def reason_field(label: str) -> TextAreaField:
     return TextAreaField(
         label,
-        validators=[
-            required("Please write a reason: it goes in the log, and often to the member."),
-            chars("The reason", maximum=REASON_MAX),
-        ],
+        validators=[required(REASON_MISSING), chars(_l("The reason"), maximum=REASON_MAX)],
     )
-
-
-REASON_MISSING = "Please write a reason: it goes in the log, and often to the member."
 
 
 class ReasonForm(Form):
@@ -25,17 +24,20 @@ class ReasonForm(Form):
     moderator's own words, or both (the log keeps them together)."""
 
     preset = SelectField(
-        "Common reason",
-        choices=[SelectChoice("", "None: my own words")]
-        + [SelectChoice(r, r) for r in PRESET_REASONS],
+        _l("Common reason"),
+        # The value is what the log keeps; the label is in the moderator's language.
+        choices=[SelectChoice("", _l("None: my own words"))]
+        + [SelectChoice(r, label) for r, label in PRESET_REASONS.items()],
         default="",
     )
-    reason = TextAreaField("Your words", validators=[chars("The reason", maximum=REASON_MAX)])
+    reason = TextAreaField(
+        _l("Your words"), validators=[chars(_l("The reason"), maximum=REASON_MAX)]
+    )
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
         if valid and not self.logged_reason:
-            self.reason.errors = [*self.reason.errors, REASON_MISSING]
+            self.reason.errors = [*self.reason.errors, str(REASON_MISSING)]
             return False
         return valid
 
@@ -50,42 +52,46 @@ class WarnForm(ReasonForm):
 
 class SuspendForm(ReasonForm):
     days = SelectField(
-        "Suspension length",
-        default=SUSPENSION_DAYS[
-            0
-        ],  # the member form sends it with every action; only suspend reads it
-        choices=[SelectChoice(d, f"{d} day{'s' if d > 1 else ''}") for d in SUSPENSION_DAYS],
+        _l("Suspension length"),
+        # The member form sends it with every action; only suspend reads it.
+        default=SUSPENSION_DAYS[0],
+        choices=[
+            SelectChoice(d, lazy_ngettext("%(num)d day", "%(num)d days", d))
+            for d in SUSPENSION_DAYS
+        ],
         coerce=int,
     )
     confirm_ban = BooleanField(
-        "Yes, ban this member: they can no longer sign in, and every session ends now."
+        _l("Yes, ban this member: they can no longer sign in, and every session ends now.")
     )
 
 
 class MoveForm(ReasonForm):
-    category = SelectField("Move to", validate_choice=True)
+    category = SelectField(_l("Move to"), validate_choice=True)
 
 
 class RoleForm(ReasonForm):
-    role = SelectField("Role", choices=[SelectChoice(r.value, r.value.title()) for r in Role])
+    role = SelectField(
+        _l("Role"), choices=[SelectChoice(r.value, ROLE_NAMES[r.value]) for r in Role]
+    )
 
 
 class ModeratorEditForm(Form):
     title = title_field()  # removed for replies
-    body = body_field("The post")
-    reason = reason_field("Why you are editing it")
+    body = body_field(_l("The post"))
+    reason = reason_field(_l("Why you are editing it"))
 
 
 class AppealDecisionForm(Form):
     decision = RadioField(
-        "Decision",
+        _l("Decision"),
         choices=[
-            SelectChoice("uphold", "Uphold: the decision stands"),
-            SelectChoice("overturn", "Overturn: undo it"),
+            SelectChoice("uphold", _l("Uphold: the decision stands")),
+            SelectChoice("overturn", _l("Overturn: undo it")),
         ],
-        validators=[required("Choose whether to uphold or overturn.")],
+        validators=[required(_l("Choose whether to uphold or overturn."))],
     )
-    reason = reason_field("Your answer to the member")
+    reason = reason_field(_l("Your answer to the member"))
 
 
 class CheckInForm(ReasonForm):
@@ -93,6 +99,6 @@ class CheckInForm(ReasonForm):
     Blossom moderators" (not a request: she can reply, or not)."""
 
     message = TextAreaField(
-        "A private message to them from the Blossom moderators (optional)",
-        validators=[chars("The message", maximum=5_000)],
+        _l("A private message to them from the Blossom moderators (optional)"),
+        validators=[chars(_l("The message"), maximum=5_000)],
     )

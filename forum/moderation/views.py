@@ -1,12 +1,15 @@
 """The moderators' pages. The role is checked once, before every route, so none can forget it."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 from flask_login import current_user
 
 from forum.database import db
 from forum.extensions import login_manager
 from forum.forms import category_choices, editing, refused, render_form
+from forum.lazy_words import lazy_gettext as _l
 from forum.models import Action, Post, Role, Thread
+from forum.models.moderation import ACTION_NAMES, system_words
 from forum.moderation.forms import (
     AppealDecisionForm,
     CheckInForm,
@@ -35,6 +38,8 @@ from forum.services.errors import ServiceError
 from forum.urls import local_path
 
 bp = Blueprint("moderation", __name__, url_prefix="/mod")
+# Words Blossom stored in English (a resolution, an automatic reason), in the reader's language.
+bp.add_app_template_global(system_words, "system_words")
 
 POST_ACTIONS = {
     "dismiss": moderation_actions.dismiss_reports,
@@ -56,22 +61,24 @@ MEMBER_ACTIONS = {
     "unban": sanctions.unban,
 }
 DONE = {
-    "dismiss": "Reports dismissed; the post stays up.",
-    "check_in": "Noted: you've checked in, and whoever reported it is told you're keeping an eye.",
-    "hide": "The post is hidden.",
-    "remove": "The post is removed.",
-    "restore": "The post is restored.",
-    "lock": "The thread is locked.",
-    "unlock": "The thread is unlocked.",
-    "pin": "The thread is pinned.",
-    "unpin": "The thread is unpinned.",
-    "move": "The thread is moved.",
-    "warn": "The warning is sent.",
-    "suspend": "The member is suspended.",
-    "unsuspend": "The suspension is lifted.",
-    "ban": "The member is banned.",
-    "unban": "The ban is lifted.",
-    "role": "The role is changed.",
+    "dismiss": _l("Reports dismissed; the post stays up."),
+    "check_in": _l(
+        "Noted: you've checked in, and whoever reported it is told you're keeping an eye."
+    ),
+    "hide": _l("The post is hidden."),
+    "remove": _l("The post is removed."),
+    "restore": _l("The post is restored."),
+    "lock": _l("The thread is locked."),
+    "unlock": _l("The thread is unlocked."),
+    "pin": _l("The thread is pinned."),
+    "unpin": _l("The thread is unpinned."),
+    "move": _l("The thread is moved."),
+    "warn": _l("The warning is sent."),
+    "suspend": _l("The member is suspended."),
+    "unsuspend": _l("The suspension is lifted."),
+    "ban": _l("The member is banned."),
+    "unban": _l("The ban is lifted."),
+    "role": _l("The role is changed."),
 }
 
 
@@ -85,7 +92,7 @@ def moderators_only():
 
 def _done(action: str, fallback: str):
     db.session.commit()
-    flash(DONE[action])
+    flash(str(DONE[action]))
     return redirect(local_path(request.form.get("next")) or fallback)
 
 
@@ -162,7 +169,7 @@ def edit(post_id: int):
     except ServiceError as error:
         return refused(form, error, "moderation/edit.html", post=post)
     db.session.commit()
-    flash("The post is edited; the earlier text is kept in its history.")
+    flash(gettext("The post is edited; the earlier text is kept in its history."))
     return redirect(url_for("moderation.post", post_id=post.id))
 
 
@@ -249,7 +256,7 @@ def member_action(username: str, action: str):
     try:
         if action == "ban" and not form.confirm_ban.data:  # a ban is confirmed, by whom may
             policy.require_over(current_user, member)
-            raise ServiceError("Tick the box to confirm the ban.", "confirm_ban")
+            raise ServiceError(gettext("Tick the box to confirm the ban."), "confirm_ban")
         if action == "suspend":
             sanctions.suspend(current_user, member, form.days.data, reason)
         elif action == "role":
@@ -273,7 +280,7 @@ def appeal(appeal_id: int):
     except ServiceError as error:
         return refused(form, error, "moderation/appeal.html", appeal=entry)
     db.session.commit()
-    flash("The appeal is answered, and the member can see the outcome.")
+    flash(gettext("The appeal is answered, and the member can see the outcome."))
     return redirect(url_for("moderation.queue"))
 
 
@@ -295,7 +302,7 @@ def log():
         entries=entries,
         page=page,
         has_older=has_older,
-        actions=list(Action),
+        actions=[(action.value, ACTION_NAMES[action]) for action in Action],
         filters=names | {"action": action},
     )
 
@@ -363,5 +370,9 @@ def message_action(report_id: int, action: str):
         flash(error.message)
         return redirect(url_for("moderation.queue"))
     db.session.commit()
-    flash("Noted: you've checked in." if action == "check_in" else "The report is closed.")
+    flash(
+        gettext("Noted: you've checked in.")
+        if action == "check_in"
+        else gettext("The report is closed.")
+    )
     return redirect(url_for("moderation.queue"))

@@ -1,10 +1,12 @@
 """The member's side of moderation: reporting a post, following reports, notices and appeals."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 from flask_login import current_user, login_required
 
 from forum.database import db
 from forum.forms import refused, render_form
+from forum.lazy_words import lazy_gettext as _l
 from forum.limits import limited
 from forum.models import MemberWarning, ModerationAction
 from forum.reports.forms import AppealForm, ReportForm
@@ -14,11 +16,11 @@ from forum.urls import local_path
 
 bp = Blueprint("reports", __name__)
 
-REPORT_FILED = (
+REPORT_FILED = _l(
     "Thank you for telling us. A moderator will look at this soon; the author won't be told who "
     "reported it. You can follow it under “Your reports”."
 )
-REPORT_UPDATED = "You had already reported this post, so we've updated your report. Thank you."
+REPORT_UPDATED = _l("You had already reported this post, so we've updated your report. Thank you.")
 
 
 @bp.app_context_processor
@@ -45,7 +47,7 @@ def report(post_id: int):
     except ServiceError as error:
         return refused(form, error, "reports/report.html", post=post)
     db.session.commit()
-    flash(REPORT_UPDATED if filed.updated else REPORT_FILED)
+    flash(str(REPORT_UPDATED if filed.updated else REPORT_FILED))
     return redirect(url_for("replies.permalink", post_id=post.id))
 
 
@@ -69,7 +71,7 @@ def notices():
 def acknowledge(warning_id: int):
     sanctions.acknowledge_warning(current_user, db.get_or_404(MemberWarning, warning_id))
     db.session.commit()
-    flash("Thank you for reading it.")
+    flash(gettext("Thank you for reading it."))
     return redirect(local_path(request.form.get("next")) or url_for("reports.notices"))
 
 
@@ -87,5 +89,5 @@ def appeal(action_id: int):
     except ServiceError as error:
         return refused(form, error, "reports/appeal.html", decision=decision)
     db.session.commit()
-    flash("Your appeal is with the moderators. You'll see their answer on this page.")
+    flash(gettext("Your appeal is with the moderators. You'll see their answer on this page."))
     return redirect(url_for("reports.notices"))

@@ -1,10 +1,12 @@
 """Appeals: a member asks once for a removal, warning or suspension to be looked at again."""
 
+from flask_babel import format_number, gettext
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from forum.database import db, utcnow
+from forum.lazy_words import lazy_gettext
 from forum.models import (
     Action,
     Appeal,
@@ -20,26 +22,31 @@ from forum.services.moderation_actions import change_status
 from forum.services.policy import require_may_decide, require_moderator, require_over
 
 APPEALABLE = (Action.REMOVE, Action.WARN, Action.SUSPEND)
-ALREADY_APPEALED = "You've already appealed this decision; a moderator will look at it."
+ALREADY_APPEALED = lazy_gettext(
+    "You've already appealed this decision; a moderator will look at it."
+)
 
 
 def appeal(member: User, action: ModerationAction, message: str) -> Appeal:
     """One appeal per decision, against a removal, warning or suspension of one's own."""
     if action.target_user_id != member.id or action.action not in APPEALABLE:
-        raise NotAllowed("You can only appeal a decision about your own post or account.")
+        raise NotAllowed(gettext("You can only appeal a decision about your own post or account."))
     message = message.strip()
     if not message:
-        raise ServiceError("Please say in a few words why you're appealing.", "message")
+        raise ServiceError(gettext("Please say in a few words why you're appealing."), "message")
     if len(message) > REASON_MAX:
-        raise ServiceError(f"An appeal can be up to {REASON_MAX:,} characters.", "message")
+        raise ServiceError(
+            gettext("An appeal can be up to %(most)s characters.", most=format_number(REASON_MAX)),
+            "message",
+        )
     if db.session.scalar(select(Appeal.id).where(Appeal.action_id == action.id)):
-        raise AlreadyHandled(ALREADY_APPEALED)
+        raise AlreadyHandled(str(ALREADY_APPEALED))
     try:
         with db.session.begin_nested():
             entry = Appeal(action_id=action.id, user_id=member.id, message=message)
             db.session.add(entry)
     except IntegrityError:  # the same appeal, sent twice at the same moment: one is kept
-        raise AlreadyHandled(ALREADY_APPEALED) from None
+        raise AlreadyHandled(str(ALREADY_APPEALED)) from None
     return entry
 
 
@@ -63,7 +70,7 @@ def resolve_appeal(
         .values(status=status, response=response, resolved_by_id=moderator.id, resolved_at=utcnow())
     ).rowcount
     if not resolved:
-        raise AlreadyHandled("This appeal was already answered.")
+        raise AlreadyHandled(gettext("This appeal was already answered."))
     decision = entry.action
     if overturn and decision.action == Action.REMOVE and decision.post is not None:
         if decision.post.status == PostStatus.REMOVED:

@@ -8,11 +8,13 @@ filtered by member and member histories leave such entries out.
 from collections import defaultdict
 from collections.abc import Callable
 
+from flask_babel import format_number, gettext
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload
 
 from forum.database import db
 from forum.models import Action, ModerationAction, User
+from forum.models.moderation import PRESET_REASONS
 from forum.services import notify
 from forum.services.errors import ServiceError
 
@@ -20,17 +22,6 @@ REASON_MAX = 1_000
 
 # Entries that may be read by member: none ties a member to her anonymous content.
 NAMES_NOBODY_ANONYMOUS = ~ModerationAction.about_anonymous
-
-
-# Common reasons a moderator picks with one tap; her own words may follow.
-PRESET_REASONS = (
-    "Unkind or judgemental towards another parent",
-    "Harassment or bullying",
-    "Spam or advertising",
-    "Shares someone's private information",
-    "Health advice that could cause harm",
-    "Repeated after a warning",
-)
 
 
 def compose_reason(preset: str, note: str) -> str:
@@ -45,10 +36,14 @@ def require_reason(reason: str) -> str:
     reason = reason.strip()
     if not reason:
         raise ServiceError(
-            "Please write a reason: it goes in the log, and often to the member.", "reason"
+            gettext("Please write a reason: it goes in the log, and often to the member."),
+            "reason",
         )
     if len(reason) > REASON_MAX:
-        raise ServiceError(f"The reason can be up to {REASON_MAX:,} characters.", "reason")
+        raise ServiceError(
+            gettext("The reason can be up to %(most)s characters.", most=format_number(REASON_MAX)),
+            "reason",
+        )
     return reason
 
 

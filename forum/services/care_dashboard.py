@@ -11,6 +11,7 @@ or nudges reads "fewer than 5", so nothing small points at a person; no row carr
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from flask_babel import gettext, ngettext
 from sqlalchemy import and_, case, func, or_, select, text
 
 from forum.database import db, utcnow
@@ -31,8 +32,17 @@ from forum.services.care_figures import SMALL, Cell, Table, median
 PERIODS = (7, 30, 90)
 CAME_BACK = timedelta(days=7)
 WAITED = (1, 4, 24)  # hours
-AT_RISK_AGES = ((0, 1, "Under an hour"), (1, 4, "1 to 4 hours"), (4, 24, "4 to 24 hours"),
-                (24, None, "Over a day"))  # fmt: skip
+AT_RISK_AGES = ((0, 1), (1, 4), (4, 24), (24, None))  # hours
+
+
+def _age_label(low: int, high: int | None) -> str:
+    if high is None:
+        return gettext("Over a day")
+    if low == 0:
+        return gettext("Under an hour")
+    return gettext("%(low)d to %(high)d hours", low=low, high=high)
+
+
 OUTCOMES = (ReportStatus.OPEN, ReportStatus.ACTIONED, ReportStatus.DISMISSED)
 
 
@@ -146,37 +156,43 @@ def _both(values: tuple[list, list], p: int | None = None) -> list[Cell]:
     return [Cell.duration(values[0], p), Cell.duration(values[1], p)]
 
 
+ALL, FIRST = ("all", ""), ("first", "")  # the rows before the categories' own
+
+
 def _reply_times(threads, period) -> Table:
-    groups: dict[str, tuple[list, list]] = {}
+    groups: dict[tuple[str, str], tuple[list, list]] = {}
     for _, _, category, created, first, replied, _, _ in threads:
         when = period(created)
         if when is None or replied is None:
             continue
         waited = _gap(replied, created)
-        for key in ("All threads", "First threads", category):
-            if key == "First threads" and not first:
+        for key in (ALL, FIRST, ("category", category)):
+            if key == FIRST and not first:
                 continue
             groups.setdefault(key, ([], []))[when].append(waited)
-    order = ["All threads", "First threads"] + sorted(k for k in groups if "threads" not in k)
+    order = [ALL, FIRST] + sorted(k for k in groups if k not in (ALL, FIRST))
     table = Table(
         "reply-times",
-        "Time to first reply",
-        "How long threads waited for their first reply: the median, then the 90th percentile"
-        " (nine in ten were answered sooner), this period and the one before.",
+        gettext("Time to first reply"),
+        gettext(
+            "How long threads waited for their first reply: the median, then the 90th percentile"
+            " (nine in ten were answered sooner), this period and the one before."
+        ),
         [
-            "Threads",
-            "Median",
-            "Median before",
-            "90th percentile",
-            "90th percentile before",
-            "Answered",
-            "Answered before",
+            gettext("Threads"),
+            gettext("Median"),
+            gettext("Median before"),
+            gettext("90th percentile"),
+            gettext("90th percentile before"),
+            gettext("Answered"),
+            gettext("Answered before"),
         ],  # fmt: skip
-        unit="minutes, median",
+        unit=gettext("minutes, median"),
     )
+    labels = {ALL: gettext("All threads"), FIRST: gettext("First threads")}
     for key in order:
         values = groups.get(key, ([], []))
-        table.rows.append((key, [*_both(values), *_both(values, 90),
+        table.rows.append((labels.get(key) or key[1], [*_both(values), *_both(values, 90),
                                  Cell.count(len(values[0])), Cell.count(len(values[1]))]))  # fmt: skip
     return table
 
@@ -195,15 +211,17 @@ def _waited(threads, period, now) -> Table:
             links.append((title, thread_id))
     table = Table(
         "waited",
-        "Threads that waited",
-        "Threads started in the period that waited more than 1, 4 and 24 hours for a first reply"
-        " (or are waiting still), this period and the one before.",
-        ["Waited more than", "Threads", "Threads before"],
-        unit="threads",
+        gettext("Threads that waited"),
+        gettext(
+            "Threads started in the period that waited more than 1, 4 and 24 hours for a first"
+            " reply (or are waiting still), this period and the one before."
+        ),
+        [gettext("Waited more than"), gettext("Threads"), gettext("Threads before")],
+        unit=gettext("threads"),
         links=links[:50],
     )
     for hours in WAITED:
-        label = f"{hours} hour" + ("s" if hours > 1 else "")
+        label = ngettext("%(num)d hour", "%(num)d hours", hours)
         table.rows.append((label, [Cell.count(n) for n in counts[hours]]))
     return table
 
@@ -214,37 +232,44 @@ def _at_risk(reports, now) -> Table:
         if reason != ReportReason.AT_RISK or status != ReportStatus.OPEN:
             continue
         hours = _gap(now, created) / 60
-        for index, (low, high, _) in enumerate(AT_RISK_AGES):
+        for index, (low, high) in enumerate(AT_RISK_AGES):
             if hours >= low and (high is None or hours < high):
                 ages[index] += 1
     table = Table(
         "at-risk",
-        "At-risk reports still open",
-        "Open reports that someone may be at risk, by how long they have been open, now.",
-        ["Open for", "Reports"],
-        unit="reports",
+        gettext("At-risk reports still open"),
+        gettext("Open reports that someone may be at risk, by how long they have been open, now."),
+        [gettext("Open for"), gettext("Reports")],
+        unit=gettext("reports"),
         series=1,
     )
-    for (_, _, label), n in zip(AT_RISK_AGES, ages, strict=True):
-        table.rows.append((label, [Cell.count(n)]))
+    for (low, high), n in zip(AT_RISK_AGES, ages, strict=True):
+        table.rows.append((_age_label(low, high), [Cell.count(n)]))
     return table
 
 
 def _report_handling(reports, period) -> Table:
-    groups = {"All reports": ([], []), "At-risk reports": ([], [])}
+    groups = {gettext("All reports"): ([], []), gettext("At-risk reports"): ([], [])}
+    every, at_risk = groups.values()
     for reason, _, created, acted in reports:
         when = period(created)
         if when is None or acted is None:
             continue
-        groups["All reports"][when].append(_gap(acted, created))
+        every[when].append(_gap(acted, created))
         if reason == ReportReason.AT_RISK:
-            groups["At-risk reports"][when].append(_gap(acted, created))
+            at_risk[when].append(_gap(acted, created))
     table = Table(
         "report-handling",
-        "Time from report to a moderator's first action",
-        "How long reports made in the period waited for a moderator to act on the post.",
-        ["Reports", "Median", "Median before", "90th percentile", "90th percentile before"],
-        unit="minutes, median",
+        gettext("Time from report to a moderator's first action"),
+        gettext("How long reports made in the period waited for a moderator to act on the post."),
+        [
+            gettext("Reports"),
+            gettext("Median"),
+            gettext("Median before"),
+            gettext("90th percentile"),
+            gettext("90th percentile before"),
+        ],
+        unit=gettext("minutes, median"),
     )
     for key, values in groups.items():
         table.rows.append((key, [*_both(values), *_both(values, 90)]))
@@ -263,16 +288,25 @@ def _reasons(reports, period) -> Table:
             ended[reason][status] += 1
     table = Table(
         "reasons",
-        "Reports by reason, and how they ended",
-        "Reports made in the period by reason, this period and the one before, and how this"
-        " period's ended.",
-        ["Reason", "Reports", "Reports before", "Still open", "Acted on", "Left up"],
-        unit="reports",
+        gettext("Reports by reason, and how they ended"),
+        gettext(
+            "Reports made in the period by reason, this period and the one before, and how this"
+            " period's ended."
+        ),
+        [
+            gettext("Reason"),
+            gettext("Reports"),
+            gettext("Reports before"),
+            gettext("Still open"),
+            gettext("Acted on"),
+            gettext("Left up"),
+        ],
+        unit=gettext("reports"),
     )
     for reason in ReportReason:
         cells = [Cell.count(n) for n in counts[reason]]
         cells += [Cell.count(ended[reason][status]) for status in OUTCOMES]
-        table.rows.append((REASON_LABELS[reason], cells))
+        table.rows.append((str(REASON_LABELS[reason]), cells))
     return table
 
 
@@ -285,13 +319,13 @@ def _nudges(nudges, period) -> Table:
             answered[when] += bool(did)
     table = Table(
         "nudges",
-        "Helper nudges",
-        "Nudges sent to helpers, and those after which the helper replied in the thread.",
-        ["Nudges", "This period", "Before"],
-        unit="nudges",
+        gettext("Helper nudges"),
+        gettext("Nudges sent to helpers, and those after which the helper replied in the thread."),
+        [gettext("Nudges"), gettext("This period"), gettext("Before")],
+        unit=gettext("nudges"),
     )
-    table.rows.append(("Sent", [Cell.count(n) for n in sent]))
-    table.rows.append(("Answered by the helper", [Cell.count(n) for n in answered]))
+    table.rows.append((gettext("Sent"), [Cell.count(n) for n in sent]))
+    table.rows.append((gettext("Answered by the helper"), [Cell.count(n) for n in answered]))
     return table
 
 
@@ -308,14 +342,16 @@ def _came_back(threads, period) -> Table:
         cohort[answered][when][1] += 1
     table = Table(
         "came-back",
-        "First-time posters who came back",
-        "Of members whose first thread was started in the period (a week earlier, so each has"
-        " had her seven days), the share who posted again within 7 days, with and without a reply"
-        " in those days.",
-        ["First threads", "Came back", "Came back before"],
-        unit="percent",
+        gettext("First-time posters who came back"),
+        gettext(
+            "Of members whose first thread was started in the period (a week earlier, so each has"
+            " had her seven days), the share who posted again within 7 days, with and without a"
+            " reply in those days."
+        ),
+        [gettext("First threads"), gettext("Came back"), gettext("Came back before")],
+        unit=gettext("percent"),
     )
-    for answered, label in ((True, "With a reply"), (False, "Without a reply")):
+    for answered, label in ((True, gettext("With a reply")), (False, gettext("Without a reply"))):
         table.rows.append((label, [Cell.share(*cohort[answered][w]) for w in (0, 1)]))
     return table
 

@@ -5,8 +5,13 @@ import math
 import statistics
 from dataclasses import dataclass, field
 
+from flask_babel import format_number, gettext, ngettext
+
 SMALL = 5  # below this, a figure reads "fewer than 5"
-FEWER = "fewer than 5"
+
+
+def fewer() -> str:
+    return gettext("fewer than 5")
 
 
 def median(values: list[float]) -> float | None:
@@ -27,12 +32,16 @@ def minutes(value: float | None) -> str:
         return "–"
     whole = round(value)
     if whole < 60:
-        return f"{whole} min"
+        return gettext("%(minutes)d min", minutes=whole)
     hours, rest = divmod(whole, 60)
     if hours < 48:
-        return f"{hours} h {rest} min" if rest else f"{hours} h"
+        if rest:
+            return gettext("%(hours)d h %(minutes)d min", hours=hours, minutes=rest)
+        return gettext("%(hours)d h", hours=hours)
     days, hours = divmod(hours, 24)
-    return f"{days} days {hours} h" if hours else f"{days} days"
+    if hours:
+        return ngettext("%(num)d day %(hours)d h", "%(num)d days %(hours)d h", days, hours=hours)
+    return ngettext("%(num)d day", "%(num)d days", days)
 
 
 @dataclass(frozen=True)
@@ -44,12 +53,12 @@ class Cell:
 
     @staticmethod
     def count(n: int) -> "Cell":
-        return Cell(None, FEWER) if n < SMALL else Cell(n, f"{n:,}")
+        return Cell(None, fewer()) if n < SMALL else Cell(n, format_number(n))
 
     @staticmethod
     def duration(values: list[float], p: int | None = None) -> "Cell":
         if len(values) < SMALL:
-            return Cell(None, FEWER)
+            return Cell(None, fewer())
         found = median(values) if p is None else percentile(values, p)
         return Cell(found, minutes(found))
 
@@ -57,11 +66,13 @@ class Cell:
     def share(part: int, whole: int) -> "Cell":
         """A percentage, hidden when it rests on fewer than 5 people either way."""
         if whole < SMALL:
-            return Cell(None, FEWER)
+            return Cell(None, fewer())
         if part < SMALL:
-            return Cell(None, f"{FEWER} of {whole:,}")
+            return Cell(None, gettext("fewer than 5 of %(whole)s", whole=format_number(whole)))
         value = round(100 * part / whole)
-        return Cell(value, f"{value}% of {whole:,}")
+        return Cell(
+            value, gettext("%(percent)d%% of %(whole)s", percent=value, whole=format_number(whole))
+        )
 
 
 @dataclass
@@ -90,9 +101,9 @@ class Table:
 def wait_in_words(whole_minutes: int) -> str:
     """ "12 minutes", "about 2 hours", "about a day": how long an answer usually takes."""
     if whole_minutes < 60:
-        return "1 minute" if whole_minutes == 1 else f"{whole_minutes} minutes"
+        return ngettext("%(num)d minute", "%(num)d minutes", whole_minutes)
     hours = round(whole_minutes / 60)
     if hours < 24:
-        return "about an hour" if hours == 1 else f"about {hours} hours"
+        return ngettext("about an hour", "about %(num)d hours", hours)
     days = round(hours / 24)
-    return "about a day" if days == 1 else f"about {days} days"
+    return ngettext("about a day", "about %(num)d days", days)

@@ -5,6 +5,7 @@ Actions change state with conditional UPDATEs, so when two moderators act on the
 once the second finds nothing in the state it expected and is told so, changing nothing.
 """
 
+from flask_babel import gettext
 from sqlalchemy import func, select, update
 
 from forum import page_cache
@@ -63,7 +64,7 @@ def change_status(post: Post, allowed: tuple[PostStatus, ...], to: PostStatus, r
         .values(status=to, moderation_reason=None if to == PostStatus.VISIBLE else reason)
     ).rowcount
     if not changed:
-        raise AlreadyHandled("This post was already handled, so nothing was changed.")
+        raise AlreadyHandled(gettext("This post was already handled, so nothing was changed."))
     posting.visibility_changed(post, was_visible)
 
 
@@ -74,7 +75,7 @@ def dismiss_reports(moderator: User, post: Post, reason: str) -> ModerationActio
     require_may_decide(moderator, post, "dismiss reports", reason, over_admins=False)
     posting.lock_row(Post, post.id, refresh=True)
     if not _resolve_reports(moderator, post, ReportStatus.DISMISSED, "Reviewed and left up"):
-        raise AlreadyHandled("These reports were already handled, so nothing was changed.")
+        raise AlreadyHandled(gettext("These reports were already handled, so nothing was changed."))
     if post.status == PostStatus.PENDING:
         change_status(post, (PostStatus.PENDING,), PostStatus.VISIBLE, reason)
     return record(moderator, Action.DISMISS, reason, **_post_targets(post))
@@ -106,7 +107,9 @@ def check_in(moderator: User, post: Post, reason: str, message: str = "") -> Mod
         .execution_options(synchronize_session=False)
     ).all()
     if not reports:
-        raise AlreadyHandled("Nobody is flagged as at risk here now, so nothing was changed.")
+        raise AlreadyHandled(
+            gettext("Nobody is flagged as at risk here now, so nothing was changed.")
+        )
     # At-risk reports: each reporter hears that a moderator has seen it and is keeping watch.
     notify.reports_resolved(post, reports, ReportStatus.DISMISSED)
     if message.strip():
@@ -118,7 +121,7 @@ def _reports_handled(resolved: int, from_queue: bool) -> None:
     """From the queue, a moderator acts on the reports they saw: if another closed them, stop."""
     if from_queue and not resolved:
         raise AlreadyHandled(
-            "Another moderator handled these reports first, so nothing was changed."
+            gettext("Another moderator handled these reports first, so nothing was changed.")
         )
 
 
@@ -177,9 +180,11 @@ def edit_post(
     reason = require_reason(reason)
     require_may_decide(moderator, post, "edit a post", reason)
     if post.is_deleted:
-        raise AlreadyHandled("This post was deleted by its author, so there is nothing to edit.")
+        raise AlreadyHandled(
+            gettext("This post was deleted by its author, so there is nothing to edit.")
+        )
     if posting.revise(moderator, post, body, title) is None:
-        raise ServiceError("Nothing was changed in the post.", "body")
+        raise ServiceError(gettext("Nothing was changed in the post."), "body")
     return record(moderator, Action.EDIT, reason, **_post_targets(post))
 
 
@@ -188,13 +193,19 @@ def reveal_author(moderator: User, post: Post, reason: str) -> User:
     require_moderator(moderator)
     reason = require_reason(reason)
     if not post.anonymous:
-        raise ServiceError("This post isn't anonymous: its author is shown on it.")
+        raise ServiceError(gettext("This post isn't anonymous: its author is shown on it."))
     record(moderator, Action.REVEAL, reason, **_post_targets(post))
     return post.author
 
 
 # Threads
 
+ALREADY = {
+    Action.LOCK: lambda: gettext("This thread is already locked."),
+    Action.UNLOCK: lambda: gettext("This thread is already unlocked."),
+    Action.PIN: lambda: gettext("This thread is already pinned."),
+    Action.UNPIN: lambda: gettext("This thread is already unpinned."),
+}
 THREAD_FLAGS = {
     Action.LOCK: ("locked", True),
     Action.UNLOCK: ("locked", False),
@@ -216,7 +227,7 @@ def set_thread_flag(
         .values({column: value})
     ).rowcount
     if not changed:
-        raise AlreadyHandled(f"This thread is already {'' if value else 'un'}{column}.")
+        raise AlreadyHandled(ALREADY[action]())
     page_cache.changed(thread_id=thread.id, listings=True)
     return record(moderator, action, reason, thread_id=thread.id, target_user_id=thread.author_id)
 
@@ -237,7 +248,9 @@ def move_thread(
         .values(category_id=category.id)
     ).rowcount
     if not moved:
-        raise AlreadyHandled(f"This thread is already in {category.name}.")
+        raise AlreadyHandled(
+            gettext("This thread is already in %(category)s.", category=category.name)
+        )
     for category_id, step in ((source_id, -1), (category.id, 1)):
         db.session.execute(
             update(Category)

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from flask import current_app
+from flask_babel import format_number, gettext
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
@@ -48,33 +49,43 @@ def check_can_report(reporter: User, post: Post, reason: str | None = None) -> N
             if reporter.is_banned:
                 raise
             raise NotAllowed(
-                f"{refusal.message} You can still tell the moderators if someone may be at risk.",
+                gettext(
+                    "%(refusal)s You can still tell the moderators if someone may be at risk.",
+                    refusal=refusal.message,
+                ),
                 "reason",
             ) from None
     if post.can_report(reporter):
         return
     if post.author_id == reporter.id:
-        raise NotAllowed("You can't report your own post. You can edit or delete it instead.")
+        raise NotAllowed(
+            gettext("You can't report your own post. You can edit or delete it instead.")
+        )
     if post.is_deleted:
         raise ServiceError(
-            "That post has been deleted by its author, so there's nothing to report."
+            gettext("That post has been deleted by its author, so there's nothing to report.")
         )
     if post.status in (PostStatus.HIDDEN, PostStatus.REMOVED):
         raise ServiceError(
-            "A moderator has already taken that post down, so there's nothing to report."
+            gettext("A moderator has already taken that post down, so there's nothing to report.")
         )
-    raise ServiceError("A moderator is already looking at that post. Thank you for caring.")
+    raise ServiceError(
+        gettext("A moderator is already looking at that post. Thank you for caring.")
+    )
 
 
 def report_post(reporter: User, post: Post, reason: str, details: str = "") -> Filed:
     if reason not in set(ReportReason):
-        raise ServiceError("Please choose a reason from the list.", "reason")
+        raise ServiceError(gettext("Please choose a reason from the list."), "reason")
     # Reports on one post queue here until commit (PostgreSQL; SQLite writers queue already), so
     # each counts the ones before it and only one hides the post; it is read as it stands now.
     posting.lock_row(Post, post.id, refresh=True)
     check_can_report(reporter, post, reason)
     if len(details) > DETAILS_MAX:
-        raise ServiceError(f"Details can be up to {DETAILS_MAX:,} characters.", "details")
+        raise ServiceError(
+            gettext("Details can be up to %(most)s characters.", most=format_number(DETAILS_MAX)),
+            "details",
+        )
     existing = _open_report(reporter, post)
     if existing is None:
         try:

@@ -2,10 +2,12 @@
 
 from datetime import timedelta
 
+from flask_babel import gettext
 from sqlalchemy import update
 
 from forum.database import db, utcnow
 from forum.models import Action, MemberWarning, ModerationAction, Role, User
+from forum.models.moderation import ROLE_NAMES
 from forum.services import sessions, tokens
 from forum.services.audit import record, require_reason
 from forum.services.errors import AlreadyHandled, NotAllowed, ServiceError
@@ -34,7 +36,7 @@ def unread_warnings(member: User) -> list[MemberWarning]:
 
 def acknowledge_warning(member: User, warning: MemberWarning) -> None:
     if warning.user_id != member.id:
-        raise NotAllowed("That message isn't yours.")
+        raise NotAllowed(gettext("That message isn't yours."))
     acknowledged = db.session.execute(
         update(MemberWarning)
         .where(MemberWarning.id == warning.id, MemberWarning.acknowledged_at.is_(None))
@@ -52,7 +54,7 @@ def suspend(moderator: User, member: User, days: int, reason: str) -> Moderation
     require_over(moderator, member)
     reason = require_reason(reason)
     if days not in SUSPENSION_DAYS:
-        raise ServiceError("Choose 1, 3, 7 or 30 days.", "days")
+        raise ServiceError(gettext("Choose 1, 3, 7 or 30 days."), "days")
     until = utcnow() + timedelta(days=days)
     db.session.execute(
         update(User)
@@ -76,7 +78,7 @@ def lift_suspension(moderator: User, member: User, reason: str) -> ModerationAct
         .values(suspended_until=None)
     ).rowcount
     if not lifted:
-        raise AlreadyHandled("This member isn't suspended.")
+        raise AlreadyHandled(gettext("This member isn't suspended."))
     return record(moderator, Action.UNSUSPEND, reason, target_user_id=member.id)
 
 
@@ -90,7 +92,7 @@ def ban(moderator: User, member: User, reason: str) -> ModerationAction:
         .values(banned_at=utcnow(), restriction_reason=reason)
     ).rowcount
     if not banned:
-        raise AlreadyHandled("This member is already banned.")
+        raise AlreadyHandled(gettext("This member is already banned."))
     sessions.end_all(member.id)
     tokens.revoke_all(member.id, tokens.BANNED)
     return record(moderator, Action.BAN, reason, target_user_id=member.id)
@@ -103,18 +105,24 @@ def unban(moderator: User, member: User, reason: str) -> ModerationAction:
         update(User).where(User.id == member.id, User.banned_at.is_not(None)).values(banned_at=None)
     ).rowcount
     if not unbanned:
-        raise AlreadyHandled("This member isn't banned.")
+        raise AlreadyHandled(gettext("This member isn't banned."))
     return record(moderator, Action.UNBAN, reason, target_user_id=member.id)
 
 
 def set_role(admin: User | None, member: User, role: Role, reason: str) -> ModerationAction:
     """An admin changes a member's role; admin is None for the operator at the command line."""
     if admin is not None and not (admin.is_authenticated and admin.is_admin):
-        raise NotAllowed("Only an admin can change roles.")
+        raise NotAllowed(gettext("Only an admin can change roles."))
     if admin is not None and member.id == admin.id:
-        raise NotAllowed("Nobody can change their own role. Ask another admin.")
+        raise NotAllowed(gettext("Nobody can change their own role. Ask another admin."))
     reason = require_reason(reason)
     if member.role == role:
-        raise AlreadyHandled(f"{member.username} is already {role}.")
+        raise AlreadyHandled(
+            gettext(
+                "%(username)s is already %(role)s.",
+                username=member.username,
+                role=ROLE_NAMES[role.value],
+            )
+        )
     member.role = role
     return record(admin, Action.SET_ROLE, reason, detail=str(role), target_user_id=member.id)

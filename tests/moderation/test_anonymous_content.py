@@ -121,7 +121,9 @@ def check_every_page(sweep: Sweep, browser) -> None:
         assert page.status_code == 200, path
         text = without_named_warning(page.text)
         assert text_leaks(text, path) == [], path
-        typed = re.sub(r'<form class="filters".*?</form>', "", text, flags=re.S)  # the filters
+        # What the moderator typed comes back in the filters, and in the footer's language
+        # form as the page to return to.
+        typed = re.sub(r'<form class="(filters|language-choice)".*?</form>', "", text, flags=re.S)
         assert "adaline" not in typed.lower(), path
     assert USERNAME in browser.get("/mod/log").text  # the warning given by name names her
     # The queue names her beside her named reply, whose history leaves out anonymous content.
