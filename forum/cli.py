@@ -229,7 +229,12 @@ def update_translations() -> None:
     for language in catalogs.TRANSLATED:
         catalog = catalogs.update(language)
         left = sum(1 for message in catalog if message.id and not message.string)
-        click.echo(f"{language}: {len(catalog)} messages, {left} to translate.")
+        click.echo(
+            gettext(
+                "%(language)s: %(count)d messages, %(left)d to translate.",
+                language=language, count=len(catalog), left=left,
+            )
+        )  # fmt: skip
 
 
 @translations.command("check")
@@ -239,8 +244,14 @@ def check_translations() -> None:
     for problem in problems:
         click.echo(problem)
     if problems:
-        raise click.ClickException(f"{len(problems)} messages are not translated.")
-    click.echo("Every message is translated.")
+        raise click.ClickException(
+            ngettext(
+                "%(num)d message is not translated.",
+                "%(num)d messages are not translated.",
+                len(problems),
+            )
+        )
+    click.echo(gettext("Every message is translated."))
 
 
 @translations.command("pseudo")
@@ -248,4 +259,4 @@ def check_translations() -> None:
 def pseudo_translations(folder: Path) -> None:
     """Write the pseudo-locale into FOLDER; serve it with BABEL_TRANSLATION_DIRECTORIES=FOLDER."""
     catalogs.pseudo_catalog(folder)
-    click.echo(f"The pseudo-locale is in {folder}.")
+    click.echo(gettext("The pseudo-locale is in %(folder)s.", folder=str(folder)))

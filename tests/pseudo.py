@@ -7,6 +7,7 @@ left outside the brackets that are not user content or locale data.
 """
 
 import re
+import zoneinfo
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from functools import cache
@@ -22,7 +23,6 @@ from forum import catalogs, page_cache
 from forum.database import Base, db
 from forum.i18n import LANGUAGES, babel
 from forum.services import safety
-from forum.support.forms import time_zones
 
 WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|')+")
 INNERMOST = re.compile(r"⟦[^⟦⟧]*⟧")
@@ -80,7 +80,7 @@ def content_words() -> set[str]:
             for value in db.session.scalars(select(column).where(column.is_not(None))):
                 words.update(WORD.findall(str(value)))
     # Configuration shown as it is: the support resources' own texts, the time zones' names.
-    for text in (*safety.resource_texts(), *time_zones()):
+    for text in (*safety.resource_texts(), *zoneinfo.available_timezones()):
         words.update(WORD.findall(text))
     return words
 

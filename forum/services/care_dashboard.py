@@ -26,6 +26,7 @@ from forum.models import (
     ReportStatus,
     Thread,
 )
+from forum.models.category import shown
 from forum.services.care import first_reply_subquery, waiting_conditions
 from forum.services.care_figures import SMALL, Cell, Table, median
 
@@ -166,7 +167,7 @@ def _reply_times(threads, period) -> Table:
         if when is None or replied is None:
             continue
         waited = _gap(replied, created)
-        for key in (ALL, FIRST, ("category", category)):
+        for key in (ALL, FIRST, ("category", shown(category))):  # in the reader's words
             if key == FIRST and not first:
                 continue
             groups.setdefault(key, ([], []))[when].append(waited)
