@@ -265,7 +265,9 @@ def due_for(
     )
 
 
-def payload(subscription: PushSubscription, due: list[Notification]) -> Payload:
+def payload(
+    subscription: PushSubscription, due: list[Notification], country: str | None = None
+) -> Payload:
     """The push for a device: the newest thing due, in the email's discreet words, or a count
     if several came at once; who and where only if she chose it on this device."""
     title = current_app.config["APP_NAME"]
@@ -288,7 +290,7 @@ def payload(subscription: PushSubscription, due: list[Notification]) -> Payload:
             title = shown.subject
             url = shown.link
     if support:  # what every at-risk notice says: where help is, before anything else
-        first = safety.settings().lines[0]
+        first = safety.settings(country).lines[0]  # her country's, in her language
         body = gettext(
             "%(text)s If someone is in danger now: %(name)s, %(contact)s.",
             text=body,

@@ -73,7 +73,7 @@ def _push_member(user_id: int) -> None:
         due = push.due_for(sub, choices, now)
         if due:
             with written_for(user):  # her language, whoever caused it
-                message = push.payload(sub, due)
+                message = push.payload(sub, due, user.country)
             _send(sub, message, now)
 
 

@@ -235,6 +235,22 @@ def test_an_at_risk_report_outcome_shows_the_support_lines(app, pushing, member,
     assert received.headers["urgency"] == "high"
 
 
+def test_an_at_risk_push_names_her_countrys_line_in_her_language(
+    app, pushing, member, other_member
+):
+    """A member in Mexico who reads Spanish: the first line is Mexico's, in Spanish."""
+    member.country, member.locale = "MX", "es"
+    device, _ = turn_on(app, member, pushing)
+    post = factories.opening_post(factories.thread(other_member))
+    notify.reports_resolved(post, [(member.id, ReportReason.AT_RISK)], "actioned")
+    db.session.commit()
+    queue.run_waiting()
+    [received] = pushing.to(device)
+    mexico = push.safety.settings("MX", "es").lines[0]
+    assert mexico.name in received.shown["body"] and mexico.contact in received.shown["body"]
+    assert push.safety.settings("US", "en").lines[0].contact not in received.shown["body"]
+
+
 def test_send_a_test_and_remove(app, pushing, member):
     device, browser = turn_on(app, member, pushing)
     sub = db.session.scalars(select(PushSubscription)).one()
