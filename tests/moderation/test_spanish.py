@@ -31,7 +31,7 @@ def test_the_queue_is_in_spanish(app, member, other_member):
     assert '<html lang="es"' in page
     assert "Cola de moderación" in page
     assert "Primero, quien podría estar en peligro" in page
-    assert "1 persona reportó una publicación en" in page
+    assert "1 persona avisó de una publicación en" in page
     assert "Poco amable o que juzga" in page
     assert "Dejarla publicada" in page and "Retirar la publicación" in page
     assert "No hay apelaciones abiertas." in page
@@ -59,11 +59,11 @@ def test_the_report_form_is_in_spanish(app, member, other_member):
     post = factories.reply(member, thread)
     reporter = signed_in(app, other_member)
     page = spanish(reporter, f"/p/{post.id}/report")
-    assert "Reportar una publicación" in page
-    assert "¿Por qué reportas esta publicación?" in page
+    assert "Avisar a moderación de una publicación" in page
+    assert "¿Por qué avisas a moderación de esta publicación?" in page
     for reason in ("Poco amable o que juzga", "Alguien podría estar en peligro", "Otra cosa"):
         assert reason in page
-    assert "Enviar el reporte" in page
+    assert "Enviar el aviso" in page
     refused = reporter.post(f"/p/{post.id}/report", data={"details": "Mean."}, headers=SPANISH)
     assert refused.status_code == 400
     assert "Elige un motivo, por favor." in unescape(refused.text)
@@ -92,15 +92,15 @@ def test_a_warning_reads_in_spanish_around_the_moderators_own_words(app, member)
     assert warning.message == entry.reason
     # Her page is in her own language whatever her browser says; the moderator's words are hers.
     notices = unescape(signed_in(app, member).get("/me/notices").text)
-    assert "Avisos de moderación" in notices
+    assert "Mensajes de moderación" in notices
     assert "Del equipo de moderación" in notices
     assert f"Acoso o intimidación. {OWN_WORDS}" in notices
-    assert "Recibiste un aviso" in notices and "Apelar esta decisión" in notices
+    assert "Recibiste una advertencia" in notices and "Apelar esta decisión" in notices
     assert "Ya lo leí" in notices
     # The moderator reads the log in Spanish too: the action's name, the reason as stored.
     log = spanish(moderator, "/mod/log")
     assert "Registro de moderación" in log
-    assert '<td data-label="Acción">aviso</td>' in log
+    assert '<td data-label="Acción">advertencia</td>' in log
     english = unescape(moderator.get("/mod/log").text)
     assert "warned" in english and f"Harassment or bullying. {OWN_WORDS}" in english
 

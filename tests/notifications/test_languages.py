@@ -33,11 +33,11 @@ def test_a_spanish_member_is_emailed_in_spanish_when_an_english_request_replies(
     [message] = mailbox.to("lucia@example.org")
     assert message["Subject"] == "Nueva respuesta en Blossom"
     text, html = body(message, "plain"), body(message, "html")
-    assert "Hay una respuesta nueva en una conversación que sigues." in text
+    assert "Hay una respuesta nueva en un hilo que sigues." in text
     assert "Inicia sesión en Blossom para leerlo." in text
     assert "Para dejar de recibirlos, abre este enlace:" in text
     assert '<html lang="es">' in html
-    assert "no un servicio de crisis" in html and "busca ayuda ahora" in html
+    assert "no un servicio de crisis" in html and "busca apoyo ahora" in html
     assert "new reply" not in text.lower()
 
 
@@ -63,7 +63,7 @@ def test_a_spanish_members_digest_is_in_spanish(app, mailbox):
     assert message["Subject"] == "Tu resumen de Blossom"
     text = body(message, "plain")
     assert "Esto es lo que ha pasado en Blossom desde tu último resumen:" in text
-    assert "Hay una respuesta nueva en una conversación que sigues." in text
+    assert "Hay una respuesta nueva en un hilo que sigues." in text
 
 
 def test_a_lazy_subject_is_written_in_the_recipients_language(app):

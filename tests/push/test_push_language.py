@@ -21,7 +21,7 @@ def test_a_spanish_members_push_is_in_spanish_when_an_english_member_replies(
     notification = db.session.scalars(select(Notification)).one()
     assert received.shown == {
         "title": "Nueva respuesta en Blossom",
-        "body": "Hay una respuesta nueva en una conversación que sigues.",
+        "body": "Hay una respuesta nueva en un hilo que sigues.",
         "url": f"/notifications/{notification.id}",
         "tag": "replies",
     }

@@ -76,7 +76,7 @@ def test_the_new_thread_form_in_spanish(client, member, login):
     assert "Cuenta lo que te ronda la cabeza. Como te salga, está bien." in html
     assert "Abrir el hilo" in html
     assert "Guardar borrador" in html
-    assert "Los demás verán «Persona anónima»" in html
+    assert "Otras personas verán «Persona anónima»" in html
 
 
 def test_a_refused_new_thread_says_why_in_spanish_and_keeps_her_words(client, member, login):
