@@ -171,7 +171,8 @@ class _Reader:
 def _language_without_database() -> str:
     """The footer's cookie (a member's choice sets it too), else what the browser asks for,
     else the site's default: never the account, which is in the database."""
-    if chosen := i18n.supported(request.cookies.get(i18n.COOKIE)):
+    chosen = None if api_errors.is_api() else request.cookies.get(i18n.COOKIE)  # the API: none
+    if chosen := i18n.supported(chosen):
         return chosen
     if asked := request.accept_languages.best_match(i18n.LANGUAGES):
         return asked

@@ -86,6 +86,8 @@ def select_locale() -> str:
 def select_timezone() -> str:
     if "written_for" in g:
         return g.written_for[1]
+    if has_request_context() and request.path.startswith("/api/"):
+        return current_app.config["BABEL_DEFAULT_TIMEZONE"]  # the API reads no session
     if has_request_context() and current_user.is_authenticated and current_user.timezone:
         return current_user.timezone
     return current_app.config["BABEL_DEFAULT_TIMEZONE"]

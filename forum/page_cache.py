@@ -22,6 +22,7 @@ import secrets
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
+from urllib.parse import urlencode
 
 from flask import Flask, Response, current_app, has_app_context, make_response, request, session
 from flask_caching import Cache
@@ -130,7 +131,7 @@ def for_visitors(scopes: Callable[..., list[str]], varies_on: tuple[str, ...] = 
                 return view(**kwargs)
             try:
                 generations = _generations([EVERYTHING, *scopes(**kwargs)])
-                args = "&".join(f"{name}={request.args.get(name, '')}" for name in varies_on)
+                args = urlencode([(name, request.args.get(name, "")) for name in varies_on])
                 language = i18n.page_language()  # one visitor's language is not served to all
                 key = f"page:{language}:{request.path}?{args}:{'.'.join(generations or [])}"
                 page = cache.get(key) if generations else None

@@ -9,7 +9,7 @@ from markupsafe import escape
 
 from forum.formatting import exact_time, number, plural, time_ago
 from forum.services.header import header_counts
-from forum.services.shapes import placeholder_for, post_byline, thread_byline
+from forum.services.shapes import label_in_words, placeholder_for, post_byline, thread_byline
 
 
 class LazyText(LazyString):
@@ -60,3 +60,4 @@ def register_templating(app: Flask) -> None:
     app.add_template_global(post_byline)
     app.add_template_global(thread_byline)
     app.add_template_global(placeholder_for)
+    app.add_template_global(label_in_words)  # a stored label, in the reader's language

@@ -6,6 +6,8 @@ from html import unescape
 import pytest
 from flask_babel import force_locale, gettext
 
+from forum.services import accounts, labels
+from forum.services.errors import ServiceError
 from tests import factories
 
 # (address, messages of its own that the page must show, as the reader's catalog words them)
@@ -51,3 +53,16 @@ def test_a_visitor_reads_each_page_in_the_language_her_browser_asks_for(
         # What members wrote is shown as they wrote it, in any language.
         if address.startswith("/t/"):
             assert "The first week back." in text
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["A parent from the thread", "Alguien del hilo", "the Blossom moderators", "Persona anónima 3"],
+)
+def test_no_member_may_take_a_name_blossom_writes_in_place_of_someone_in_any_language(app, name):
+    """A conversation's alias or the moderators' name, in English or Spanish, would pass a
+    member off as an anonymous replier or as the moderators."""
+    with pytest.raises(ServiceError):
+        accounts.check_display_name(name)
+    with force_locale("es"):
+        assert labels.is_label(labels.moderators()) and labels.is_label(labels.replier_alias())

@@ -22,6 +22,7 @@ from forum.services import (
 )
 from forum.services.errors import ServiceError
 from forum.services.posting_rules import Pause
+from forum.services.shapes import label_in_words
 from forum.urls import record_id
 
 bp = Blueprint("messages", __name__)
@@ -81,7 +82,7 @@ def request_alias(post_id: int):
     if not (post.anonymous and post.private_replies and post.is_visible and not post.is_deleted):
         abort(404)
     form = RequestForm()
-    context = {"member": None, "post": post, "label": post.shown_label}
+    context = {"member": None, "post": post, "label": label_in_words(post.anonymous_label)}
     if not form.validate_on_submit():
         return render_form("messages/request.html", form, **context)
     try:

@@ -125,13 +125,6 @@ class Post(db.Model):
             return "Anonymous parent (original poster)"
         return f"Anonymous parent {self.anonymous_number}"
 
-    @property
-    def shown_label(self) -> str:
-        """The anonymous author's label in the reader's language, with the same number."""
-        from forum.services.labels import anonymous_parent  # the models load first
-
-        return anonymous_parent(self.anonymous_number)
-
     @hybrid_property
     def is_visible(self) -> bool:
         """Shown to everyone, and so counted in the thread's, member's and category's numbers.

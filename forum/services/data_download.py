@@ -26,7 +26,15 @@ from forum.models import (
     ThreadVisit,
     User,
 )
-from forum.services import care, drafts, message_privacy, notifications, push, uploads
+from forum.services import (
+    care,
+    drafts,
+    labels,
+    message_privacy,
+    notifications,
+    push,
+    uploads,
+)
 from forum.services.privacy import _confirm, _when
 
 
@@ -121,7 +129,9 @@ def export_data(user: User, password: str) -> dict[str, Any]:
                 "started_the_thread": post.is_opening,
                 "position": post.position,
                 "anonymous": post.anonymous,
-                "shown_as": post.anonymous_label if post.anonymous else user.display_name,
+                "shown_as": labels.shown(post.anonymous_label)
+                if post.anonymous
+                else user.display_name,
                 "content_note": post.content_note,
                 "body_markdown": post.body_markdown,
                 "created_at": _when(post.created_at),

@@ -21,6 +21,7 @@ from flask import has_app_context
 from flask_babel import force_locale, gettext
 
 from forum.i18n import LANGUAGES
+from forum.models.messaging import MODERATORS, REPLIER_ALIAS
 
 ANONYMOUS = "Anonymous"
 ANONYMOUS_PARENT = "Anonymous parent"
@@ -121,13 +122,39 @@ def _current_keys() -> tuple[tuple[str, ...], frozenset[str], re.Pattern[str]]:
     return _keys(_in_every_language())
 
 
+def replier_alias() -> str:
+    """Who privately answers an anonymous post, as her conversation shows her."""
+    return gettext("A parent from the thread")
+
+
+def moderators() -> str:
+    """Who writes when the moderators check in on someone."""
+    return gettext("the Blossom moderators")
+
+
+def _aliases_in_every_language() -> tuple[str, ...]:
+    found = [REPLIER_ALIAS, MODERATORS]
+    if has_app_context():
+        for language in LANGUAGES:
+            with force_locale(language):
+                found += [replier_alias(), moderators()]
+    return tuple(found)
+
+
+@cache
+def _alias_keys(aliases: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(looks_like(alias) for alias in aliases)
+
+
 def is_label(text: str) -> bool:
     """Whether the text, however spelled, is one of the labels in any of Blossom's languages:
     "Anonymous parent", "Anonymous parent 2", "Anonymous parent (original poster)", "A former
-    member"."""
+    member", or a conversation's "A parent from the thread" or "the Blossom moderators"."""
     _, whole, numbered = _current_keys()
     key = looks_like(text)
-    return key in whole or numbered.fullmatch(key) is not None
+    if key in whole or key in _alias_keys(_aliases_in_every_language()):
+        return True
+    return numbered.fullmatch(key) is not None
 
 
 def passes_for_anonymous(text: str) -> bool:

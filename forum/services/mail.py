@@ -21,7 +21,7 @@ from functools import partial
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, g, has_app_context, has_request_context
+from flask import Flask, current_app, g, has_app_context, has_request_context, request
 from flask_babel import LazyString
 from flask_login import current_user
 from sqlalchemy import event, or_, select, update
@@ -79,6 +79,7 @@ def recipient_language(user: User | None) -> Iterator[None]:
         and not user.locale
         and has_request_context()
         and g.get("serving_request", False)  # a member's request, not a task's made for links
+        and not request.path.startswith("/api/")  # a token's, whose client's language is not hers
         and (not current_user.is_authenticated or current_user.id == user.id)
     )
     if user is None or own_request:

@@ -265,6 +265,6 @@ def move_thread(
     db.session.expire(thread)
     page_cache.changed(thread_id=thread.id, listings=True)
     return record(
-        moderator, Action.MOVE, reason, detail=f"to {category.name}", thread_id=thread.id,
+        moderator, Action.MOVE, reason, detail=f"to {category.stored_name}", thread_id=thread.id,
         target_user_id=thread.author_id,
     )  # fmt: skip

@@ -25,6 +25,7 @@ from forum.models import (
     User,
 )
 from forum.pagination import post_url
+from forum.services import labels
 
 # Moderation decisions a member hears about, and how each reads to them: alone, and about a post
 # in a thread (the thread's title in the sentence).
@@ -102,7 +103,8 @@ class Shown:
 
 def _who(post: Post) -> str:
     """Who wrote a post, as the thread page shows them to everyone."""
-    return post.anonymous_label if post.anonymous else post.author.display_name
+    shown = post.anonymous_label if post.anonymous else post.author.display_name
+    return labels.shown(shown)  # a label (or a former member's) in the reader's language
 
 
 def describe(notifications: list[Notification]) -> list[Shown]:

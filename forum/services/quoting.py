@@ -2,7 +2,8 @@
 written once, in text.quote_markdown; the reply page, the quote box under a post and the
 services all take their quotation from here."""
 
-from flask_babel import gettext
+from flask import current_app
+from flask_babel import force_locale, gettext
 
 from forum.models import Post
 from forum.services import labels
@@ -16,8 +17,12 @@ def quotation(post: Post, selection: str | None = None) -> str:
         return ""
     words = own_words(post.body_html) or post.body_text
     chosen = passage(words, selection) if selection else None
-    # Unnumbered, as before: the quotation is hers to keep or change.
-    name = labels.anonymous_parent() if post.anonymous else post.author.display_name
-    # Translators: Markdown before a quotation, the name in bold; the line must end as one
-    # of QUOTE_INTRO_ENDINGS in forum/services/text.py ("escribió:").
-    return quote_markdown(name, chosen or words, gettext("**%(name)s** wrote:"))
+    # In the site's language, not the quoter's: kept in her reply, which may be anonymous, it
+    # must not tell which language its writer reads Blossom in.
+    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+        # Unnumbered, as before: the quotation is hers to keep or change.
+        name = labels.anonymous_parent() if post.anonymous else post.author.display_name
+        # Translators: Markdown before a quotation, the name in bold; the line must end as one
+        # of QUOTE_INTRO_ENDINGS in forum/services/text.py ("escribió:").
+        intro = gettext("**%(name)s** wrote:")
+    return quote_markdown(name, chosen or words, intro)

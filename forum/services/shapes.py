@@ -8,7 +8,7 @@ label and nothing else: no member, so no id, username, avatar or profile link to
 
 from dataclasses import dataclass
 
-from flask_babel import gettext, lazy_gettext
+from flask_babel import lazy_gettext
 
 from forum.models import MODERATORS, REPLIER_ALIAS, Post, Thread, User
 from forum.services import labels
@@ -29,9 +29,9 @@ def label_in_words(label: str) -> str:
     "the Blossom moderators"). Labels are stored and compared in English, so only what is shown
     is translated. Anything else (a member's name) comes back as it is."""
     if label == REPLIER_ALIAS:
-        return gettext("A parent from the thread")
+        return labels.replier_alias()
     if label == MODERATORS:
-        return gettext("the Blossom moderators")
+        return labels.moderators()
     return labels.shown(label)
 
 

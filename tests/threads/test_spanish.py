@@ -116,15 +116,26 @@ def test_a_draft_saved_by_the_script_answers_in_spanish(client, member, login):
     assert "lo intentaremos de nuevo en un momento" in html  # for the script, if a save fails
 
 
-def test_a_quotation_starts_in_her_language_and_is_still_left_out_of_her_own_words(
+def test_a_quotation_starts_in_the_sites_language_whatever_she_reads_in(
     client, member, other_member, login
 ):
+    """Kept in her reply, which may be anonymous, the quotation's first line must not tell
+    which language its writer reads Blossom in; and it is never counted as her own words."""
     thread = factories.thread(member, title="Nobody tells you about the nights", anonymous=True)
     login(other_member)
     opening = factories.opening_post(thread)
     answer = client.get(f"/p/{opening.id}/quote", headers=SPANISH).json
-    assert answer["quotation"].startswith("**Persona anónima** escribió:\n> ")
+    assert answer["quotation"].startswith("**Anonymous parent** wrote:\n> ")
+    assert answer == client.get(f"/p/{opening.id}/quote").json  # the same in English
     body = f"{answer['quotation']}A mí me pasa igual."
     reply = posting.reply(other_member, thread, body, kindness_confirmed=True)
+    db.session.commit()
+    assert own_words(reply.body_html) == "A mí me pasa igual."
+
+
+def test_a_spanish_quotation_written_before_is_still_left_out_of_her_own_words(member):
+    thread = factories.thread(member, title="Nights again")
+    body = "**Persona anónima** escribió:\n> It was hard.\n\nA mí me pasa igual."
+    reply = posting.reply(member, thread, body, kindness_confirmed=True)
     db.session.commit()
     assert own_words(reply.body_html) == "A mí me pasa igual."
