@@ -3,7 +3,7 @@
 import unicodedata
 
 from flask import has_request_context, render_template, request
-from flask_babel import gettext, lazy_gettext
+from flask_babel import gettext
 from flask_wtf import FlaskForm
 from flask_wtf.form import SUBMIT_METHODS, _Auto
 from wtforms import BooleanField, EmailField, PasswordField, StringField, TextAreaField
@@ -12,6 +12,7 @@ from wtforms.validators import Email, EqualTo, ValidationError
 
 from forum.database import roll_back
 from forum.formatting import number
+from forum.lazy_words import lazy_gettext
 from forum.services import accounts, browsing
 from forum.services.errors import ServiceError
 from forum.services.posting_rules import BODY_MAX, TITLE_MAX, TITLE_MIN
