@@ -119,8 +119,10 @@ def pseudo(text: str) -> str:
         last = match.end()
     pieces.append("".join(ACCENTED.get(c, c) for c in text[last:]))
     accented = "".join(pieces)
-    padding = "·" * max(1, (len(text) * 2) // 5)
-    return f"⟦{accented}{padding}⟧"
+    # ~40 % longer, in words a line may break between, as a longer language's would.
+    dots = max(1, (len(text) * 2) // 5)
+    padding = " ".join("·" * min(6, dots - start) for start in range(0, dots, 6))
+    return f"⟦{accented} {padding}⟧"
 
 
 def pseudo_catalog(folder: Path) -> Path:

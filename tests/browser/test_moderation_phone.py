@@ -36,7 +36,7 @@ def sign_in(page, base: str, user) -> None:
     page.goto(f"{base}/login")
     page.fill("input[name=login]", user.username)
     page.fill("input[name=password]", factories.PASSWORD)
-    page.locator("form button[type=submit]").last.click()
+    page.get_by_role("button", name="Log in", exact=True).click()
     page.wait_for_load_state()
 
 
