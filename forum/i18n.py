@@ -25,7 +25,6 @@ from forum.models import User
 CATALOGS = Path(__file__).resolve().parent / "translations"
 LANGUAGES = {"en": "English", "es": "Español"}  # each shown in its own language
 COOKIE = "lang"
-COOKIE_AGE = 365 * 24 * 3600
 
 babel = Babel()
 

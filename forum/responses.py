@@ -73,6 +73,14 @@ def csv_download(rows: list[list[str]], filename: str) -> Response:
     )
 
 
+def keep_choice(response: Response, cookie: str, value: str) -> Response:
+    """A choice made on a page (her language, her country) kept in a cookie for a year, for the
+    visitor she is when signed out: HttpOnly, SameSite=Lax, Secure over HTTPS."""
+    response.set_cookie(cookie, value, max_age=365 * 24 * 3600, secure=request.is_secure,
+                        httponly=True, samesite="Lax")  # fmt: skip
+    return response
+
+
 def signed_out(response: Response) -> Response:
     """This device keeps nothing of the site once she signs out here: its caches, its storage
     and the service worker go (with it the device's push subscription, which ending the sign-in

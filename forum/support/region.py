@@ -8,7 +8,6 @@ from flask_login import current_user
 from forum.services import safety
 
 COOKIE = "country"
-COOKIE_AGE = 365 * 24 * 3600
 
 
 def current_country() -> str:

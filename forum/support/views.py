@@ -22,6 +22,7 @@ from forum.forms import render_form
 from forum.limits import limited
 from forum.page_cache import LISTINGS, for_visitors
 from forum.pagination import post_url
+from forum.responses import keep_choice
 from forum.services import (
     accounts,
     blocking,
@@ -36,7 +37,7 @@ from forum.services import (
 from forum.services.errors import ServiceError
 from forum.support.forms import RegionForm
 from forum.support.region import COOKIE as COUNTRY_COOKIE
-from forum.support.region import COOKIE_AGE, current_country
+from forum.support.region import current_country
 from forum.urls import came_from
 
 bp = Blueprint("support", __name__)
@@ -67,11 +68,7 @@ def choose_country():
     if current_user.is_authenticated:
         safety.choose_region(current_user, country)
         db.session.commit()
-    back.set_cookie(
-        COUNTRY_COOKIE, country, max_age=COOKIE_AGE, secure=request.is_secure,
-        httponly=True, samesite="Lax",
-    )  # fmt: skip
-    return back
+    return keep_choice(back, COUNTRY_COOKIE, country)
 
 
 @bp.route("/settings/language", methods=["GET", "POST"])
@@ -94,13 +91,10 @@ def region_settings():
     db.session.commit()
     with i18n.written_for(current_user):  # in the language she has just chosen
         flash(gettext("Your language and region are saved."))
-    response = redirect(url_for("support.region_settings"))
     # The footer's cookie follows, so signing out keeps the language she chose.
-    response.set_cookie(
-        i18n.COOKIE, form.language.data, max_age=i18n.COOKIE_AGE, secure=request.is_secure,
-        httponly=True, samesite="Lax",
-    )  # fmt: skip
-    return response
+    return keep_choice(
+        redirect(url_for("support.region_settings")), i18n.COOKIE, form.language.data
+    )
 
 
 @bp.post("/language")
@@ -117,11 +111,7 @@ def choose_language():
     if current_user.is_authenticated:
         profiles.choose_language(current_user, language)
         db.session.commit()
-    back.set_cookie(
-        i18n.COOKIE, language, max_age=i18n.COOKIE_AGE, secure=request.is_secure,
-        httponly=True, samesite="Lax",
-    )  # fmt: skip
-    return back
+    return keep_choice(back, i18n.COOKIE, language)
 
 
 @bp.get("/waiting")
